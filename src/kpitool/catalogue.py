@@ -1,0 +1,150 @@
+"""Find and read ``kpitool.toml``; a broken file yields findings that name the key and line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kpitool.errors import ConfigError
+from kpitool.models import Catalogue, Finding
+
+CONFIG_NAME = "kpitool.toml"
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """``kpitool.toml`` in ``start`` (the working directory) or the nearest parent."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
+    """The catalogue, or None with findings saying what is wrong and where."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Finding(severity="error", code="unreadable-file", file=name, message=f"cannot read: {exc.strerror}")
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [
+            Finding(severity="error", code="config-syntax", file=name, message="kpitool.toml is not UTF-8 text")
+        ]
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _line_from_toml_error(str(exc))
+        return None, [
+            Finding(severity="error", code="config-syntax", file=name, row=line, message=f"kpitool.toml: {exc}")
+        ]
+    findings: list[Finding] = []
+    fields: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key == "project" and isinstance(value, dict):
+            fields.update(value)
+        elif key == "measure" and isinstance(value, list):
+            fields["measures"] = value
+        else:
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="config-invalid",
+                    file=name,
+                    row=_locate(text, (key,)),
+                    column_name=key,
+                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project] and [[measure]] tables)",
+                )
+            )
+    if findings:
+        return None, findings
+    try:
+        catalogue = Catalogue.model_validate({**fields, "path": path})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = _toml_key(loc)
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="config-invalid",
+                    file=name,
+                    row=_locate(text, loc),
+                    column_name=key or None,
+                    message=f"kpitool.toml: {key + ': ' if key else ''}{_clean(err['msg'])}",
+                )
+            )
+        return None, findings
+    return catalogue, []
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """The catalogue, or ConfigError with the first problem as one line."""
+    catalogue, findings = read_catalogue(path)
+    if catalogue is None:
+        first = findings[0]
+        where = f", line {first.row}" if first.row else ""
+        raise ConfigError(f"{path}{where}: {first.message}")
+    return catalogue
+
+
+def _clean(msg: str) -> str:
+    return msg.removeprefix("Value error, ")
+
+
+def _toml_key(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if item == "measures":
+            parts.append("measure")
+        elif isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item + 1}]" if parts else f"[{item + 1}]"
+        else:
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def _line_from_toml_error(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+def _locate(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of ``loc`` (``("measures", 2, "unit")`` or ``("tolerance",)``) in the TOML text."""
+    lines = text.splitlines()
+    table_re = re.compile(r"^\s*\[\[\s*measure\s*\]\]")
+    project_re = re.compile(r"^\s*\[\s*project\s*\]")
+    start, end = 0, len(lines)
+    rest = list(loc)
+    if rest and rest[0] == "measures":
+        rest.pop(0)
+        heads = [i for i, line in enumerate(lines) if table_re.match(line)]
+        if rest and isinstance(rest[0], int) and rest[0] < len(heads):
+            index: int = rest.pop(0)
+            start = heads[index]
+            end = heads[index + 1] if index + 1 < len(heads) else len(lines)
+            if not rest or not isinstance(rest[0], str):
+                return start + 1
+        elif heads:
+            return heads[0] + 1
+    else:
+        heads = [i for i, line in enumerate(lines) if project_re.match(line)]
+        if heads:
+            start = heads[0]
+            nxt = [i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")]
+            end = nxt[0] if nxt else len(lines)
+    if rest and isinstance(rest[0], str):
+        key_re = re.compile(rf"^\s*{re.escape(rest[0])}\s*=")
+        for i in range(start, end):
+            if key_re.match(lines[i]):
+                return i + 1
+    return start + 1 if start or loc else None

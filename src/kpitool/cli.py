@@ -1,0 +1,296 @@
+"""The command line: parse, call the library, render, exit. Heavy imports stay inside the commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from kpitool import __version__
+from kpitool.errors import ConfigError, ExitCode, KpiError, OutputError, UsageError
+from kpitool.models import Catalogue, ComparisonReport
+from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
+
+app = typer.Typer(
+    name="kpitool",
+    help="Correct, honest quarterly KPI tables: validate submissions, compare against a baseline, export, audit.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+PIPE_WIDTH = 200
+
+# -- options defined once -----------------------------------------------------------------
+FilesArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Long or wide CSV/TSV files. Default: the data files named in kpitool.toml.", show_default=False
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="kpitool.toml to use (default: found in the working directory or a parent)."),
+]
+BaselineOpt = Annotated[str | None, typer.Option("--baseline", "-b", help="Baseline year, e.g. 2022/23.")]
+CurrentOpt = Annotated[str | None, typer.Option("--current", help="Current year (default: the latest in the data).")]
+ToleranceOpt = Annotated[
+    float | None, typer.Option("--tolerance", "-t", min=0, help="Band for ↔ in % (pp for percent measures); default 5.")
+]
+SectionOpt = Annotated[list[str] | None, typer.Option("--section", "-s", help="Only this section (repeatable).")]
+MeasureOpt = Annotated[list[str] | None, typer.Option("--measure", "-m", help="Only this measure (repeatable).")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an error.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kpitool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """kpitool turns quarterly KPI data into correct, honest performance tables."""
+
+
+def stdout_console() -> Console:
+    """Colour and boxes on a terminal only; a pipe gets plain text wide enough not to wrap."""
+    console = Console(highlight=False, no_color="NO_COLOR" in os.environ or None, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPE_WIDTH
+    return console
+
+
+def _catalogue(config: Path | None, required: bool = False) -> Catalogue | None:
+    from kpitool.catalogue import find_config, load_catalogue
+
+    path = config or find_config()
+    if config is not None and not config.is_file():
+        raise ConfigError(f"{config}: no such file")
+    if path is None:
+        if required:
+            raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
+        return None
+    return load_catalogue(path)
+
+
+def _data_files(files: list[Path] | None, catalogue: Catalogue | None) -> list[Path]:
+    if files:
+        return files
+    if catalogue is None or not catalogue.data:
+        raise UsageError("no files given, and kpitool.toml names no data files ([project] data = [...])")
+    found: list[Path] = []
+    for pattern in catalogue.data:
+        matches = sorted(catalogue.root.glob(pattern))
+        if not matches:
+            raise UsageError(f"kpitool.toml: data pattern {pattern!r} matches no file under {catalogue.root}")
+        found.extend(m for m in matches if m not in found)
+    return found
+
+
+# -- validate ----------------------------------------------------------------------------
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Files to check (long or wide/report tables).")],
+    config: ConfigOpt = None,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", "-f", help="text (terminal), json (every finding), md (audit report).")
+    ] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings make the data invalid too.")] = False,
+) -> None:
+    """Check submissions and report tables: every finding, with its file, row and column.
+
+    Exit 0 when valid (warnings allowed unless --strict), 1 when invalid, 2 for a file that
+    cannot be read. Report tables also have their totals, % changes, arrows, parts and
+    rates checked against their own figures.
+
+    Example: kpitool validate data/2023-24-q4.csv --format json
+    """
+    from kpitool.catalogue import find_config, read_catalogue
+    from kpitool.render.findings import render_json, render_markdown, render_text
+    from kpitool.validate import validate_files
+
+    path = config or find_config()
+    catalogue, config_findings = (None, []) if path is None else read_catalogue(path)
+    report = validate_files(files, catalogue, config_findings, strict=strict)
+    console = stdout_console()
+    renderers = {
+        ValidateFormat.text: lambda: render_text(report, console),
+        ValidateFormat.json: lambda: console.out(render_json(report), highlight=False),
+        ValidateFormat.md: lambda: console.out(render_markdown(report), highlight=False, end=""),
+    }
+    renderers[output_format]()
+    if any(f.code == "unreadable-file" for f in report.findings):
+        raise typer.Exit(ExitCode.USAGE)
+    raise typer.Exit(ExitCode.OK if report.valid else ExitCode.INVALID)
+
+
+# -- compare / export ----------------------------------------------------------------------
+def _comparison(
+    files: list[Path] | None,
+    config: Path | None,
+    baseline: str | None,
+    current: str | None,
+    tolerance: float | None,
+    section: list[str] | None,
+    measure: list[str] | None,
+) -> ComparisonReport:
+    from kpitool.compare import compare, read_observations
+
+    catalogue = _catalogue(config, required=not files)
+    paths = _data_files(files, catalogue)
+    frame = read_observations(paths, catalogue.year_start if catalogue else "april")
+    return compare(
+        frame,
+        catalogue,
+        baseline=baseline,
+        current=current,
+        tolerance=tolerance,
+        sections=section or (),
+        measures=measure or (),
+        files=[str(p) for p in paths],
+    )
+
+
+def _render(report: ComparisonReport, fmt: str) -> str:
+    from kpitool.render.csvout import render_csv
+    from kpitool.render.markdown import render_markdown
+
+    renderers = {
+        "md": lambda: render_markdown(report),
+        "csv": lambda: render_csv(report),
+        "json": lambda: report.model_dump_json(indent=2) + "\n",
+    }
+    return renderers[fmt]()
+
+
+@app.command()
+def compare(
+    files: FilesArg = None,
+    config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
+    current: CurrentOpt = None,
+    tolerance: ToleranceOpt = None,
+    section: SectionOpt = None,
+    measure: MeasureOpt = None,
+    output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
+        CompareFormat.table
+    ),
+) -> None:
+    """The KPI table: each measure's year value against the baseline, with change and arrow.
+
+    With no files it reads the data named by kpitool.toml; with files it needs no catalogue
+    (counts are summed by quarter, values with % signs are percentages).
+
+    Example: kpitool compare --baseline 2022/23
+    """
+    from kpitool.render.terminal import render_table
+
+    report = _comparison(files, config, baseline, current, tolerance, section, measure)
+    console = stdout_console()
+    if output_format is CompareFormat.table:
+        render_table(report, console)
+    else:
+        console.out(_render(report, output_format.value), highlight=False, end="")
+
+
+@app.command()
+def export(
+    files: FilesArg = None,
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="md, csv or json.")] = ExportFormat.md,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
+    current: CurrentOpt = None,
+    tolerance: ToleranceOpt = None,
+    section: SectionOpt = None,
+    measure: MeasureOpt = None,
+) -> None:
+    """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
+
+    Writes atomically and never overwrites an existing file without --force.
+
+    Example: kpitool export --format md -o report.md
+    """
+    if output is not None and output.exists() and not force:
+        raise OutputError(f"{output} exists; use --force to overwrite it")
+    report = _comparison(files, config, baseline, current, tolerance, section, measure)
+    text = _render(report, output_format.value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def schema(
+    which: Annotated[str, typer.Argument(help="comparison, validation or catalogue.")] = "comparison",
+) -> None:
+    """Print the JSON Schema of an output (comparison, validation) or of kpitool.toml (catalogue).
+
+    Example: kpitool schema comparison > comparison.schema.json
+    """
+    import json
+
+    from pydantic import BaseModel
+
+    from kpitool.models import ValidationReport
+
+    models: dict[str, type[BaseModel]] = {
+        "comparison": ComparisonReport,
+        "validation": ValidationReport,
+        "catalogue": Catalogue,
+    }
+    if which not in models:
+        raise UsageError(f"schema: choose one of {', '.join(models)}")
+    typer.echo(json.dumps(models[which].model_json_schema(mode="serialization"), indent=2, ensure_ascii=False))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def main() -> None:
+    """Entry point: library errors become one line on stderr and an exit code."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        app()
+    except KpiError as exc:
+        if debug:
+            raise
+        typer.echo(f"kpitool: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # a bug, but the user still gets one line, not a traceback
+        if debug:
+            raise
+        typer.echo(f"kpitool: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(ExitCode.INTERNAL)

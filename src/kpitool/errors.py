@@ -1,0 +1,38 @@
+"""The exception family the library raises and the exit codes the CLI turns them into."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INVALID = 1  # the data (or the reported figures) are not sound
+    USAGE = 2  # bad arguments, unreadable input, broken configuration
+    INTERNAL = 3  # a bug in kpitool (reported as one line; --debug shows the traceback)
+
+
+class KpiError(Exception):
+    """Base of every error kpitool reports as one line on stderr."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class UsageError(KpiError):
+    """The command line asks for something that cannot be done."""
+
+
+class InputError(KpiError):
+    """A file cannot be read at all (missing, not text, unknown encoding)."""
+
+
+class ConfigError(KpiError):
+    """kpitool.toml is missing, unreadable or invalid."""
+
+
+class OutputError(KpiError):
+    """An output file cannot be written (or would overwrite without --force)."""
+
+
+class PeriodError(ValueError):
+    """Text that is not a period; the message says why."""

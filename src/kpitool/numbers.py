@@ -1,0 +1,138 @@
+"""Cells as people type them: ``1,234``, ``13.7 %``, ``-3.5%``, ``£453,813``, ``..``, ``[c]``, ``12[r]``.
+
+Anything that only looks like a number (``1,2,3``, ``nan``, ``inf``, ``1_000``) is an error,
+never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import NamedTuple
+
+# Government Analysis Function shorthand (a cell holding only one of these has no value).
+GSS_MARKERS: dict[str, str] = {
+    "[b]": "break in series",
+    "[c]": "confidential",
+    "[d]": "cell repeated",
+    "[e]": "estimated",
+    "[f]": "forecast",
+    "[k]": "low figure",
+    "[low]": "low figure",
+    "[p]": "provisional",
+    "[r]": "revised",
+    "[u]": "low reliability",
+    "[w]": "no cases",
+    "[x]": "not available",
+    "[z]": "not applicable",
+}
+# Plain missing markers as spreadsheets and statistical tables show them.
+MISSING_MARKERS = frozenset({"..", "…", "-", "–", "—", "n/a", "na", "n.a.", ":", "*", "#n/a"})
+
+_NUMBER_RE = re.compile(
+    r"""^(?P<sign>[+\-\u2212]?)\s*
+        (?P<cur>[£$€]?)\s*
+        (?P<int>\d{1,3}(?:,\d{3})+|\d+)?
+        (?:\.(?P<frac>\d+))?
+        \s*(?P<pct>%?)$""",
+    re.VERBOSE,
+)
+_TRAILING_MARKER_RE = re.compile(r"^(?P<num>.*?)\s*(?P<marker>\[[a-z]{1,3}\])$", re.IGNORECASE)
+
+
+class Cell(NamedTuple):
+    """One parsed cell. ``value`` is None for missing; ``error`` says why a cell is not a number."""
+
+    value: float | None
+    marker: str | None = None
+    percent: bool = False
+    currency: bool = False
+    decimals: int = 0
+    error: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.error is None
+
+
+@lru_cache(maxsize=65536)
+def parse_cell(raw: str) -> Cell:
+    """Parse one cell; never raises."""
+    text = raw.replace("\u00a0", " ").strip()
+    if text == "":
+        return Cell(None)
+    low = text.lower()
+    if low in MISSING_MARKERS:
+        return Cell(None, marker=text)
+    if low in GSS_MARKERS:
+        return Cell(None, marker=low)
+    marker = None
+    m = _TRAILING_MARKER_RE.match(text)
+    if m:
+        if m.group("marker").lower() not in GSS_MARKERS:
+            return Cell(None, error=f"unknown marker {m.group('marker')!r}")
+        marker = m.group("marker").lower()
+        text = m.group("num")
+        if text == "":
+            return Cell(None, marker=marker)
+    n = _NUMBER_RE.match(text)
+    if not n or (n.group("int") is None and n.group("frac") is None):
+        return Cell(None, marker=marker, error=_why_not_a_number(text))
+    digits = (n.group("int") or "0").replace(",", "")
+    frac = n.group("frac") or ""
+    value = float(f"{digits}.{frac}" if frac else digits)
+    if n.group("sign") in ("-", "\u2212"):
+        value = -value
+    return Cell(
+        value,
+        marker=marker,
+        percent=bool(n.group("pct")),
+        currency=bool(n.group("cur")),
+        decimals=len(frac),
+    )
+
+
+def _why_not_a_number(text: str) -> str:
+    low = text.lower()
+    if low in {"nan", "inf", "-inf", "+inf", "infinity", "-infinity"}:
+        return f"{text!r} is not a figure"
+    if "_" in text:
+        return f"{text!r} has an underscore; write 1000 or 1,000"
+    if re.fullmatch(r"[+\-]?[\d,]+(\.\d+)?%?", text):
+        return f"{text!r} has thousands separators in the wrong places"
+    return f"{text!r} is not a number"
+
+
+def is_finite_number(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def round_half_away(value: float, places: int = 1) -> float:
+    """Round as spreadsheets do: halves away from zero (2.25 -> 2.3, -2.25 -> -2.3).
+
+    Goes through the shortest decimal text of the float, so 2.675 rounds to 2.68 as a
+    person reading "2.675" expects.
+    """
+    q = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def format_number(value: float | None, places: int = 0, *, thousands: bool = True) -> str:
+    """Display text, rounded half away from zero; ``n/a`` for no value."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    rounded = round_half_away(value, places)
+    if rounded == 0:
+        rounded = 0.0  # no "-0.0"
+    return f"{rounded:,.{places}f}" if thousands else f"{rounded:.{places}f}"
+
+
+def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    text = format_number(value, places)
+    if not text.startswith("-") and round_half_away(value, places) != 0:
+        text = "+" + text
+    return text + suffix

@@ -1,0 +1,24 @@
+"""Renderers: pydantic models in, text out. Each takes the console or returns a string."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    csv = "csv"
+    json = "json"

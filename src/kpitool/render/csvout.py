@@ -1,0 +1,50 @@
+"""Comparison reports as tidy CSV: one row per measure, every computed column, unrounded."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from kpitool.models import ComparisonReport
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def render_csv(report: ComparisonReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    quarter_cols = [f"q_{p}" for p in report.quarters]
+    writer.writerow(
+        [
+            "section", "measure", "unit", "aggregate", "polarity", "tolerance",
+            "baseline_period", "baseline_basis", "baseline_value",
+            "current_period", "current_basis", *quarter_cols, "current_value",
+            "change", "change_pct", "change_unit", "direction", "arrow", "assessment",
+            "qoq_from", "qoq_change", "qoq_change_pct", "yoy_from", "yoy_change", "yoy_change_pct", "notes",
+        ]
+    )  # fmt: skip
+    for c in report.comparisons:
+        by_period = {q.period: q.value for q in c.quarters}
+        qoq, yoy = c.quarter_on_quarter, c.year_on_year
+        writer.writerow(
+            [
+                safe_text(c.section), safe_text(c.measure), c.unit, c.aggregate, c.polarity, repr(c.tolerance),
+                c.baseline_period or "", safe_text(c.baseline_basis), _num(c.baseline_value),
+                c.current_period, safe_text(c.current_basis), *[_num(by_period.get(p)) for p in report.quarters],
+                _num(c.current_value),
+                _num(c.change), _num(c.change_pct), c.change_unit, c.direction or "", c.arrow, c.assessment,
+                qoq.from_period if qoq else "", _num(qoq.absolute if qoq else None), _num(qoq.relative if qoq else None),
+                yoy.from_period if yoy else "", _num(yoy.absolute if yoy else None), _num(yoy.relative if yoy else None),
+                safe_text(" ".join(c.notes)),
+            ]
+        )  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,111 @@
+"""Validation reports as a rich table (terminal), plain lines (pipes), Markdown or JSON."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from tabulate import tabulate
+
+from kpitool.models import Finding, ValidationReport
+from kpitool.render.markdown import md_cell
+
+SCREEN_LIMIT = 200
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def summary(report: ValidationReport) -> str:
+    c = report.counts
+    files = len(report.files)
+    head = (
+        f"{c['error']} error{'s' * (c['error'] != 1)}, {c['warning']} warning{'s' * (c['warning'] != 1)},"
+        f" {c['info']} info in {files} file{'s' * (files != 1)} ({report.rows:,} rows)"
+    )
+    if report.codes:
+        head += ": " + ", ".join(f"{code} ×{n}" for code, n in report.codes.items())
+    verdict = "valid" if report.valid else "INVALID"
+    if report.strict and report.counts["warning"] and not report.counts["error"]:
+        verdict += " (--strict: warnings count)"
+    return f"{verdict} — {head}"
+
+
+def location(f: Finding) -> str:
+    parts = [f.file or ""]
+    if f.cell:
+        parts.append(f.cell)
+    return ":".join(p for p in parts if p)
+
+
+def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_LIMIT) -> None:
+    console.out(summary(report), highlight=False)
+    shown = report.findings[:limit]
+    if not shown:
+        return
+    if console.is_terminal:
+        table = Table(show_lines=False, pad_edge=False, expand=False)
+        for name in ("severity", "where", "code", "measure", "period", "message"):
+            table.add_column(name, overflow="fold")
+        for f in shown:
+            table.add_row(
+                Text(f.severity, style=STYLE[f.severity]),
+                Text(location(f)),
+                Text(f.code),
+                Text(f.measure or ""),
+                Text(f.period or ""),
+                Text(f.message + _expected(f)),
+            )
+        console.print(table)
+    else:
+        for f in shown:
+            console.out(f"{location(f)}: {f.severity} [{f.code}] {f.message}{_expected(f)}", highlight=False)
+    if len(report.findings) > limit:
+        console.out(f"… and {len(report.findings) - limit} more (all of them: --format json)", highlight=False)
+
+
+def _expected(f: Finding) -> str:
+    if f.expected is None and f.actual is None:
+        return ""
+    bits = []
+    if f.expected is not None:
+        bits.append(f"expected {f.expected}")
+    if f.actual is not None:
+        bits.append(f"found {f.actual}")
+    return " (" + ", ".join(bits) + ")"
+
+
+def render_json(report: ValidationReport) -> str:
+    return report.model_dump_json(indent=2)
+
+
+def render_markdown(report: ValidationReport) -> str:
+    """An audit report a panel paper can carry: a summary, then a table of findings per file."""
+    lines = ["# Data and arithmetic check", "", md_cell(summary(report)), ""]
+    by_file: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_file.setdefault(f.file or "(no file)", []).append(f)
+    for name, items in by_file.items():
+        lines += [f"## {md_cell(name)}", ""]
+        rows = [
+            [
+                f.cell or "",
+                f.severity,
+                f.code,
+                md_cell(f.measure or ""),
+                md_cell(f.actual or ""),
+                md_cell(f.expected or ""),
+                md_cell(f.message),
+            ]
+            for f in items
+        ]
+        lines.append(
+            tabulate(
+                rows,
+                headers=["Cell", "Severity", "Check", "Measure", "Shown", "Expected", "Finding"],
+                tablefmt="pipe",
+                disable_numparse=True,
+            )
+        )
+        lines.append("")
+    if not report.findings:
+        lines.append("No findings: every figure checked is consistent.")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,70 @@
+"""Comparison reports as Markdown (tabulate pipe tables), one table per section."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from kpitool.models import Comparison, ComparisonReport
+from kpitool.render.values import arrow_words, change_text, pct_text, value_text
+
+
+def md_cell(text: str) -> str:
+    """Text safe inside a pipe table: ``|`` escaped, line breaks folded."""
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+def headers(report: ComparisonReport) -> list[str]:
+    quarters = [q.removeprefix(report.current).strip() or q for q in report.quarters]
+    return [
+        "Measure",
+        f"Baseline {report.baseline}",
+        *[f"{q} {report.current}" for q in quarters],
+        f"{report.current} value",
+        "Change",
+        "% change",
+        "Direction",
+    ]
+
+
+def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
+    by_period = {q.period: q for q in c.quarters}
+    quarters = [
+        value_text(by_period[p].value, c.unit, by_period[p].marker) if p in by_period else "" for p in report.quarters
+    ]
+    base = value_text(c.baseline_value, c.unit)
+    if c.baseline_period and c.baseline_period != report.baseline:
+        base += f" ({c.baseline_period})"
+    return [
+        c.measure,
+        base,
+        *quarters,
+        value_text(c.current_value, c.unit),
+        change_text(c),
+        pct_text(c),
+        arrow_words(c),
+    ]
+
+
+def render_markdown(report: ComparisonReport) -> str:
+    lines = [f"# Performance: {report.current} against {report.baseline}", ""]
+    footnotes: list[str] = []
+    for section, rows in report.sections().items():
+        lines += [f"## {md_cell(section) if section else 'Measures'}", ""]
+        table = []
+        for c in rows:
+            cells = [md_cell(x) for x in row_cells(c, report)]
+            for note in c.notes:
+                if note not in footnotes:
+                    footnotes.append(note)
+                cells[0] += f" [{footnotes.index(note) + 1}]"
+            table.append(cells)
+        lines.append(
+            tabulate(table, headers=[md_cell(h) for h in headers(report)], tablefmt="pipe", disable_numparse=True)
+        )
+        lines.append("")
+    lines += ["## Method", ""]
+    lines += [f"- {md_cell(n)}" for n in report.notes]
+    if footnotes:
+        lines += ["", "## Notes", ""]
+        lines += [f"{i}. {md_cell(n)}" for i, n in enumerate(footnotes, start=1)]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,214 @@
+"""Checks over whole columns -> list[Finding]; models are built only for the failing cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpitool.errors import InputError
+from kpitool.models import Catalogue, Finding, ValidationReport
+from kpitool.numbers import format_number
+from kpitool.periods import parse_period
+from kpitool.readers import DataFile, read_file
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def validate_files(
+    paths: Sequence[Path],
+    catalogue: Catalogue | None = None,
+    config_findings: Sequence[Finding] = (),
+    *,
+    strict: bool = False,
+) -> ValidationReport:
+    """Read and check every file; every problem becomes a finding, none stops the others."""
+    from kpitool.audit import audit_file, restatements
+
+    findings: list[Finding] = list(config_findings)
+    files: list[DataFile] = []
+    rows = 0
+    year_start = catalogue.year_start if catalogue else "april"
+    for index, path in enumerate(paths):
+        try:
+            data = read_file(path, year_start, index)
+        except InputError as exc:
+            findings.append(Finding(severity="error", code="unreadable-file", file=str(path), message=str(exc)))
+            continue
+        files.append(data)
+        rows += data.records
+        findings.extend(data.findings)
+        findings.extend(check_frame(data, catalogue))
+        findings.extend(audit_file(data, catalogue))
+    findings.extend(restatements(files))
+    findings.sort(key=_order)
+    return ValidationReport(files=[str(p) for p in paths], rows=rows, findings=findings, strict=strict)
+
+
+def _order(f: Finding) -> tuple[str, int, int, int, str]:
+    return (f.file or "", f.row or 0, f.column or 0, SEVERITY_ORDER[f.severity], f.code)
+
+
+def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
+    """Column-wise checks of one file's observations."""
+    frame = data.frame
+    if frame.empty:
+        return []
+    findings: list[Finding] = []
+    findings.extend(_duplicates(frame, data.path))
+    if catalogue is not None:
+        findings.extend(_against_catalogue(frame, data, catalogue))
+    else:
+        findings.extend(_percent_range(frame, frame["percent"].to_numpy(dtype=bool), data.path))
+    return findings
+
+
+def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
+    keys = ["section", "measure", "period"]
+    dup = frame.duplicated(keys, keep=False).to_numpy()
+    if not dup.any():
+        return []
+    findings: list[Finding] = []
+    subset = frame[dup]
+    for _key, group in subset.groupby(keys, observed=True, sort=False):
+        first = group.iloc[0]
+        values = group["value"].tolist()
+        same = all(_same(v, values[0]) for v in values)
+        for _, later in group.iloc[1:].iterrows():
+            findings.append(
+                Finding(
+                    severity="warning" if same else "error",
+                    code="duplicate-observation" if same else "conflicting-observation",
+                    file=name,
+                    row=int(later["row"]),
+                    column=int(later["column"]),
+                    measure=str(later["measure"]),
+                    period=str(later["period"]),
+                    expected=format_number(_num(first["value"]), 2).rstrip("0").rstrip("."),
+                    actual=format_number(_num(later["value"]), 2).rstrip("0").rstrip("."),
+                    message=(
+                        f"{later['measure']} {later['period']} is given again (first on row {int(first['row'])})"
+                        if same
+                        else f"{later['measure']} {later['period']} is given twice with different values:"
+                        f" row {int(first['row'])} says {_show(first['value'])}, this row says {_show(later['value'])}"
+                    ),
+                )
+            )
+    return findings
+
+
+def _num(value: object) -> float | None:
+    import math
+
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(str(value))
+
+
+def _same(a: object, b: object) -> bool:
+    na, nb = _num(a), _num(b)
+    return na == nb
+
+
+def _show(value: object) -> str:
+    n = _num(value)
+    return "missing" if n is None else f"{n:g}"
+
+
+def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:
+    import numpy as np
+
+    findings: list[Finding] = []
+    pairs = frame[["section", "measure"]].drop_duplicates()
+    unit_of: dict[tuple[str, str], str] = {}
+    for section, measure in pairs.itertuples(index=False):
+        m = catalogue.resolve(str(measure), str(section))
+        if m is None:
+            first = frame[(frame["measure"] == measure) & (frame["section"] == section)].iloc[0]
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="unknown-measure",
+                    file=data.path,
+                    row=int(first["row"]),
+                    column=1 if data.layout == "wide" else None,
+                    measure=str(measure),
+                    message=f"{measure!r} is not a measure of the catalogue"
+                    + (f" (section {section!r})" if section else ""),
+                )
+            )
+        else:
+            unit_of[(str(section), str(measure))] = m.unit
+    if unit_of:
+        keys = list(zip(frame["section"].astype(str), frame["measure"].astype(str), strict=True))
+        units = np.array([unit_of.get(k, "") for k in keys], dtype=object)
+        values = frame["value"].to_numpy(dtype="float64")
+        known = ~np.isnan(values)
+        count = (units == "count") & known
+        for mask, code, why in (
+            (count & (values < 0), "negative-count", "a count cannot be negative"),
+            (count & (values != np.floor(values)), "fractional-count", "a count must be a whole number"),
+        ):
+            for i in np.flatnonzero(mask):
+                findings.append(_cell_finding(frame, int(i), data.path, code, why))
+        findings.extend(_percent_range(frame, units == "percent", data.path))
+    findings.extend(_not_submitted(frame, data, catalogue))
+    return findings
+
+
+def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Finding]:
+    import numpy as np
+
+    values = frame["value"].to_numpy(dtype="float64")
+    mask = np.asarray(percent, dtype=bool) & ~np.isnan(values) & ((values < 0) | (values > 100))
+    return [
+        _cell_finding(frame, int(i), name, "percent-out-of-range", "a percentage must lie between 0 and 100")
+        for i in np.flatnonzero(mask)
+    ]
+
+
+def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str) -> Finding:
+    row = frame.iloc[i]
+    return Finding(
+        severity="error",
+        code=code,
+        file=name,
+        row=int(row["row"]),
+        column=int(row["column"]),
+        measure=str(row["measure"]),
+        period=str(row["period"]),
+        actual=f"{float(row['value']):g}",
+        message=f"{row['measure']} {row['period']}: {float(row['value']):g} — {why}",
+    )
+
+
+def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:
+    """A quarterly long file should carry every catalogue measure for its quarter."""
+    if data.layout != "long":
+        return []
+    periods = [parse_period(str(p), catalogue.year_start) for p in frame["period"].unique()]
+    quarters = [p for p in periods if p.is_quarter]
+    if not quarters or len(quarters) != len(periods):
+        return []
+    latest = max(quarters)
+    present = frame[frame["period"] == latest.label]
+    have = {(str(s), str(m)) for s, m in zip(present["section"], present["measure"], strict=True)}
+    resolved = {found.key for s, m in have if (found := catalogue.resolve(m, s)) is not None}
+    findings = []
+    for m in catalogue.measures:
+        if m.key in resolved or m.aggregate == "ratio":
+            continue  # a ratio is computed from its numerator and denominator
+        if m.since is not None and latest < parse_period(m.since, catalogue.year_start):
+            continue
+        findings.append(
+            Finding(
+                severity="warning",
+                code="measure-not-submitted",
+                file=data.path,
+                measure=m.name,
+                period=latest.label,
+                message=f"{m.name!r} has no value for {latest.label}, the quarter this file submits",
+            )
+        )
+    return findings
