@@ -6,17 +6,33 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from kpitool import __version__
 from kpitool.errors import ConfigError, ExitCode, KpiError, OutputError, UsageError
 from kpitool.models import Catalogue, ComparisonReport
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
 
+
+class _Commands(TyperGroup):
+    """Every library error becomes one line on stderr and an exit code, here and only here."""
+
+    def invoke(self, ctx: Any) -> Any:  # click's Context, which typer 0.29 keeps private
+        try:
+            return super().invoke(ctx)
+        except KpiError as exc:
+            if ctx.params.get("debug"):
+                raise
+            typer.echo(f"kpitool: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="kpitool",
     help="Correct, honest quarterly KPI tables: validate submissions, compare against a baseline, export, audit.",
     no_args_is_help=True,
@@ -278,19 +294,14 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def main() -> None:
-    """Entry point: library errors become one line on stderr and an exit code."""
-    debug = "--debug" in sys.argv[1:]
+    """Entry point (the console script and ``python -m kpitool``)."""
     try:
         app()
-    except KpiError as exc:
-        if debug:
-            raise
-        typer.echo(f"kpitool: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, BrokenPipeError):
-        sys.exit(130)
-    except Exception as exc:  # a bug, but the user still gets one line, not a traceback
-        if debug:
+    except BrokenPipeError:  # `kpitool compare | head`
+        sys.stderr.close()
+        sys.exit(ExitCode.OK)
+    except Exception as exc:  # a bug: the user still gets one line, not a traceback
+        if "--debug" in sys.argv[1:]:
             raise
         typer.echo(f"kpitool: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(ExitCode.INTERNAL)

@@ -103,6 +103,8 @@ def read_bytes(path: Path) -> bytes:
 
 def detect_encoding(data: bytes, name: str) -> tuple[str, int]:
     """(encoding, bytes to skip), decided over the whole file: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: UTF-16 text; save it as CSV UTF-8 (or Windows-1252)")
     if b"\x00" in data:
         raise InputError(f"{name}: not a text file (it holds NUL bytes); save it as CSV")
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -308,6 +310,11 @@ def _read_long(
         return DataFile(name, "long", empty_frame(), findings)
 
     body = buf[hend + 1 :]
+    if not body.strip():
+        findings.append(
+            Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
+        )
+        return DataFile(name, "long", empty_frame(), findings)
     ragged = 0
 
     def on_bad_row(_row: object) -> str:
@@ -770,31 +777,33 @@ def _wide_table(
         col.index = i
         if not text.strip():
             col.role = "ignored"
-        elif col.role == "ignored":
+        columns.append(col)
+    periods = [c for c in columns if c.role == "period"]
+    if not periods:
+        findings.append(
+            Finding(
+                severity="error",
+                code="no-periods",
+                file=name,
+                row=header_line,
+                message=f"the table whose header is row {header_line} has no period column"
+                " (headings such as 2023/24 Q1, Q1-Q4 2022/23 baseline); it was not read",
+            )
+        )
+        return None, findings
+    for col in columns:
+        if col.role == "ignored" and col.header.strip():
             findings.append(
                 Finding(
                     severity="warning",
                     code="unknown-column",
                     file=name,
                     row=header_line,
-                    column=i,
-                    column_name=text,
-                    message=f"column heading {text.strip()!r} is not a period, total, % change or direction; the column is ignored",
+                    column=col.index,
+                    column_name=col.header,
+                    message=f"column heading {col.header.strip()!r} is not a period, total, % change or direction; the column is ignored",
                 )
             )
-        columns.append(col)
-    periods = [c for c in columns if c.role == "period"]
-    if not periods and len(block) > 1:
-        findings.append(
-            Finding(
-                severity="error",
-                code="bad-period",
-                file=name,
-                row=header_line,
-                message=f"table {number} (row {header_line}) has no period columns",
-            )
-        )
-        return None, findings
     # a bare "Total" column is the total of the table's latest year
     latest = max((c.period for c in periods if c.period is not None), default=None)
     for c in columns:

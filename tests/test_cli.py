@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, ROOT
+from kpitool import __version__
+from kpitool.cli import app
+from kpitool.validate import validate_files
+
+MESSY = "measure,period,value\nA,2023/24 Q1,1\nA,2023/24 Q9,2\nB,2023/24 Q1,x\nC,2023/24 Q1,3,4\n"
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "compare", "export", "schema"])
+def test_every_command_has_help_with_an_example(command: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: kpitool" in result.stdout
+
+
+def test_validate_exit_codes(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    good = write("good.csv", "measure,period,value\nA,2023/24 Q1,1\n")
+    warn = write("warn.csv", "measure,period,value\nA,2023/24 Q1,1\nA,2023/24 Q1,1\n")
+    bad = write("bad.csv", MESSY)
+    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(warn)]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(warn), "--strict"]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(bad)]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(good), "/no/such/file.csv"]).exit_code == 2
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(good), "--format", "yaml"]).exit_code == 2
+
+
+def test_text_lists_every_finding_with_its_cell(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    path = write("bad.csv", MESSY)
+    result = runner.invoke(app, ["validate", str(path)])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("INVALID — 3 errors, 0 warnings, 0 info in 1 file")
+    assert any(line.startswith(f"{path}:B3: error [bad-period]") for line in lines)
+    assert any(line.startswith(f"{path}:C4: error [not-a-number]") for line in lines)
+    assert any(line.startswith(f"{path}:row 5: error [ragged-row]") for line in lines)
+
+
+def test_json_output_equals_the_library_result(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    path = write("bad.csv", MESSY)
+    result = runner.invoke(app, ["validate", str(path), "--format", "json"])
+    assert json.loads(result.stdout) == json.loads(validate_files([path]).model_dump_json())
+
+
+def test_markup_in_values_is_printed_not_interpreted(write) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from rich.console import Console
+
+    from kpitool.render.findings import render_text
+
+    path = write("m.csv", "measure,period,value\n[bold]x[/],2023/24 Q9,[c]\n[/],2023/24 Q9,1\n")
+    report = validate_files([path])
+    for terminal in (True, False):
+        console = Console(width=200, force_terminal=terminal, no_color=True, record=True, file=io.StringIO())
+        render_text(report, console)
+        text = console.export_text()
+        assert "[bold]x[/]" in text and "[/]" in text
+
+
+def test_screen_detail_is_capped_but_json_is_not(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"M{i},2023/24 Q9,{i}\n" for i in range(300))
+    path = write("many.csv", "measure,period,value\n" + rows)
+    text = runner.invoke(app, ["validate", str(path)]).stdout
+    assert "… and 100 more" in text
+    data = json.loads(runner.invoke(app, ["validate", str(path), "--format", "json"]).stdout)
+    assert len(data["findings"]) == 300
+
+
+def test_no_traceback_without_debug(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--config", "/no/such/kpitool.toml"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kpitool", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_errors_are_one_line_on_stderr_and_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = _run("compare", str(tmp_path / "missing.csv"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("kpitool: error:")
+    debug = _run("--debug", "compare", str(tmp_path / "missing.csv"))
+    assert "Traceback" in debug.stderr
+
+
+def test_help_and_completion_do_not_import_pandas() -> None:
+    code = (
+        "import sys\n"
+        "from kpitool.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    completion = subprocess.run(
+        [sys.executable, "-c", "import sys, kpitool.cli; print([m for m in ('pandas','numpy') if m in sys.modules])"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"_KPITOOL_COMPLETE": "complete_bash", "COMP_WORDS": "kpitool ", "COMP_CWORD": "1", "PATH": ""},
+    )
+    assert completion.stdout.strip() == "[]"
+
+
+def test_validate_example_from_its_folder(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = runner.invoke(app, ["validate", *sorted(str(p) for p in Path("data").glob("*.csv"))])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("valid — 0 errors, 0 warnings, 0 info in 5 files (296 rows)")

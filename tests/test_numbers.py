@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "percent", "decimals"),
+    [
+        ("1,234", 1234.0, False, 0),
+        ("13.7 %", 13.7, True, 1),
+        ("-3.5%", -3.5, True, 1),
+        ("£453,813", 453813.0, False, 0),
+        ("  42 ", 42.0, False, 0),
+        ("\u00a01,234,567.25", 1234567.25, False, 2),
+        ("\u22125", -5.0, False, 0),
+        ("+5", 5.0, False, 0),
+        (".5", 0.5, False, 1),
+    ],
+)
+def test_numbers_as_people_type_them(raw: str, value: float, percent: bool, decimals: int) -> None:
+    cell = parse_cell(raw)
+    assert cell.error is None
+    assert cell.value == value
+    assert cell.percent is percent
+    assert cell.decimals == decimals
+
+
+@pytest.mark.parametrize("raw", ["", "..", "-", "N/A", "n/a", "[x]", "[c]", "[z]", "[X]"])
+def test_missing_markers_are_missing_not_zero(raw: str) -> None:
+    cell = parse_cell(raw)
+    assert cell.value is None and cell.error is None and cell.missing
+    if raw:
+        assert cell.marker is not None
+
+
+def test_number_with_marker_keeps_both() -> None:
+    assert parse_cell("12[r]")[:2] == (12.0, "[r]")
+    assert parse_cell("340 [e]")[:2] == (340.0, "[e]")
+    assert parse_cell("12[q]").error is not None
+
+
+@pytest.mark.parametrize("raw", ["1,2,3", "nan", "inf", "-inf", "1_000", "12abc", "0x10", "1.2.3", "#DIV/0!", "1,23"])
+def test_things_that_only_look_like_numbers_are_errors(raw: str) -> None:
+    cell = parse_cell(raw)
+    assert cell.value is None and cell.error
+
+
+def test_rounding_is_half_away_from_zero() -> None:
+    assert round_half_away(2.25, 1) == 2.3
+    assert round_half_away(-2.25, 1) == -2.3
+    assert round_half_away(2.675, 2) == 2.68
+    assert round_half_away(0.5, 0) == 1.0
+    assert format_number(-0.04, 1) == "0.0"
+    assert format_number(1234.5) == "1,235"
+    assert format_number(None) == "n/a"
+    assert format_signed(5.05, 1, "%") == "+5.1%"
+    assert format_signed(0.0, 1) == "0.0"
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_grouped_integers_round_trip(n: int) -> None:
+    assert parse_cell(f"{n:,}").value == float(n)
+
+
+@given(st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
+def test_percentages_round_trip(d) -> None:  # type: ignore[no-untyped-def]
+    cell = parse_cell(f"{d}%")
+    assert cell.percent and cell.error is None
+    assert cell.value == pytest.approx(float(d))
+
+
+@given(st.text(max_size=30))
+def test_parse_cell_never_raises(text: str) -> None:
+    cell = parse_cell(text)
+    assert (cell.value is None) or cell.error is None

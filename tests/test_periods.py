@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpitool.errors import PeriodError
+from kpitool.periods import Period, parse_period, quarter_containing, quarter_span
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023/24 Q1",
+        "Q1 2023/24",
+        "2023-24 Q1",
+        "FY2023/24 Q1",
+        "2023/2024 Q1",
+        "q1 2023/24",
+        " 2023/24  Q1 ",
+        "Q1 23/24",
+    ],
+)
+def test_quarter_spellings_print_canonically(text: str) -> None:
+    assert parse_period(text).label == "2023/24 Q1"
+
+
+@pytest.mark.parametrize("text", ["2023/24", "2023-24", "FY2023/24", "FY 2023/24", "2023/2024", "23/24"])
+def test_year_spellings(text: str) -> None:
+    p = parse_period(text)
+    assert p.label == "2023/24" and p.quarter is None and not p.calendar
+
+
+@pytest.mark.parametrize("text", ["2023/25", "Q5 2023/24", "", "2023", "x", "2023/24 Q0", "1999/2001"])
+def test_rejects(text: str) -> None:
+    if text == "2023":  # a bare year is a calendar year, as in "2010 baseline"
+        assert parse_period(text) == Period(year=2023, calendar=True)
+        return
+    with pytest.raises(PeriodError):
+        parse_period(text)
+
+
+def test_calendar_quarter_is_ambiguous_in_a_fiscal_project_but_fine_in_a_calendar_one() -> None:
+    with pytest.raises(PeriodError, match="ambiguous"):
+        parse_period("2024 Q1")
+    p = parse_period("2024 Q1", "january")
+    assert p.label == "2024 Q1" and p.start == date(2024, 1, 1)
+    with pytest.raises(PeriodError, match="calendar"):
+        parse_period("2023/24", "january")
+
+
+def test_fiscal_quarters_start_in_april() -> None:
+    assert parse_period("2023/24 Q1").start == date(2023, 4, 1)
+    assert parse_period("2023/24 Q4").start == date(2024, 1, 1)
+    assert quarter_containing(date(2023, 6, 30)).label == "2023/24 Q1"
+    assert quarter_containing(date(2024, 3, 31)).label == "2023/24 Q4"
+    assert quarter_containing(date(2024, 3, 31), "january").label == "2024 Q1"
+
+
+def test_arithmetic() -> None:
+    q1 = parse_period("2023/24 Q1")
+    assert q1.previous().label == "2022/23 Q4"
+    assert parse_period("2023/24 Q3").previous().label == "2023/24 Q2"
+    assert q1.same_period_last_year().label == "2022/23 Q1"
+    assert [q.label for q in parse_period("2023/24").quarters()] == [f"2023/24 Q{i}" for i in range(1, 5)]
+    assert parse_period("2023/24").previous().label == "2022/23"
+
+
+def test_ordering_mixes_years_quarters_and_calendar_years() -> None:
+    labels = ["2023/24 Q2", "2010", "2023/24", "2022/23", "2023/24 Q1"]
+    ordered = sorted(parse_period(x) for x in labels)
+    assert [p.label for p in ordered] == ["2010", "2022/23", "2023/24 Q1", "2023/24", "2023/24 Q2"]
+
+
+def test_quarter_span() -> None:
+    assert quarter_span([1, 2, 3]) == "Q1–Q3"
+    assert quarter_span([2]) == "Q2"
+    assert quarter_span([1, 3]) == "Q1, Q3"
+
+
+years = st.integers(min_value=1990, max_value=2090)
+quarters = st.integers(min_value=1, max_value=4)
+
+
+@given(
+    years,
+    quarters,
+    st.sampled_from(["{y}/{s} Q{q}", "Q{q} {y}/{s}", "{y}-{s} Q{q}", "FY{y}/{s} Q{q}", "{y}/{y1} Q{q}"]),
+)
+def test_every_spelling_round_trips(year: int, quarter: int, template: str) -> None:
+    text = template.format(y=year, s=f"{(year + 1) % 100:02d}", y1=year + 1, q=quarter)
+    p = parse_period(text)
+    assert (p.year, p.quarter) == (year, quarter)
+    assert parse_period(p.label) == p
+
+
+@given(years, quarters)
+def test_previous_then_quarters_are_consistent(year: int, quarter: int) -> None:
+    p = Period(year=year, quarter=quarter)
+    assert p.previous() < p
+    assert p.same_period_last_year().quarter == quarter
+    assert p in p.year_period().quarters()
+
+
+@given(st.text(max_size=20))
+def test_parse_never_crashes(text: str) -> None:
+    try:
+        parse_period(text)
+    except PeriodError:
+        pass

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+from kpitool.errors import InputError
+from kpitool.readers import parse_header, read_file
+
+
+def test_long_file_keeps_rows_columns_and_markers(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "q1.csv",
+        'measure,period,value,section\n999 calls,Q1 2023/24,"31,539",Calls\nRate,2023/24 Q1,13.7 %,Crime\n'
+        "Spend,2023/24 Q1,£453,Money\nGap,2023/24 Q1,[c],Crime\nRevised,2023/24 Q1,12[r],Crime\n",
+    )
+    data = read_file(path)
+    assert data.layout == "long" and not data.findings
+    f = data.frame.set_index("measure")
+    assert f.loc["999 calls", "value"] == 31539 and f.loc["999 calls", "period"] == "2023/24 Q1"
+    assert bool(f.loc["Rate", "percent"]) and f.loc["Rate", "value"] == 13.7
+    assert f.loc["Gap", "marker"] == "[c]" and f["value"].isna()["Gap"]
+    assert f.loc["Revised", "value"] == 12 and f.loc["Revised", "marker"] == "[r]"
+    assert list(data.frame["row"]) == [2, 3, 4, 5, 6]
+    assert set(data.frame["column"]) == {3}
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters(write, delimiter: str) -> None:  # type: ignore[no-untyped-def]
+    text = delimiter.join(["measure", "period", "value"]) + "\n" + delimiter.join(["A", "2023/24 Q1", "5"]) + "\n"
+    assert read_file(write("f.csv", text)).frame["value"].tolist() == [5.0]
+
+
+def test_encodings_decided_over_the_whole_file(write) -> None:  # type: ignore[no-untyped-def]
+    body = "measure,period,value\n" + "A,2023/24 Q1,1\n" * 5000 + "Spend £,2023/24 Q2,2\n"
+    for encoding, prefix in (("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")):
+        data = read_file(write(f"{encoding}{len(prefix)}.csv", prefix + body.encode(encoding)))
+        assert "Spend £" in set(data.frame["measure"]), encoding
+        assert data.frame["row"].iloc[-1] == 5002
+
+
+def test_ragged_rows_are_reported_with_their_line_and_not_shifted(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("r.csv", "measure,period,value\nA,2023/24 Q1,1,extra\nB,2023/24 Q1\n\nC,2023/24 Q1,3\n")
+    data = read_file(path)
+    assert [(f.code, f.row) for f in data.findings] == [("ragged-row", 2), ("ragged-row", 3)]
+    assert data.frame[["measure", "value", "row"]].values.tolist() == [["C", 3.0, 5]]
+
+
+def test_quoted_newline_keeps_physical_lines(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("q.csv", 'measure,period,value\n"Two\nlines",2023/24 Q1,1\nB,2023/24 Q1,2\n'))
+    assert data.frame["row"].tolist() == [2, 4]
+    assert data.frame["measure"].tolist() == ["Two\nlines", "B"]
+
+
+def test_unclosed_quote_does_not_swallow_the_rows_after_it(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("u.csv", 'measure,period,value\n"A,2023/24 Q1,1\nB,2023/24 Q1,2\nC,2023/24 Q2,"3"\n'))
+    assert [(f.code, f.row) for f in data.findings] == [("broken-quote", 2)]
+    assert data.frame["measure"].tolist() == ["B", "C"]
+    assert data.frame["row"].tolist() == [3, 4]
+
+
+def test_not_text_is_an_input_error(write) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="NUL"):
+        read_file(write("b.csv", b"\x00\x01\x02"))
+    with pytest.raises(InputError, match="no such file"):
+        read_file(Path("/nonexistent/file.csv"))
+
+
+@pytest.mark.parametrize(
+    ("header", "role", "period", "extra"),
+    [
+        ("Q1-Q4 2022/23 baseline", "period", "2022/23", {"baseline": True}),
+        ("Q1 2023/24", "period", "2023/24 Q1", {}),
+        ("Q1 end (30/06/2023)", "period", "2023/24 Q1", {"stock": True}),
+        ("2010 baseline", "period", "2010", {"baseline": True}),
+        ("Q1-Q4 2023/24 total", "total", "2023/24", {"quarters": [1, 2, 3, 4]}),
+        ("Q1-Q3 2023/24", "total", "2023/24", {"quarters": [1, 2, 3]}),
+        ("% change (baseline to 23/24)", "change", None, {"basis_from": "baseline", "basis_to": "2023/24"}),
+        ("% change (Q1 23/24 to Q4 23/24)", "change", None, {"basis_from": "2023/24 Q1", "basis_to": "2023/24 Q4"}),
+        ("Direction of travel (from baseline)", "direction", None, {"basis_from": "baseline"}),
+        ("Direction of Travel (From 2010 Baseline)", "direction", None, {"basis_from": "2010"}),
+        ("Notes", "ignored", None, {}),
+    ],
+)
+def test_report_headers(header: str, role: str, period: str | None, extra: dict[str, object]) -> None:
+    col = parse_header(header)
+    assert col.role == role
+    assert (col.period.label if col.period else None) == period
+    for key, value in extra.items():
+        assert getattr(col, key) == value
+
+
+def test_seed_tables_are_read_as_they_stand() -> None:
+    data = read_file(SEED)
+    assert data.layout == "wide"
+    assert len(data.tables) == 14
+    assert not [f for f in data.findings if f.severity == "error"]
+    titles = [t.section for t in data.tables]
+    assert titles[0] == "Staff Type" and titles[11] == "Table 12"  # the CCTV table's header begins empty
+    cctv = data.tables[11]
+    assert cctv.header_row == 59 and cctv.rows[9].name == "Drug offences" and cctv.rows[9].row == 69
+    # reported figures are kept apart, never used as observations
+    assert {r.kind for r in data.reported} == {"total", "change", "direction"}
+    assert "2023/24" not in set(data.frame["period"])
+    calls = data.frame[(data.frame["section"] == "Call Data") & (data.frame["measure"] == "999 calls")]
+    assert calls.set_index("period")["value"].to_dict() == {
+        "2022/23": 107042,
+        "2023/24 Q1": 31539,
+        "2023/24 Q2": 30694,
+        "2023/24 Q3": 26284,
+        "2023/24 Q4": 23937,
+    }

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import EXAMPLES
+from kpitool.catalogue import load_catalogue, read_catalogue
+from kpitool.validate import validate_files
+
+MESSY = (
+    "measure,period,value,colour\n"
+    "999 calls,2023/24 Q1,31539,red\n"  # 2: fine (unknown column warned on the header)
+    "999 calls,2023/24 Q5,1,red\n"  # 3: bad period
+    '101 calls,2023/24 Q1,"1,2,3",red\n'  # 4: not a number
+    "101 calls,2023/24 Q1,70929,red,extra\n"  # 5: ragged
+    "999 calls,2023/24 Q1,31540,red\n"  # 6: conflicting duplicate of row 2
+    ",2023/24 Q1,5,red\n"  # 7: blank measure
+)
+
+
+def test_every_problem_is_reported_with_row_and_column(write) -> None:  # type: ignore[no-untyped-def]
+    report = validate_files([write("messy.csv", MESSY)])
+    got = {(f.code, f.row, f.column) for f in report.findings}
+    assert got == {
+        ("unknown-column", 1, 4),
+        ("bad-period", 3, 2),
+        ("not-a-number", 4, 3),
+        ("ragged-row", 5, None),
+        ("conflicting-observation", 6, 3),
+        ("blank-measure", 7, 1),
+    }
+    assert not report.valid
+    assert report.counts == {"error": 5, "warning": 1, "info": 0}
+    nan = next(f for f in report.findings if f.code == "not-a-number")
+    assert nan.cell == "C4" and nan.actual == "1,2,3" and "thousands" in nan.message
+
+
+def test_identical_duplicate_is_a_warning_and_strict_makes_it_invalid(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("d.csv", "measure,period,value\nA,2023/24 Q1,1\nA,2023/24 Q1,1\n")
+    report = validate_files([path])
+    assert [f.code for f in report.findings] == ["duplicate-observation"] and report.valid
+    assert not validate_files([path], strict=True).valid
+
+
+def test_catalogue_checks(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    path = write(
+        "q1.csv",
+        "section,measure,period,value\nCall data,999 calls,2023/24 Q1,-5\nCall data,101 calls,2023/24 Q1,2.5\n"
+        "Call data,Pigeons,2023/24 Q1,3\nNeighbourhood crime,Resolved rate,2023/24 Q1,140%\n",
+    )
+    codes = [f.code for f in validate_files([path], catalogue).findings]
+    assert codes.count("negative-count") == 1
+    assert codes.count("fractional-count") == 1
+    assert codes.count("unknown-measure") == 1
+    assert codes.count("percent-out-of-range") == 1
+    assert codes.count("measure-not-submitted") > 40  # a quarterly file should carry every measure
+
+
+def test_example_data_is_valid() -> None:
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    files = sorted((EXAMPLES / "data").glob("*.csv"))
+    report = validate_files(files, catalogue)
+    assert report.findings == [] and report.valid and report.rows == 296
+
+
+def test_broken_catalogue_findings_name_key_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "kpitool.toml"
+    bad.write_text(
+        '[project]\nbaseline = "2022/23"\n\n[[measure]]\nname = "A"\n\n[[measure]]\nname = "B"\nunit = "apples"\n'
+    )
+    catalogue, findings = read_catalogue(bad)
+    assert catalogue is None
+    assert [(f.code, f.row, f.column_name) for f in findings] == [("config-invalid", 9, "measure[2].unit")]
+    bad.write_text('[project]\ntolerance = "five"\n')
+    assert [(f.row, f.column_name) for f in read_catalogue(bad)[1]] == [(2, "tolerance")]
+    bad.write_text("[project\n")
+    assert [(f.code, f.row) for f in read_catalogue(bad)[1]] == [("config-syntax", 1)]
+    bad.write_text('[[measure]]\nname = "A"\nparts = ["Nope"]\n')
+    assert "Nope" in read_catalogue(bad)[1][0].message
+
+
+def test_json_is_the_report(write) -> None:  # type: ignore[no-untyped-def]
+    report = validate_files([write("messy.csv", MESSY)])
+    data = json.loads(report.model_dump_json())
+    assert data["valid"] is False and len(data["findings"]) == 6 and data["codes"]["ragged-row"] == 1
