@@ -54,6 +54,8 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
             fields.update(value)
         elif key == "measure" and isinstance(value, list):
             fields["measures"] = value
+        elif key == "sections" and isinstance(value, dict):
+            fields["sections"] = value
         else:
             findings.append(
                 Finding(
@@ -62,7 +64,7 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
                     file=name,
                     row=_locate(text, (key,)),
                     column_name=key,
-                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project] and [[measure]] tables)",
+                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections] and [[measure]] tables)",
                 )
             )
     if findings:

@@ -175,8 +175,16 @@ def _comparison(
         tolerance=tolerance,
         sections=section or (),
         measures=measure or (),
-        files=[str(p) for p in paths],
+        files=[_shown(p) for p in paths],
     )
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:

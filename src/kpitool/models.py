@@ -91,6 +91,7 @@ class Catalogue(BaseModel):
     year_start: YearStart = "april"
     data: list[str] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
+    sections: dict[str, str] = Field(default_factory=dict)  # report table title -> catalogue section
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("baseline")
@@ -117,8 +118,10 @@ class Catalogue(BaseModel):
     def resolve(self, name: str, section: str = "") -> Measure | None:
         """The measure called ``name`` (or by one of its aliases), preferring ``section``."""
         low = name.strip().lower()
+        titles = {k.strip().lower(): v for k, v in self.sections.items()}
+        section = titles.get(section.strip().lower(), section).strip().lower()
         matches = [m for m in self.measures if low == m.name.lower() or low in (a.lower() for a in m.aliases)]
-        same = [m for m in matches if m.section.lower() == section.strip().lower()]
+        same = [m for m in matches if m.section.lower() == section]
         if len(same) == 1:
             return same[0]
         return matches[0] if len(matches) == 1 else None

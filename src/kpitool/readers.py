@@ -31,6 +31,8 @@ LONG_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("section", "note", "unit")
 DELIMITERS = ("\t", ";", ",")
 MAX_QUOTE_REPAIRS = 200
+# a number as the bulk path reads it: optional minus, digits (grouped by thousands or not), decimals, a % sign
+FAST_NUMBER = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?: ?%)?$"
 FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
 
 Role = Literal["period", "total", "change", "direction", "ignored"]
@@ -310,7 +312,7 @@ def _read_long(
         return DataFile(name, "long", empty_frame(), findings)
 
     body = buf[hend + 1 :]
-    if not body.strip():
+    if not body or body.isspace():
         findings.append(
             Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
         )
@@ -502,43 +504,49 @@ def _long_frame(
     measure = pd.Categorical.from_codes(m_codes, categories=pd.Index(m_words, dtype=object))
     period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(canon, dtype=object))
 
-    # values: plain numbers in bulk; the rest (formatted, markers, junk) one distinct cell at a time
+    # values: numbers (with thousands separators or a % sign) in bulk; the rest — markers,
+    # currency, junk — parsed once per distinct text and broadcast back
     raw_values = table.column(v_i).combine_chunks()
-    plain = pc.match_substring_regex(raw_values, r"^-?[0-9]+(\.[0-9]+)?$")
-    numeric = pc.cast(pc.if_else(plain, raw_values, pa.scalar("0")), pa.float64())
-    value = numeric.to_numpy(zero_copy_only=False).astype("float64", copy=True)
-    plain_np = plain.to_numpy(zero_copy_only=False)
+    fast = pc.match_substring_regex(raw_values, FAST_NUMBER)
+    fast_np = fast.to_numpy(zero_copy_only=False).astype(bool)
+    value = np.full(n, np.nan, dtype="float64")
+    numbers = raw_values if fast_np.all() else raw_values.filter(fast)
+    for sign in (",", "%", " "):
+        numbers = pc.replace_substring(numbers, sign, "")
+    value[fast_np] = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+    percent = pc.and_(fast, pc.ends_with(raw_values, "%")).to_numpy(zero_copy_only=False).astype(bool)
+    marker_codes = np.full(n, -1, dtype="int32")
     marker_words: list[str] = []
-    marker_codes = np.full(n, -1, dtype="int64")
-    percent = np.zeros(n, dtype=bool)
     not_number = np.zeros(n, dtype=bool)
-    other = np.flatnonzero(~plain_np)
+    other = np.flatnonzero(~fast_np)
     if len(other):
-        texts = raw_values.take(pa.array(other)).to_pylist()
-        for i, text in zip(other, texts, strict=True):
-            cell = parse_cell(text)
-            value[i] = np.nan if cell.value is None else cell.value
-            if cell.marker is not None:
-                if cell.marker not in marker_words:
-                    marker_words.append(cell.marker)
-                marker_codes[i] = marker_words.index(cell.marker)
-            percent[i] = cell.percent
-            if cell.error:
-                not_number[i] = True
-                findings.append(
-                    Finding(
-                        severity="error",
-                        code="not-a-number",
-                        file=name,
-                        row=int(rows[i]),
-                        column=v_i + 1,
-                        column_name="value",
-                        measure=m_words[m_codes[i]] or None,
-                        period=labels[p_codes[i]],
-                        actual=text,
-                        message=f"{cell.error}",
-                    )
+        enc = pc.dictionary_encode(raw_values.take(pa.array(other)))
+        texts = enc.dictionary.to_pylist()
+        cells = [parse_cell(t) for t in texts]
+        marker_words = list(dict.fromkeys(c.marker for c in cells if c.marker is not None))
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        value[other] = np.array([np.nan if c.value is None else c.value for c in cells], dtype="float64")[idx]
+        percent[other] = np.array([c.percent for c in cells], dtype=bool)[idx]
+        marker_codes[other] = np.array(
+            [marker_words.index(c.marker) if c.marker is not None else -1 for c in cells], dtype="int32"
+        )[idx]
+        bad = np.array([c.error is not None for c in cells], dtype=bool)[idx]
+        not_number[other] = bad
+        for i, k in zip(other[bad], idx[bad], strict=True):
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="not-a-number",
+                    file=name,
+                    row=int(rows[i]),
+                    column=v_i + 1,
+                    column_name="value",
+                    measure=m_words[m_codes[i]] or None,
+                    period=labels[p_codes[i]],
+                    actual=texts[k],
+                    message=f"{cells[k].error}",
                 )
+            )
 
     for i in np.flatnonzero(bad_period):
         findings.append(
@@ -568,22 +576,21 @@ def _long_frame(
             )
         )
     usable = ~(bad_period | blank_measure | not_number)
+    keep = slice(None) if usable.all() else np.flatnonzero(usable)
     frame = pd.DataFrame(
         {
-            "section": section,
-            "measure": measure,
-            "period": period,
-            "value": value,
-            "marker": pd.Categorical.from_codes(marker_codes, categories=pd.Index(marker_words, dtype=object)),
-            "percent": percent,
-            "stock": np.zeros(n, dtype=bool),
-            "row": rows,
-            "column": np.full(n, v_i + 1, dtype="int64"),
-            "file_index": np.full(n, file_index, dtype="int64"),
+            "section": section[keep],
+            "measure": measure[keep],
+            "period": period[keep],
+            "value": value[keep],
+            "marker": pd.Categorical.from_codes(marker_codes[keep], categories=pd.Index(marker_words, dtype=object)),
+            "percent": percent[keep],
+            "stock": np.zeros(int(usable.sum()), dtype=bool),
+            "row": rows[keep],
+            "column": np.full(int(usable.sum()), v_i + 1, dtype="int32"),
+            "file_index": np.full(int(usable.sum()), file_index, dtype="int32"),
         }
     )
-    if not usable.all():
-        frame = frame[usable].reset_index(drop=True)
     return frame, findings
 
 

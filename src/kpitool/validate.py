@@ -128,7 +128,7 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
             first = frame[(frame["measure"] == measure) & (frame["section"] == section)].iloc[0]
             findings.append(
                 Finding(
-                    severity="error",
+                    severity="error" if data.layout == "long" else "warning",
                     code="unknown-measure",
                     file=data.path,
                     row=int(first["row"]),

@@ -58,8 +58,15 @@ def render_markdown(report: ComparisonReport) -> str:
                     footnotes.append(note)
                 cells[0] += f" [{footnotes.index(note) + 1}]"
             table.append(cells)
+        names = headers(report)
         lines.append(
-            tabulate(table, headers=[md_cell(h) for h in headers(report)], tablefmt="pipe", disable_numparse=True)
+            tabulate(
+                table,
+                headers=[md_cell(h) for h in names],
+                tablefmt="pipe",
+                disable_numparse=True,
+                colalign=["left", *["right"] * (len(names) - 2), "left"],
+            )
         )
         lines.append("")
     lines += ["## Method", ""]

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from conftest import EXAMPLES
+from kpitool.catalogue import load_catalogue
+from kpitool.compare import aggregate, assess, compare, direction_of, read_observations, relative_change
+from kpitool.errors import UsageError
+from kpitool.models import Catalogue, Measure
+from kpitool.render.terminal import render_table
+
+
+def test_arithmetic_rules() -> None:
+    assert aggregate([1, 2, 3], "sum") == 6
+    assert aggregate([1, 2, 3], "last") == 3
+    assert aggregate([1, 2, 3], "mean") == 2
+    assert aggregate([], "sum") is None
+    assert relative_change(0, 5) is None and relative_change(None, 5) is None
+    assert relative_change(-10, -5) == pytest.approx(50.0)  # relative to the baseline's size
+    assert direction_of(5.0, 5.0) == "level"  # the band's edge is inside it
+    assert direction_of((21 - 20) / 20 * 100, 5.0) == "level"
+    assert direction_of(5.0001, 5.0) == "up" and direction_of(-5.0001, 5.0) == "down"
+    assert direction_of(None, 5.0) is None
+    assert assess("up", "up") == "improving" and assess("up", "down") == "worsening"
+    assert assess("level", "down") == "stable" and assess("down", "neutral") == "not assessed"
+
+
+def _frame(write, *files: str):  # type: ignore[no-untyped-def]
+    paths = [write(f"f{i}.csv", "measure,period,value\n" + text) for i, text in enumerate(files)]
+    return read_observations(paths)
+
+
+def _one(report, name):  # type: ignore[no-untyped-def]
+    return next(c for c in report.comparisons if c.measure == name)
+
+
+def test_full_year_sum_and_direction(write) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(write, "A,2022/23,100\nA,2023/24 Q1,26\nA,2023/24 Q2,26\nA,2023/24 Q3,26\nA,2023/24 Q4,27\n")
+    c = _one(compare(frame), "A")
+    assert c.current_value == 105 and c.baseline_value == 100
+    assert c.change == 5 and c.change_pct == pytest.approx(5.0)
+    assert c.direction == "level"  # exactly on the band's edge
+    assert c.current_basis == "Q1–Q4 2023/24" and c.baseline_basis == "2022/23 (year figure)"
+
+
+def test_partial_year_uses_the_same_quarters_of_the_baseline(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"A,2022/23 Q{q},{10 * q}\n" for q in range(1, 5)) + "A,2023/24 Q1,12\nA,2023/24 Q2,22\n"
+    c = _one(compare(_frame(write, rows)), "A")
+    assert c.baseline_value == 30 and c.current_value == 34
+    assert c.baseline_basis == "Q1–Q2 2022/23"
+    assert any("same quarters" in n for n in c.notes)
+
+
+def test_partial_year_against_a_full_year_baseline_says_so(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "A,2022/23,100\nA,2023/24 Q1,30\n")), "A")
+    assert c.baseline_value == 100 and c.current_value == 30
+    assert any("compared with the full year 2022/23" in n for n in c.notes)
+
+
+def test_missing_quarter(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "A,2022/23,100\nA,2023/24 Q1,30\nA,2023/24 Q2,..\nA,2023/24 Q3,30\n")), "A")
+    assert c.current_value == 60 and c.current_basis == "Q1, Q3 2023/24"
+    assert [q.period for q in c.quarters] == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3"]
+    assert c.quarters[1].value is None and c.quarters[1].marker == ".."
+
+
+def test_measure_only_in_baseline_or_only_in_current(write) -> None:  # type: ignore[no-untyped-def]
+    report = compare(_frame(write, "Old,2022/23,10\nNew,2023/24 Q1,5\nBoth,2022/23,1\nBoth,2023/24 Q1,1\n"))
+    old, new = _one(report, "Old"), _one(report, "New")
+    assert old.current_value is None and old.change_pct is None and old.direction is None
+    assert new.baseline_value is None and new.change_pct is None and new.arrow == "n/a"
+    assert any("No baseline value" in n for n in new.notes)
+
+
+def test_zero_baseline_gives_no_percentage(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "A,2022/23,0\nA,2023/24 Q1,3\n")), "A")
+    assert c.change == 3 and c.change_pct is None and c.direction == "up"
+    assert any("baseline is zero" in n for n in c.notes)
+
+
+def test_negative_values_for_number_units(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "Net,2022/23,-10\nNet,2023/24 Q1,-2\nNet,2023/24 Q2,-3\n")), "Net")
+    assert c.unit == "number" and c.current_value == -5
+    assert c.change_pct == pytest.approx(50.0) and c.direction == "up"
+
+
+def test_percent_measures_change_in_points_and_ratios_are_recomputed(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        tolerance=5,
+        measures=[
+            Measure(name="Recorded", polarity="down"),
+            Measure(name="Resolved", polarity="up"),
+            Measure(
+                name="Rate",
+                unit="percent",
+                aggregate="ratio",
+                polarity="up",
+                numerator="Resolved",
+                denominator="Recorded",
+            ),
+        ],
+    )
+    frame = _frame(
+        write,
+        "Recorded,2022/23,1000\nResolved,2022/23,100\n"
+        "Recorded,2023/24 Q1,100\nResolved,2023/24 Q1,50\nRecorded,2023/24 Q2,900\nResolved,2023/24 Q2,90\n",
+    )
+    c = _one(compare(frame, catalogue), "Rate")
+    # (50 + 90) / (100 + 900) = 14%, not the mean of 50% and 10%
+    assert c.current_value == pytest.approx(14.0) and c.baseline_value == pytest.approx(10.0)
+    assert c.change_unit == "pp" and c.change == pytest.approx(4.0) and c.direction == "level"
+    assert [q.value for q in c.quarters] == [pytest.approx(50.0), pytest.approx(10.0)]
+
+
+def test_tolerance_global_and_per_measure(write) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(write, "A,2022/23,100\nA,2023/24 Q1,108\nB,2022/23,100\nB,2023/24 Q1,108\n")
+    catalogue = Catalogue(measures=[Measure(name="A"), Measure(name="B", tolerance=10)])
+    report = compare(frame, catalogue)
+    assert _one(report, "A").direction == "up" and _one(report, "B").direction == "level"
+    assert _one(compare(frame, catalogue, tolerance=9), "A").direction == "level"
+
+
+def test_later_file_wins(write) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(write, "A,2022/23,100\nA,2023/24 Q1,10\n", "A,2023/24 Q1,20\n")
+    assert _one(compare(frame), "A").current_value == 20
+
+
+def test_quarter_on_quarter_and_year_on_year(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "A,2022/23 Q2,10\nA,2023/24 Q1,40\nA,2023/24 Q2,30\n")), "A")
+    assert c.quarter_on_quarter is not None and c.quarter_on_quarter.relative == pytest.approx(-25.0)
+    assert c.year_on_year is not None and c.year_on_year.from_period == "2022/23 Q2" and c.year_on_year.absolute == 20
+
+
+def test_filters_and_errors(write) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(write, "A,2022/23,1\nA,2023/24 Q1,1\nB,2022/23,1\nB,2023/24 Q1,2\n")
+    assert [c.measure for c in compare(frame, measures=["b"]).comparisons] == ["B"]
+    with pytest.raises(UsageError, match="filter"):
+        compare(frame, measures=["nope"])
+    with pytest.raises(UsageError, match="not before"):
+        compare(frame, baseline="2023/24")
+    with pytest.raises(UsageError, match="quarter"):
+        compare(frame, baseline="2022/23 Q1")
+    with pytest.raises(UsageError, match="--current"):
+        compare(frame, current="next year")
+
+
+def test_three_hundred_measures_and_twenty_years(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(
+        f"Measure {m},{y}/{(y + 1) % 100:02d} Q{q},{m + y + q}\n"
+        for m in range(300)
+        for y in range(2004, 2024)
+        for q in range(1, 5)
+    )
+    report = compare(_frame(write, rows))
+    assert len(report.comparisons) == 300 and report.current == "2023/24" and report.baseline == "2022/23"
+    assert _one(report, "Measure 7").current_value == sum(7 + 2023 + q for q in range(1, 5))
+    assert len(_one(report, "Measure 7").history) == 8
+
+
+def test_unicode_and_very_long_names_wrap_without_crashing(write) -> None:  # type: ignore[no-untyped-def]
+    long_name = "Très long nom de mesure — 犯罪 — " * 8 + "[x] [/]"
+    frame = _frame(write, f'"{long_name}",2022/23,10\n"{long_name}",2023/24 Q1,12\nZ,2022/23,1\nZ,2023/24 Q1,1\n')
+    report = compare(frame)
+    console = Console(file=io.StringIO(), width=60, force_terminal=True, no_color=True, record=True)
+    render_table(report, console)
+    text = console.export_text()
+    assert "犯罪" in text and "[/]" in text
+    assert max(cell_len(line) for line in text.splitlines()) <= 60
+
+
+def test_example_project_figures() -> None:
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    frame = read_observations(sorted((EXAMPLES / "data").glob("*.csv")))
+    report = compare(frame, catalogue, baseline="2022/23")
+    c = {(x.section, x.measure): x for x in report.comparisons}
+    calls = c[("Call data", "999 calls")]
+    assert (calls.current_value, calls.baseline_value) == (112454, 107042)
+    assert round(calls.change_pct or 0, 1) == 5.1 and calls.direction == "up"
+    assert (
+        round(c[("Call data", "101 calls")].change_pct or 0, 1) == -3.5
+        and c[("Call data", "101 calls")].direction == "level"
+    )
+    homicide = c[("Violence against the person", "Homicide")]
+    assert (
+        round(homicide.change_pct or 0, 1) == -28.6
+        and homicide.direction == "down"
+        and homicide.assessment == "improving"
+    )
+    rate = c[("Neighbourhood crime", "Resolved rate")]
+    assert rate.change_unit == "pp" and round(rate.change or 0, 1) == -1.1 and rate.direction == "level"
+    assert round(rate.current_value or 0, 1) == 12.6 and round(rate.baseline_value or 0, 1) == 13.7
+    answer = c[("Public access to services", "Average answer time for 999 calls (seconds)")]
+    assert (
+        answer.current_value == pytest.approx(14.425)
+        and answer.direction == "down"
+        and answer.assessment == "improving"
+    )
+    officers = c[("Force staffing levels", "Police officers")]
+    assert (officers.baseline_period, officers.baseline_value, officers.current_value) == ("2010", 1557, 1378)
+    assert officers.direction == "down" and officers.assessment == "worsening"
+    asb = c[("Anti-social behaviour", "ASB (all)")]
+    assert asb.current_value == 11972  # the quarters, not the published 12,008
+
+
+def test_bare_file_needs_no_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "measure,period,value\nRate,2023/24 Q1,10%\nRate,2024/25 Q1,12.5%\nN,2023/24 Q1,3\nN,2024/25 Q1,4\n"
+    )
+    report = compare(read_observations([path]), baseline="2023/24")
+    rate = _one(report, "Rate")
+    assert rate.unit == "percent" and rate.change == pytest.approx(2.5) and rate.change_unit == "pp" and rate.inferred
