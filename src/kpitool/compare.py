@@ -204,9 +204,12 @@ def compare(
         " edges included; otherwise ↑ or ↓.",
         "Figures are rounded half away from zero for display; changes are computed at full precision.",
     ]
+    own: dict[str, list[str]] = {}
     for c in rows:
         if c.baseline_period and c.baseline_period != default_base.label and not c.inferred:
-            notes.append(f"{c.measure}: baseline {c.baseline_period} (set in the catalogue).")
+            own.setdefault(c.baseline_period, []).append(c.measure)
+    for period, names in own.items():
+        notes.append(f"Baseline {period}, as the catalogue sets it, for: {', '.join(names)}.")
     return ComparisonReport(
         baseline=default_base.label,
         current=current_year.label,
