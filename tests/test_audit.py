@@ -1,0 +1,182 @@
+"""The audit of published tables: every arithmetic error of the 2023/24 report, no false alarm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, SEED
+from kpitool.catalogue import load_catalogue
+from kpitool.compare import compare, read_observations
+from kpitool.models import Finding
+from kpitool.validate import validate_files
+
+
+def _findings(catalogue: bool = False) -> list[Finding]:
+    cat = load_catalogue(EXAMPLES / "kpitool.toml") if catalogue else None
+    return validate_files([SEED], cat).findings
+
+
+def _by(findings: list[Finding], measure: str, section_prefix: str = "") -> list[tuple[str, str, str | None]]:
+    return [
+        (f.severity, f.code, f.cell)
+        for f in findings
+        if f.measure == measure and f.message.startswith(section_prefix) and f.code != "unknown-measure"
+    ]
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["inferred", "catalogue"])
+def findings(request: pytest.FixtureRequest) -> list[Finding]:
+    return _findings(request.param)
+
+
+def test_road_casualty_totals_and_the_fatal_change_and_arrow(findings: list[Finding]) -> None:
+    fatal = _by(findings, "Fatal")
+    assert ("error", "total-mismatch", "G38") in fatal
+    assert ("error", "change-mismatch", "H38") in fatal
+    assert ("error", "direction-mismatch", "I38") in fatal
+    for row, name in ((39, "Serious"), (40, "KSI (fatal + serious)"), (41, "Slight"), (42, "All Casualties Total")):
+        assert ("error", "total-mismatch", f"G{row}") in _by(findings, name)
+    total = next(f for f in findings if f.cell == "G38")
+    assert (total.expected, total.actual) == ("20", "17")
+
+
+def test_vcas_referral_totals(findings: list[Finding]) -> None:
+    for row, name in enumerate(
+        [
+            "All Referrals",
+            "Police",
+            "Third party",
+            "Self-referrals",
+            "Court referrals",
+            "Restorative Justice referrals",
+        ],
+        start=52,
+    ):
+        assert ("error", "total-mismatch", f"G{row}") in _by(findings, name, "VCAS")
+    # the published all-referrals total is not the sum of its five sources' totals either
+    assert ("error", "parts-mismatch", "G52") in _by(findings, "All Referrals", "VCAS")
+
+
+def test_asb_and_mental_health_totals(findings: list[Finding]) -> None:
+    asb = _by(findings, "ASB (all)")
+    assert ("error", "total-mismatch", "G24") in asb
+    # its -11.5% follows from the quarters, not from the 12,008 shown: said, not an error
+    assert ("info", "change-mismatch", "H24") in asb
+    mh = _by(findings, "Incident count")
+    assert ("error", "total-mismatch", "G35") in mh
+    assert ("warning", "change-mismatch", "H35") in mh  # -13.4% follows from the wrong total
+
+
+def test_q4_resolved_rate(findings: list[Finding]) -> None:
+    rate = _by(findings, "Resolved rate")
+    assert ("error", "ratio-mismatch", "F21") in rate
+    assert ("info", "change-in-points", "H21") in rate  # -1.1 under "%" is percentage points
+    assert not [f for f in rate if f[0] == "error" and f[2] != "F21"]
+    q4 = next(f for f in findings if f.cell == "F21")
+    assert (q4.expected, q4.actual) == ("13.7%", "14.6%")
+
+
+def test_staffing_q4_total(findings: list[Finding]) -> None:
+    totals = _by(findings, "Totals")
+    assert totals == [("error", "parts-mismatch", "G6")]
+    f = next(f for f in findings if f.cell == "G6")
+    assert (f.expected, f.actual) == ("2,604", "2603")
+
+
+def test_crimestoppers_row_whose_change_and_arrow_contradict_its_figures(findings: list[Finding]) -> None:
+    row = _by(findings, "Vulnerability & safeguarding issues")
+    assert row == [("error", "change-mismatch", "F105"), ("error", "direction-mismatch", "G105")]
+    for other in ("Drink & drug driving", "Drug trafficking & supply", "Drug manufacture & cultivation"):
+        assert _by(findings, other) == []
+
+
+def test_cctv_drug_offences_total(findings: list[Finding]) -> None:
+    assert _by(findings, "Drug offences") == [("error", "total-mismatch", "F69")]
+    cctv = [f for f in findings if f.message.startswith("Table 12") and f.code != "unknown-measure"]
+    assert len(cctv) == 1
+
+
+def test_no_error_on_the_rows_that_are_right(findings: list[Finding]) -> None:
+    right = [
+        ("999 calls", "Call Data"),
+        ("101 calls", "Call Data"),
+        ("total", "Call Data"),
+        ("Number of 999 calls answered within 10 seconds", ""),
+        ("Average answer time for 999 calls (seconds)", ""),  # its total is the mean of the quarters
+        ("101 calls abandoned", ""),
+        ("Recorded", ""),
+        ("Resolved", ""),
+        ("Violence with Injury", ""),
+        ("Homicide", ""),
+        ("Violence against the person total", ""),  # has unlisted parts: no parts finding
+        ("Missing Person Referrals", ""),
+        ("Police Officers", ""),
+        ("PCSOs", ""),
+    ]
+    for name, section in right:
+        assert _by(findings, name, section) == [], name
+    # the peer mentors' totals are right (their % changes are truncated: info only)
+    cpm = [f for f in findings if f.message.startswith("CPMs") and f.code != "unknown-measure"]
+    assert {(f.severity, f.code) for f in cpm} == {("info", "rounding")}
+    assert {f.cell for f in cpm} == {"H45", "H48"}
+
+
+def test_the_whole_audit_is_pinned() -> None:
+    errors = sorted(f.cell or "" for f in _findings() if f.severity == "error")
+    assert errors == sorted(
+        ["G6", "F21", "G24", "G35", "G38", "H38", "I38", "G39", "H39", "G40", "H40", "G41", "H41", "G42", "H42"]
+        + ["G52", "G52", "G53", "G54", "G55", "G56", "G57", "F69", "F105", "G105"]
+    )
+
+
+# -- each rule on small tables ---------------------------------------------------------------
+
+HEAD = "T\tQ1-Q4 2022/23 baseline\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ4 2023/24\tQ1-Q4 2023/24 total\t% change (baseline to 23/24)\tDirection of travel (from baseline)\n"
+
+
+def _audit(write, body: str) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+    return [(f.severity, f.code, f.cell) for f in validate_files([write("t.tsv", HEAD + body)]).findings]
+
+
+def test_rounded_inputs_imply_intervals(write) -> None:  # type: ignore[no-untyped-def]
+    # an average: 14.4 is the mean of the quarters, and -23.0% is within the rounding of 14.4 and 18.7
+    assert _audit(write, "Avg\t18.7\t18.8\t16.0\t12.6\t10.3\t14.4\t-23.0%\t↓\n") == []
+    assert _audit(write, "Avg\t18.7\t18.8\t16.0\t12.6\t10.3\t14.4\t-25.0%\t↓\n") == [("error", "change-mismatch", "H2")]
+
+
+def test_truncated_percentage_is_info(write) -> None:  # type: ignore[no-untyped-def]
+    assert _audit(write, "A\t1233\t457\t443\t521\t423\t1844\t49.5%\t↑\n") == [("info", "rounding", "H2")]
+
+
+def test_arrow_on_the_band_edge(write) -> None:  # type: ignore[no-untyped-def]
+    assert _audit(write, "A\t100\t25\t25\t25\t30\t105\t5.0%\t↔\n") == []
+    assert _audit(write, "A\t100\t25\t25\t25\t30\t105\t5.0%\t↑\n") == [("error", "direction-mismatch", "I2")]
+
+
+def test_subset_parts_and_unlisted_parts(write) -> None:  # type: ignore[no-untyped-def]
+    body = "A\t10\t1\t2\t3\t4\t10\t0.0%\t↔\nB\t20\t2\t3\t4\t5\t14\t-30.0%\t↓\nC\t5\t1\t1\t1\t1\t4\t-20.0%\t↓\nAll\t30\t3\t5\t7\t10\t25\t-16.7%\t↓\n"
+    # All = A + B in most columns; not in Q4 (10 against 9) nor in the total (25 against 10 + 14)
+    assert _audit(write, body) == [("error", "parts-mismatch", "F5"), ("error", "parts-mismatch", "G5")]
+    unlisted = "A\t10\t1\t2\t3\t4\t10\t0.0%\t↔\nB\t20\t2\t3\t4\t5\t14\t-30.0%\t↓\nAll\t99\t9\t9\t9\t9\t36\t-63.6%\t↓\n"
+    assert _audit(write, unlisted) == []
+
+
+def test_restated_values_warn_and_the_later_file_wins(write) -> None:  # type: ignore[no-untyped-def]
+    first = write("q1.csv", "measure,period,value\nA,2022/23,100\nA,2023/24 Q1,30\n")
+    second = write("q2.csv", "measure,period,value\nA,2023/24 Q1,35\nA,2023/24 Q2,40\n")
+    findings = validate_files([first, second]).findings
+    assert [(f.severity, f.code, f.file, f.row, f.expected, f.actual) for f in findings] == [
+        ("warning", "restated", str(second), 2, "30", "35")
+    ]
+    report = compare(read_observations([first, second]))
+    assert report.comparisons[0].current_value == 75
+
+
+def test_json_and_markdown_audit(tmp_path: Path) -> None:
+    from kpitool.render.findings import render_markdown
+
+    report = validate_files([SEED])
+    md = render_markdown(report)
+    assert md.startswith("# Data and arithmetic check") and "| G38 " in md and "total-mismatch" in md

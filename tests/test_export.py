@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from kpitool.cli import app
+from kpitool.compare import compare, read_observations
+from kpitool.models import ComparisonReport
+from kpitool.render.csvout import render_csv, safe_text
+from kpitool.render.markdown import md_cell, render_markdown
+
+
+def test_export_writes_and_refuses_to_overwrite(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    out = tmp_path / "report.md"
+    first = runner.invoke(app, ["export", "--format", "md", "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Performance: 2023/24 against 2022/23") and "| 999 calls" in text
+    out.write_text("the analyst's edits", encoding="utf-8")
+    second = runner.invoke(app, ["export", "--format", "md", "-o", str(out)])
+    assert second.exit_code == 2 and "exists; use --force" in second.output
+    assert out.read_text(encoding="utf-8") == "the analyst's edits"  # nothing the user had is lost
+    forced = runner.invoke(app, ["export", "--format", "csv", "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and out.read_text(encoding="utf-8").startswith("section,measure,")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temporary file left behind
+
+
+def test_export_to_stdout_and_json_equals_the_library(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = runner.invoke(app, ["export", "--format", "json"])
+    assert result.exit_code == 0
+    from kpitool.catalogue import load_catalogue
+
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    files = sorted(Path("data").glob("*.csv"))
+    expected = compare(read_observations(files), catalogue, files=[str(f) for f in files])
+    assert ComparisonReport.model_validate_json(result.stdout) == expected
+
+
+def test_export_to_a_missing_folder_is_one_line(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = runner.invoke(app, ["export", "-o", str(tmp_path / "no" / "such" / "dir.md")])
+    assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_csv_neutralises_formulas_and_markdown_escapes_pipes(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "f.csv",
+        'measure,period,value\n"=HYPERLINK(""http://x"")",2022/23,1\n"=HYPERLINK(""http://x"")",2023/24 Q1,2\n'
+        '"A | B",2022/23,1\n"A | B",2023/24 Q1,-1\n@cmd,2022/23,1\n@cmd,2023/24 Q1,1\n',
+    )
+    report = compare(read_observations([path]))
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    names = [r["measure"] for r in rows]
+    assert '\'=HYPERLINK("http://x")' in names and "'@cmd" in names
+    assert all(not n.startswith(("=", "+", "-", "@")) for n in names)
+    neg = next(r for r in rows if r["measure"] == "A | B")
+    assert float(neg["change"]) == -2.0  # numbers stay numbers, unrounded
+    md = render_markdown(report)
+    assert "A \\| B" in md
+    assert safe_text("-1") == "'-1" and safe_text("ok") == "ok"
+    assert md_cell("a|b\nc") == "a\\|b c"
+
+
+def test_json_round_trips(write) -> None:  # type: ignore[no-untyped-def]
+    report = compare(read_observations([write("f.csv", "measure,period,value\nA,2022/23,1\nA,2023/24 Q1,2\n")]))
+    assert json.loads(report.model_dump_json())["comparisons"][0]["change"] == 1.0
