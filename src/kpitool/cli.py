@@ -223,10 +223,13 @@ def compare(
 
     report = _comparison(files, config, baseline, current, tolerance, section, measure)
     console = stdout_console()
-    if output_format is CompareFormat.table:
-        render_table(report, console)
-    else:
-        console.out(_render(report, output_format.value), highlight=False, end="")
+    renderers = {
+        CompareFormat.table: lambda: render_table(report, console),
+        CompareFormat.md: lambda: console.out(_render(report, "md"), highlight=False, end=""),
+        CompareFormat.csv: lambda: console.out(_render(report, "csv"), highlight=False, end=""),
+        CompareFormat.json: lambda: console.out(_render(report, "json"), highlight=False, end=""),
+    }
+    renderers[output_format]()
 
 
 @app.command()

@@ -504,6 +504,20 @@ def _long_frame(
     measure = pd.Categorical.from_codes(m_codes, categories=pd.Index(m_words, dtype=object))
     period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(canon, dtype=object))
 
+    def cell_error(i: int, code: str, col: int, column: str, message: str, actual: str | None) -> Finding:
+        return Finding(
+            severity="error",
+            code=code,
+            file=name,
+            row=int(rows[i]),
+            column=col + 1,
+            column_name=column,
+            measure=m_words[m_codes[i]] or None,
+            period=labels[p_codes[i]],
+            actual=actual,
+            message=message,
+        )
+
     # values: numbers (with thousands separators or a % sign) in bulk; the rest — markers,
     # currency, junk — parsed once per distinct text and broadcast back
     raw_values = table.column(v_i).combine_chunks()
@@ -532,49 +546,17 @@ def _long_frame(
         )[idx]
         bad = np.array([c.error is not None for c in cells], dtype=bool)[idx]
         not_number[other] = bad
-        for i, k in zip(other[bad], idx[bad], strict=True):
-            findings.append(
-                Finding(
-                    severity="error",
-                    code="not-a-number",
-                    file=name,
-                    row=int(rows[i]),
-                    column=v_i + 1,
-                    column_name="value",
-                    measure=m_words[m_codes[i]] or None,
-                    period=labels[p_codes[i]],
-                    actual=texts[k],
-                    message=f"{cells[k].error}",
-                )
-            )
-
-    for i in np.flatnonzero(bad_period):
+        for i, k in zip(other[bad].tolist(), idx[bad].tolist(), strict=True):
+            findings.append(cell_error(i, "not-a-number", v_i, "value", f"{cells[k].error}", texts[k]))
+    for i in np.flatnonzero(bad_period).tolist():
+        text = p_words[p_codes[i]]
         findings.append(
-            Finding(
-                severity="error",
-                code="bad-period",
-                file=name,
-                row=int(rows[i]),
-                column=p_i + 1,
-                column_name="period",
-                measure=m_words[m_codes[i]] or None,
-                actual=p_words[p_codes[i]],
-                message=reasons[p_codes[i]] if p_words[p_codes[i]] else "the period is blank",
+            cell_error(
+                i, "bad-period", p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
             )
         )
-    for i in np.flatnonzero(blank_measure):
-        findings.append(
-            Finding(
-                severity="error",
-                code="blank-measure",
-                file=name,
-                row=int(rows[i]),
-                column=m_i + 1,
-                column_name="measure",
-                period=labels[p_codes[i]],
-                message="the measure name is blank",
-            )
-        )
+    for i in np.flatnonzero(blank_measure).tolist():
+        findings.append(cell_error(i, "blank-measure", m_i, "measure", "the measure name is blank", None))
     usable = ~(bad_period | blank_measure | not_number)
     keep = slice(None) if usable.all() else np.flatnonzero(usable)
     frame = pd.DataFrame(
