@@ -84,3 +84,15 @@ def test_json_is_the_report(write) -> None:  # type: ignore[no-untyped-def]
     report = validate_files([write("messy.csv", MESSY)])
     data = json.loads(report.model_dump_json())
     assert data["valid"] is False and len(data["findings"]) == 6 and data["codes"]["ragged-row"] == 1
+
+
+def test_declared_parts_must_add_up_in_a_submission(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    path = write(
+        "q4.csv",
+        "section,measure,period,value\nRoad casualties,Fatal,2023/24 Q4,2\nRoad casualties,Serious,2023/24 Q4,31\n"
+        "Road casualties,KSI,2023/24 Q4,34\nCall data,999 calls,2023/24 Q4,1\nCall data,101 calls,2023/24 Q4,2\n"
+        "Call data,Total calls,2023/24 Q4,3\n",
+    )
+    parts = [f for f in validate_files([path], catalogue).findings if f.code == "parts-mismatch"]
+    assert [(f.measure, f.cell, f.expected, f.actual) for f in parts] == [("KSI", "D4", "33", "34")]

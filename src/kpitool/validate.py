@@ -153,7 +153,55 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
             for i in np.flatnonzero(mask):
                 findings.append(_cell_finding(frame, int(i), data.path, code, why))
         findings.extend(_percent_range(frame, units == "percent", data.path))
+    findings.extend(_parts(frame, data, catalogue))
     findings.extend(_not_submitted(frame, data, catalogue))
+    return findings
+
+
+def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:
+    """A measure declared as the sum of others must be their sum, period by period (whole numbers)."""
+    declared = [m for m in catalogue.measures if m.parts]
+    if not declared or data.layout != "long":
+        return []  # report tables: the audit checks parts column by column
+    cells: dict[tuple[tuple[str, str], str], tuple[float, int, int]] = {}
+    for section, measure, period, value, row, column in zip(
+        frame["section"].astype(str),
+        frame["measure"].astype(str),
+        frame["period"].astype(str),
+        frame["value"],
+        frame["row"],
+        frame["column"],
+        strict=True,
+    ):
+        m = catalogue.resolve(measure, section)
+        if m is not None and value == value:  # not NaN
+            cells[(m.key, period)] = (float(value), int(row), int(column))
+    findings: list[Finding] = []
+    for m in declared:
+        parts = [catalogue.resolve(p, m.section) for p in m.parts]
+        for (key, period), (total, row, column) in cells.items():
+            if key != m.key:
+                continue
+            values = [cells.get((p.key, period)) for p in parts if p is not None]
+            if len(values) != len(parts) or any(v is None for v in values):
+                continue
+            numbers = [v[0] for v in values if v is not None]
+            if not all(x == int(x) for x in [*numbers, total]) or sum(numbers) == total:
+                continue
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="parts-mismatch",
+                    file=data.path,
+                    row=row,
+                    column=column,
+                    measure=m.name,
+                    period=period,
+                    expected=f"{sum(numbers):,g}",
+                    actual=f"{total:,g}",
+                    message=f"{m.name} {period} is {total:,g} but {' + '.join(m.parts)} = {sum(numbers):,g}",
+                )
+            )
     return findings
 
 
