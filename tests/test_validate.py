@@ -96,3 +96,19 @@ def test_declared_parts_must_add_up_in_a_submission(write) -> None:  # type: ign
     )
     parts = [f for f in validate_files([path], catalogue).findings if f.code == "parts-mismatch"]
     assert [(f.measure, f.cell, f.expected, f.actual) for f in parts] == [("KSI", "D4", "33", "34")]
+
+
+def test_errors_come_first_so_a_capped_screen_never_hides_one(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    path = write(
+        "q2.csv", "section,measure,period,value\nCall data,999 calls,2023/24 Q2,1\nCall data,101 calls,2023/24 Q2,x\n"
+    )
+    findings = validate_files([path], catalogue).findings
+    assert findings[0].code == "not-a-number"
+    assert {f.severity for f in findings[1:]} == {"warning"}
+
+
+def test_a_file_with_no_catalogue_measure_is_not_flooded_with_missing_measures(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    findings = validate_files([write("x.csv", "measure,period,value\nPigeons,2023/24 Q2,1\n")], catalogue).findings
+    assert [f.code for f in findings] == ["unknown-measure"]

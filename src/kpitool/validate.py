@@ -48,8 +48,9 @@ def validate_files(
     return ValidationReport(files=[str(p) for p in paths], rows=rows, findings=findings, strict=strict)
 
 
-def _order(f: Finding) -> tuple[str, int, int, int, str]:
-    return (f.file or "", f.row or 0, f.column or 0, SEVERITY_ORDER[f.severity], f.code)
+def _order(f: Finding) -> tuple[int, str, int, int, str]:
+    """Errors first (a capped screen never hides one behind warnings), then by file and place."""
+    return (SEVERITY_ORDER[f.severity], f.file or "", f.row or 0, f.column or 0, f.code)
 
 
 def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
@@ -243,6 +244,8 @@ def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) ->
     present = frame[frame["period"] == latest.label]
     have = {(str(s), str(m)) for s, m in zip(present["section"], present["measure"], strict=True)}
     resolved = {found.key for s, m in have if (found := catalogue.resolve(m, s)) is not None}
+    if not resolved:
+        return []  # none of its measures is in the catalogue: unknown-measure says so already
     findings = []
     for m in catalogue.measures:
         if m.key in resolved or m.aggregate == "ratio":

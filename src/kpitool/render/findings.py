@@ -42,9 +42,13 @@ def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_
     if not shown:
         return
     if console.is_terminal:
-        table = Table(show_lines=False, pad_edge=False, expand=False)
-        for name in ("severity", "where", "code", "measure", "period", "message"):
-            table.add_column(name, overflow="fold")
+        table = Table(show_lines=False, pad_edge=False, expand=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("where", overflow="fold", ratio=2)
+        table.add_column("code", no_wrap=True)
+        table.add_column("measure", overflow="fold", ratio=2)
+        table.add_column("period", no_wrap=True)
+        table.add_column("message", overflow="fold", ratio=5)
         for f in shown:
             table.add_row(
                 Text(f.severity, style=STYLE[f.severity]),

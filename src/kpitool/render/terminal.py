@@ -24,9 +24,15 @@ def render_table(report: ComparisonReport, console: Console) -> None:
             show_edge=False,
             pad_edge=False,
         )
-        names = [*headers(report), "Trend"]
+        # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
+        names = [name.replace(" ", "\n", 1) for name in headers(report)] + ["Trend"]
         for i, name in enumerate(names):
-            table.add_column(name, justify="left" if i == 0 or i == len(names) - 2 else "right", overflow="fold")
+            table.add_column(
+                name,
+                justify="left" if i == 0 or i == len(names) - 2 else "right",
+                overflow="fold",
+                min_width=12 if i == 0 else None,
+            )
         for c in rows:
             cells = [Text(x) for x in row_cells(c, report)]
             cells[-1].stylize(COLOUR[c.assessment])
