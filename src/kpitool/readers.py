@@ -178,8 +178,8 @@ def _dtype(column: str) -> str:
         "percent": "bool",
         "stock": "bool",
         "row": "int64",
-        "column": "int64",
-        "file_index": "int64",
+        "column": "int32",
+        "file_index": "int32",
     }.get(column, "object")
 
 
@@ -454,10 +454,10 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 
     enc = pc.dictionary_encode(column).combine_chunks()
     words = [str(w).strip() for w in enc.dictionary.to_pylist()]
-    unique = list(dict.fromkeys(words))
-    remap = np.array([unique.index(w) for w in words] if len(unique) < len(words) else range(len(words)), dtype="int64")
+    position: dict[str, int] = {}
+    remap = np.array([position.setdefault(w, len(position)) for w in words], dtype="int64")
     codes = enc.indices.to_numpy(zero_copy_only=False).astype("int64")
-    return (remap[codes] if len(words) else codes), unique
+    return (remap[codes] if len(words) else codes), list(position)
 
 
 def _long_frame(
@@ -498,11 +498,13 @@ def _long_frame(
             reasons.append(str(exc))
     bad_period = np.array([r is not None for r in reasons], dtype=bool)[p_codes]
     blank_measure = np.array([w == "" for w in m_words], dtype=bool)[m_codes]
-    canon = list(dict.fromkeys(label for label in labels if label is not None))
-    label_code = np.array([canon.index(label) if label is not None else -1 for label in labels], dtype="int64")
+    canon: dict[str, int] = {}
+    label_code = np.array(
+        [canon.setdefault(label, len(canon)) if label is not None else -1 for label in labels], dtype="int64"
+    )
     section = pd.Categorical.from_codes(s_codes, categories=pd.Index(s_words, dtype=object))
     measure = pd.Categorical.from_codes(m_codes, categories=pd.Index(m_words, dtype=object))
-    period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(canon, dtype=object))
+    period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(list(canon), dtype=object))
 
     def cell_error(i: int, code: str, col: int, column: str, message: str, actual: str | None) -> Finding:
         return Finding(

@@ -164,14 +164,17 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
     declared = [m for m in catalogue.measures if m.parts]
     if not declared or data.layout != "long":
         return []  # report tables: the audit checks parts column by column
+    involved = {m.name for m in declared} | {p for m in declared for p in m.parts}
+    involved |= {a for m in catalogue.measures if m.name in involved for a in m.aliases}
+    rows = frame[frame["measure"].astype(str).isin(involved)]
     cells: dict[tuple[tuple[str, str], str], tuple[float, int, int]] = {}
     for section, measure, period, value, row, column in zip(
-        frame["section"].astype(str),
-        frame["measure"].astype(str),
-        frame["period"].astype(str),
-        frame["value"],
-        frame["row"],
-        frame["column"],
+        rows["section"].astype(str),
+        rows["measure"].astype(str),
+        rows["period"].astype(str),
+        rows["value"],
+        rows["row"],
+        rows["column"],
         strict=True,
     ):
         m = catalogue.resolve(measure, section)
