@@ -166,7 +166,7 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
         return []  # report tables: the audit checks parts column by column
     involved = {m.name for m in declared} | {p for m in declared for p in m.parts}
     involved |= {a for m in catalogue.measures if m.name in involved for a in m.aliases}
-    rows = frame[frame["measure"].astype(str).isin(involved)]
+    rows = frame[frame["measure"].astype(str).str.strip().str.lower().isin({n.lower() for n in involved})]
     cells: dict[tuple[tuple[str, str], str], tuple[float, int, int]] = {}
     for section, measure, period, value, row, column in zip(
         rows["section"].astype(str),
