@@ -24,6 +24,9 @@ def test_long_file_keeps_rows_columns_and_markers(write) -> None:  # type: ignor
     assert f.loc["Revised", "value"] == 12 and f.loc["Revised", "marker"] == "[r]"
     assert list(data.frame["row"]) == [2, 3, 4, 5, 6]
     assert set(data.frame["column"]) == {3}
+    obs = {o.measure: o for o in data.observations()}
+    assert obs["999 calls"].period.label == "2023/24 Q1" and obs["999 calls"].value == 31539
+    assert obs["Gap"].value is None and obs["Gap"].marker == "[c]" and obs["Gap"].row == 5
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kpitool.errors import InputError, PeriodError
-from kpitool.models import Finding, ReportedFigure
+from kpitool.models import Finding, Observation, ReportedFigure
 from kpitool.numbers import Cell, parse_cell
 from kpitool.periods import Period, YearStart, parse_period, quarter_containing
 
@@ -87,6 +87,31 @@ class DataFile:
     reported: list[ReportedFigure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     records: int = 0
+
+    def observations(self, year_start: YearStart = "april") -> list[Observation]:
+        """The file's observations as models (for library use; checks work on the columns)."""
+        out = []
+        for section, measure, period, value, marker, row in zip(
+            self.frame["section"].astype(str),
+            self.frame["measure"].astype(str),
+            self.frame["period"].astype(str),
+            self.frame["value"],
+            self.frame["marker"].astype(object),
+            self.frame["row"],
+            strict=True,
+        ):
+            out.append(
+                Observation(
+                    measure=measure,
+                    period=parse_period(period, year_start),
+                    value=None if value != value else float(value),  # NaN is missing, never zero
+                    section=section,
+                    marker=marker if isinstance(marker, str) else None,
+                    file=self.path,
+                    row=int(row),
+                )
+            )
+        return out
 
 
 # --------------------------------------------------------------------------- bytes -> text
