@@ -128,3 +128,17 @@ def test_validate_example_from_its_folder(runner: CliRunner, monkeypatch: pytest
     result = runner.invoke(app, ["validate", *sorted(str(p) for p in Path("data").glob("*.csv"))])
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("valid — 0 errors, 0 warnings, 0 info in 5 files (296 rows)")
+
+
+def test_a_closed_pipe_is_not_reported_as_invalid_data() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kpitool", "compare", str(EXAMPLES / "data" / "2023-24-q1.csv"), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait() in (0, -13)  # finished, or ended by SIGPIPE as Unix tools are
+    with proc.stderr:
+        assert b"Traceback" not in proc.stderr.read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -306,11 +307,12 @@ def write_atomic(path: Path, text: str) -> None:
 
 def main() -> None:
     """Entry point (the console script and ``python -m kpitool``)."""
+    if hasattr(signal, "SIGPIPE"):
+        # `kpitool validate … | head`: end quietly as Unix tools do (status 141), not with click's
+        # exit 1, which would read as "invalid"
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app()
-    except BrokenPipeError:  # `kpitool compare | head`
-        sys.stderr.close()
-        sys.exit(ExitCode.OK)
     except Exception as exc:  # a bug: the user still gets one line, not a traceback
         if "--debug" in sys.argv[1:]:
             raise
