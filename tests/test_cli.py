@@ -132,7 +132,15 @@ def test_validate_example_from_its_folder(runner: CliRunner, monkeypatch: pytest
 
 def test_a_closed_pipe_is_not_reported_as_invalid_data() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kpitool", "compare", str(EXAMPLES / "data" / "2023-24-q1.csv"), "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "kpitool",
+            "compare",
+            *map(str, sorted((EXAMPLES / "data").glob("*.csv"))),
+            "-f",
+            "json",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -147,6 +147,10 @@ def test_filters_and_errors(write) -> None:  # type: ignore[no-untyped-def]
         compare(frame, baseline="2022/23 Q1")
     with pytest.raises(UsageError, match="--current"):
         compare(frame, current="next year")
+    with pytest.raises(
+        UsageError, match="no measure has a value for the baseline 2021/22; the data have 2022/23, 2023/24"
+    ):
+        compare(frame, baseline="2021/22")
 
 
 def test_three_hundred_measures_and_twenty_years(write) -> None:  # type: ignore[no-untyped-def]

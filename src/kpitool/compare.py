@@ -196,6 +196,12 @@ def compare(
     if not rows:
         what = "the --section/--measure filter" if (sections or measures) else f"{current_year}"
         raise UsageError(f"no measure has data for {what}")
+    years = sorted({p.year_period() for p in periods})
+    on_default = [c for c in rows if c.baseline_period == default_base.label]
+    if on_default and default_base not in years:  # most likely a typo: say what there is
+        raise UsageError(
+            f"no measure has a value for the baseline {default_base}; the data have {', '.join(y.label for y in years)}"
+        )
     quarters = sorted({q.period for c in rows for q in c.quarters}, key=lambda p: parse_period(p, year_start))
     notes = [
         f"Baseline: {default_base}" + (" (full year)" if not default_base.is_quarter else "") + "; current year: "

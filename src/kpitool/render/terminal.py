@@ -38,8 +38,20 @@ def render_table(report: ComparisonReport, console: Console) -> None:
             cells[-1].stylize(COLOUR[c.assessment])
             table.add_row(*cells, Text(sparkline(c.history)))
         console.print(table)
-    notes: list[str] = list(report.notes)
-    for c in report.comparisons:
-        notes += [f"{c.measure}: {n}" for n in c.notes]
-    for n in notes:
+    for n in [*report.notes, *grouped_notes(report)]:
         console.print(Text(n, style="dim"))
+
+
+def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:
+    """Each distinct note once, with the measures it is about."""
+    about: dict[str, list[str]] = {}
+    for c in report.comparisons:
+        for n in c.notes:
+            about.setdefault(n, []).append(c.measure)
+    out = []
+    for note, names in about.items():
+        listed = ", ".join(names[:names_shown])
+        if len(names) > names_shown:
+            listed += f" and {len(names) - names_shown} more"
+        out.append(f"{note.rstrip('.')}: {listed}.")
+    return out
