@@ -150,3 +150,17 @@ def test_a_closed_pipe_is_not_reported_as_invalid_data() -> None:
     assert proc.wait() in (0, -13)  # finished, or ended by SIGPIPE as Unix tools are
     with proc.stderr:
         assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.mark.parametrize("which", ["comparison", "validation", "catalogue"])
+def test_committed_json_schemas_are_current(which: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema", which])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json.loads((ROOT / "docs" / f"{which}.schema.json").read_text(encoding="utf-8"))
+
+
+def test_compare_finds_the_catalogue_in_a_parent_folder(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES / "data")
+    result = runner.invoke(app, ["compare", "--measure", "Homicide", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "Violence against the person,Homicide,count,sum,down" in result.stdout
