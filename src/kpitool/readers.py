@@ -114,6 +114,31 @@ class DataFile:
         return out
 
 
+# --------------------------------------------------------------------------- structural findings
+
+
+def empty_file(name: str) -> Finding:
+    return Finding(severity="error", code="empty-file", file=name, message="the file is empty")
+
+
+def no_data(name: str, header_line: int) -> Finding:
+    return Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
+
+
+def ragged_row(name: str, line: int, got: int, expected: int, header_line: int | None = None) -> Finding:
+    header = "the header" if header_line is None else f"the table's header (row {header_line})"
+    read = "; the row was not read" if header_line is None or got > expected else ""
+    return Finding(
+        severity="error",
+        code="ragged-row",
+        file=name,
+        row=line,
+        expected=f"{expected} fields",
+        actual=f"{got} fields",
+        message=f"row {line} has {got} fields, {header} has {expected}{read}",
+    )
+
+
 # --------------------------------------------------------------------------- bytes -> text
 
 
@@ -180,7 +205,7 @@ def read_file(path: Path, year_start: YearStart = "april", file_index: int = 0) 
             name,
             "long",
             empty_frame(),
-            [Finding(severity="error", code="empty-file", file=name, message="the file is empty")],
+            [empty_file(name)],
         )
     delimiter = sniff_delimiter(_first_line(head))
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
@@ -327,7 +352,7 @@ def _read_long(
             break
         hstart, header_line = hend + 1, header_line + 1
     else:
-        findings.append(Finding(severity="error", code="empty-file", file=name, message="the file is empty"))
+        findings.append(empty_file(name))
         return DataFile(name, "long", empty_frame(), findings)
     header_text = buf[hstart:hend].decode(encoding).rstrip("\r")
     header = next(csv.reader([header_text], delimiter=delimiter), [""])
@@ -338,9 +363,7 @@ def _read_long(
 
     body = buf[hend + 1 :]
     if not body or body.isspace():
-        findings.append(
-            Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
-        )
+        findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
     ragged = 0
 
@@ -384,18 +407,7 @@ def _read_long(
         if ragged:
             counts = _field_counts(buf, recs, delimiter)
             for i in data_idx[counts[data_idx] != ncols]:
-                line, got = int(recs.lines[i]), int(counts[i])
-                findings.append(
-                    Finding(
-                        severity="error",
-                        code="ragged-row",
-                        file=name,
-                        row=line,
-                        expected=f"{ncols} fields",
-                        actual=f"{got} fields",
-                        message=f"row {line} has {got} fields, the header has {ncols}; the row was not read",
-                    )
-                )
+                findings.append(ragged_row(name, int(recs.lines[i]), int(counts[i]), ncols))
             keep = data_idx[counts[data_idx] == ncols]
         if table.num_rows != len(keep):
             raise InputError(
@@ -403,9 +415,7 @@ def _read_long(
             )
         rows = recs.lines[keep].astype("int64")
     if not records:
-        findings.append(
-            Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
-        )
+        findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
     frame, cell_findings = _long_frame(table, roles, rows, name, year_start, file_index)
     findings.extend(cell_findings)
@@ -773,7 +783,7 @@ def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file
                         )
                     )
     if not blocks:
-        findings.append(Finding(severity="error", code="empty-file", file=name, message="the file is empty"))
+        findings.append(empty_file(name))
     frame = pd.DataFrame({c: pd.Series(v, dtype=_dtype(c)) for c, v in cols.items()})
     return DataFile(name, "wide", frame, findings, reported, tables, records=len(records))
 
@@ -853,17 +863,7 @@ def _wide_table(
     width = len(header)
     for line, record in block[1:]:
         if len(record) != width:
-            findings.append(
-                Finding(
-                    severity="error",
-                    code="ragged-row",
-                    file=name,
-                    row=line,
-                    expected=f"{width} fields",
-                    actual=f"{len(record)} fields",
-                    message=f"row {line} has {len(record)} fields, the table's header (row {header_line}) has {width}",
-                )
-            )
+            findings.append(ragged_row(name, line, len(record), width, header_line))
             if len(record) > width:
                 continue
         measure = record[0].strip() if record else ""
