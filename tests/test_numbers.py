@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away
+from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away, show_value
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,9 @@ def test_percentages_round_trip(d) -> None:  # type: ignore[no-untyped-def]
 def test_parse_cell_never_raises(text: str) -> None:
     cell = parse_cell(text)
     assert (cell.value is None) or cell.error is None
+
+
+def test_values_in_messages_are_shown_exactly() -> None:
+    assert show_value(1234567.0) == "1,234,567"  # not 1.23457e+06
+    assert show_value(13.7) == "13.7" and show_value(-0.25) == "-0.25"
+    assert show_value(None) == "missing" and show_value(float("nan")) == "missing"

@@ -112,3 +112,11 @@ def test_a_file_with_no_catalogue_measure_is_not_flooded_with_missing_measures(w
     catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
     findings = validate_files([write("x.csv", "measure,period,value\nPigeons,2023/24 Q2,1\n")], catalogue).findings
     assert [f.code for f in findings] == ["unknown-measure"]
+
+
+def test_conflicting_large_values_are_told_apart(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("big.csv", "measure,period,value\nA,2023/24 Q1,1234567\nA,2023/24 Q1,1234568\n")
+    (finding,) = validate_files([path]).findings
+    assert finding.code == "conflicting-observation"
+    assert "row 2 says 1,234,567, this row says 1,234,568" in finding.message
+    assert (finding.expected, finding.actual) == ("1,234,567", "1,234,568")

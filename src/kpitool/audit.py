@@ -16,7 +16,7 @@ from typing import Literal
 
 from kpitool.compare import DEFAULT_TOLERANCE, aggregate, direction_of, relative_change
 from kpitool.models import ARROWS, Aggregate, Catalogue, Finding, Severity
-from kpitool.numbers import Cell, format_number
+from kpitool.numbers import Cell, format_number, show_value
 from kpitool.periods import Period, parse_period
 from kpitool.readers import ARROW_WORDS, DataFile, Table, TableColumn, TableRow
 
@@ -120,18 +120,14 @@ def restatements(files: Sequence[DataFile]) -> list[Finding]:
                     row=int(later["row"]),
                     measure=str(later["measure"]),
                     period=str(later["period"]),
-                    expected=_show(a),
-                    actual=_show(b),
-                    message=f"{later['measure']} {later['period']} is restated: {_show(a)} in {before}"
-                    f" (row {int(first['row'])}), {_show(b)} here; compare uses this later file",
+                    expected=show_value(a),
+                    actual=show_value(b),
+                    message=f"{later['measure']} {later['period']} is restated: {show_value(a)} in {before}"
+                    f" (row {int(first['row'])}), {show_value(b)} here; compare uses this later file",
                 )
             )
             first = later
     return findings
-
-
-def _show(value: float) -> str:
-    return "missing" if math.isnan(value) else f"{value:,g}"
 
 
 # --------------------------------------------------------------------------- one table

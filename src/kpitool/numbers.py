@@ -136,3 +136,12 @@ def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str
     if not text.startswith("-") and round_half_away(value, places) != 0:
         text = "+" + text
     return text + suffix
+
+
+def show_value(value: float | None) -> str:
+    """A data value in a message, exactly as given: ``1,234,567``, ``13.7``, ``missing`` (never ``1.2e+06``)."""
+    if value is None or not math.isfinite(value):
+        return "missing"
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0")

@@ -125,6 +125,12 @@ def no_data(name: str, header_line: int) -> Finding:
     return Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
 
 
+def broken_quote(name: str, line: int, why: str) -> Finding:
+    return Finding(
+        severity="error", code="broken-quote", file=name, row=line, message=f"row {line}: {why}; the row was not read"
+    )
+
+
 def ragged_row(name: str, line: int, got: int, expected: int, header_line: int | None = None) -> Finding:
     header = "the header" if header_line is None else f"the table's header (row {header_line})"
     read = "; the row was not read" if header_line is None or got > expected else ""
@@ -330,15 +336,7 @@ def _read_long(
         end = buf.find(b"\n", pos)
         end = len(buf) if end < 0 else end
         line = buf.count(b"\n", 0, start) + 1
-        findings.append(
-            Finding(
-                severity="error",
-                code="broken-quote",
-                file=name,
-                row=line,
-                message=f"row {line}: {why}; the row was not read",
-            )
-        )
+        findings.append(broken_quote(name, line, why))
         buf = buf[:start] + buf[end:]
     else:
         raise InputError(f"{name}: more than {MAX_QUOTE_REPAIRS} rows with broken quotes; is the delimiter right?")
@@ -706,15 +704,7 @@ def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file
             break
         except csv.Error as exc:
             line = last_line + 1
-            findings.append(
-                Finding(
-                    severity="error",
-                    code="broken-quote",
-                    file=name,
-                    row=line,
-                    message=f"row {line}: {exc}; the row was not read",
-                )
-            )
+            findings.append(broken_quote(name, line, str(exc)))
             last_line = reader.line_num
             continue
         records.append((last_line + 1, record))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, ValidationReport
-from kpitool.numbers import format_number
+from kpitool.numbers import show_value
 from kpitool.periods import parse_period
 from kpitool.readers import DataFile, read_file
 
@@ -76,8 +76,8 @@ def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
     subset = frame[dup]
     for _key, group in subset.groupby(keys, observed=True, sort=False):
         first = group.iloc[0]
-        values = group["value"].tolist()
-        same = all(_same(v, values[0]) for v in values)
+        shown = [show_value(v) for v in group["value"].tolist()]  # NaN shows as "missing": equal to itself
+        same = len(set(shown)) == 1
         for _, later in group.iloc[1:].iterrows():
             findings.append(
                 Finding(
@@ -88,33 +88,17 @@ def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
                     column=int(later["column"]),
                     measure=str(later["measure"]),
                     period=str(later["period"]),
-                    expected=format_number(_num(first["value"]), 2).rstrip("0").rstrip("."),
-                    actual=format_number(_num(later["value"]), 2).rstrip("0").rstrip("."),
+                    expected=show_value(first["value"]),
+                    actual=show_value(later["value"]),
                     message=(
                         f"{later['measure']} {later['period']} is given again (first on row {int(first['row'])})"
                         if same
                         else f"{later['measure']} {later['period']} is given twice with different values:"
-                        f" row {int(first['row'])} says {_show(first['value'])}, this row says {_show(later['value'])}"
+                        f" row {int(first['row'])} says {show_value(first['value'])}, this row says {show_value(later['value'])}"
                     ),
                 )
             )
     return findings
-
-
-def _num(value: object) -> float | None:
-    import math
-
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(str(value))
-
-
-def _same(a: object, b: object) -> bool:
-    na, nb = _num(a), _num(b)
-    return na == nb
-
-
-def _show(value: object) -> str:
-    n = _num(value)
-    return "missing" if n is None else f"{n:g}"
 
 
 def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:
@@ -201,9 +185,9 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
                     column=column,
                     measure=m.name,
                     period=period,
-                    expected=f"{sum(numbers):,g}",
-                    actual=f"{total:,g}",
-                    message=f"{m.name} {period} is {total:,g} but {' + '.join(m.parts)} = {sum(numbers):,g}",
+                    expected=show_value(sum(numbers)),
+                    actual=show_value(total),
+                    message=f"{m.name} {period} is {show_value(total)} but {' + '.join(m.parts)} = {show_value(sum(numbers))}",
                 )
             )
     return findings
@@ -230,8 +214,8 @@ def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str) -
         column=int(row["column"]),
         measure=str(row["measure"]),
         period=str(row["period"]),
-        actual=f"{float(row['value']):g}",
-        message=f"{row['measure']} {row['period']}: {float(row['value']):g} — {why}",
+        actual=show_value(float(row["value"])),
+        message=f"{row['measure']} {row['period']}: {show_value(float(row['value']))} — {why}",
     )
 
 
