@@ -219,3 +219,19 @@ def test_bare_file_needs_no_catalogue(tmp_path: Path) -> None:
     report = compare(read_observations([path]), baseline="2023/24")
     rate = _one(report, "Rate")
     assert rate.unit == "percent" and rate.change == pytest.approx(2.5) and rate.change_unit == "pp" and rate.inferred
+
+
+def test_a_ratio_of_stocks_uses_their_year_values_not_their_sums(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        measures=[
+            Measure(name="Officers", aggregate="last"),
+            Measure(name="Staff", aggregate="last"),
+            Measure(name="Officer share", unit="percent", aggregate="ratio", numerator="Officers", denominator="Staff"),
+        ]
+    )
+    rows = "Officers,2022/23,20\nStaff,2022/23,80\n" + "".join(
+        f"Officers,2023/24 Q{q},{o}\nStaff,2023/24 Q{q},{t}\n" for q, o, t in ((1, 10, 100), (2, 30, 50))
+    )
+    c = _one(compare(_frame(write, rows), catalogue), "Officer share")
+    assert c.current_value == pytest.approx(60.0)  # 30 / 50 at the end of Q2, not (10 + 30) / (100 + 50)
+    assert c.baseline_value == pytest.approx(25.0) and c.change_unit == "pp"

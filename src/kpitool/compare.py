@@ -148,8 +148,12 @@ class _Resolved:
     measure: Measure
     series: Series
     inferred: bool
-    numerator: Series | None = None
-    denominator: Series | None = None
+    numerator: _Resolved | None = None  # the terms of a ratio, each with its own aggregation
+    denominator: _Resolved | None = None
+
+    @property
+    def scale(self) -> float:
+        return 100.0 if self.measure.unit == "percent" else 1.0
 
 
 def compare(
@@ -256,8 +260,9 @@ def _resolve(series: dict[tuple[str, str], Series], catalogue: Catalogue | None)
             if m.aggregate == "ratio":
                 nm = catalogue.resolve(m.numerator or "", m.section)
                 dm = catalogue.resolve(m.denominator or "", m.section)
-                num = by_measure.get(nm.key) if nm else None
-                den = by_measure.get(dm.key) if dm else None
+                if nm and dm and nm.key in by_measure and dm.key in by_measure:
+                    num = _Resolved(nm, by_measure[nm.key], False)
+                    den = _Resolved(dm, by_measure[dm.key], False)
             if s.values or (num and den):
                 out.append(_Resolved(m, s, False, num, den))
     for key, s in series.items():
@@ -275,9 +280,9 @@ def _resolve(series: dict[tuple[str, str], Series], catalogue: Catalogue | None)
 def _value(r: _Resolved, period: Period) -> float | None:
     """One quarter's (or year's) value; a ratio is recomputed from its terms when they are there."""
     if r.measure.aggregate == "ratio" and r.numerator and r.denominator:
-        n, d = r.numerator.get(period), r.denominator.get(period)
+        n, d = _value(r.numerator, period), _value(r.denominator, period)
         if n is not None and d is not None and d != 0:
-            return n / d * (100.0 if r.measure.unit == "percent" else 1.0)
+            return n / d * r.scale
     return r.series.get(period)
 
 
@@ -289,15 +294,10 @@ def _year_value(r: _Resolved, year: Period, quarters: list[int]) -> float | None
     """The value of ``quarters`` of ``year`` by the measure's aggregation (None if one is missing)."""
     periods = [Period(year=year.year, quarter=q, calendar=year.calendar) for q in quarters]
     if r.measure.aggregate == "ratio":
-        if r.numerator and r.denominator:
-            nums = [r.numerator.get(p) for p in periods]
-            dens = [r.denominator.get(p) for p in periods]
-            if all(v is not None for v in nums + dens):
-                total = math.fsum(d for d in dens if d is not None)
-                if total:
-                    scale = 100.0 if r.measure.unit == "percent" else 1.0
-                    return math.fsum(n for n in nums if n is not None) / total * scale
-        return None
+        if not (r.numerator and r.denominator):
+            return None
+        n, d = _year_value(r.numerator, year, quarters), _year_value(r.denominator, year, quarters)
+        return None if n is None or not d else n / d * r.scale
     values = [r.series.get(p) for p in periods]
     if any(v is None for v in values):
         return None
