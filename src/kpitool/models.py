@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -115,13 +116,25 @@ class Catalogue(BaseModel):
                     raise ValueError(f"measure {m.name!r} refers to {ref!r}, which is not in the catalogue")
         return self
 
+    @cached_property
+    def _names(self) -> dict[str, list[Measure]]:
+        """Measures by lower-case name and alias (the catalogue is not changed once loaded)."""
+        index: dict[str, list[Measure]] = {}
+        for m in self.measures:
+            for name in dict.fromkeys(n.strip().lower() for n in (m.name, *m.aliases)):
+                index.setdefault(name, []).append(m)
+        return index
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return {k.strip().lower(): v.strip().lower() for k, v in self.sections.items()}
+
     def resolve(self, name: str, section: str = "") -> Measure | None:
         """The measure called ``name`` (or by one of its aliases), preferring ``section``."""
-        low = name.strip().lower()
-        titles = {k.strip().lower(): v for k, v in self.sections.items()}
-        section = titles.get(section.strip().lower(), section).strip().lower()
-        matches = [m for m in self.measures if low == m.name.lower() or low in (a.lower() for a in m.aliases)]
-        same = [m for m in matches if m.section.lower() == section]
+        matches = self._names.get(name.strip().lower(), [])
+        low_section = section.strip().lower()
+        low_section = self._titles.get(low_section, low_section)
+        same = [m for m in matches if m.section.lower() == low_section]
         if len(same) == 1:
             return same[0]
         return matches[0] if len(matches) == 1 else None

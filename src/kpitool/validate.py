@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpitool.errors import InputError
-from kpitool.models import Catalogue, Finding, ValidationReport
+from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
 from kpitool.periods import parse_period
 from kpitool.readers import DataFile, read_file
@@ -151,6 +151,7 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
     involved = {m.name for m in declared} | {p for m in declared for p in m.parts}
     involved |= {a for m in catalogue.measures if m.name in involved for a in m.aliases}
     rows = frame[frame["measure"].astype(str).str.strip().str.lower().isin({n.lower() for n in involved})]
+    resolved: dict[tuple[str, str], Measure | None] = {}  # one catalogue look-up per distinct name
     cells: dict[tuple[tuple[str, str], str], tuple[float, int, int]] = {}
     for section, measure, period, value, row, column in zip(
         rows["section"].astype(str),
@@ -161,35 +162,37 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
         rows["column"],
         strict=True,
     ):
-        m = catalogue.resolve(measure, section)
+        if (section, measure) not in resolved:
+            resolved[(section, measure)] = catalogue.resolve(measure, section)
+        m = resolved[(section, measure)]
         if m is not None and value == value:  # not NaN
             cells[(m.key, period)] = (float(value), int(row), int(column))
+    parts_of = {m.key: (m, [catalogue.resolve(p, m.section) for p in m.parts]) for m in declared}
     findings: list[Finding] = []
-    for m in declared:
-        parts = [catalogue.resolve(p, m.section) for p in m.parts]
-        for (key, period), (total, row, column) in cells.items():
-            if key != m.key:
-                continue
-            values = [cells.get((p.key, period)) for p in parts if p is not None]
-            if len(values) != len(parts) or any(v is None for v in values):
-                continue
-            numbers = [v[0] for v in values if v is not None]
-            if not all(x == int(x) for x in [*numbers, total]) or sum(numbers) == total:
-                continue
-            findings.append(
-                Finding(
-                    severity="error",
-                    code="parts-mismatch",
-                    file=data.path,
-                    row=row,
-                    column=column,
-                    measure=m.name,
-                    period=period,
-                    expected=show_value(sum(numbers)),
-                    actual=show_value(total),
-                    message=f"{m.name} {period} is {show_value(total)} but {' + '.join(m.parts)} = {show_value(sum(numbers))}",
-                )
+    for (key, period), (total, row, column) in cells.items():
+        if key not in parts_of:
+            continue
+        m, parts = parts_of[key]
+        values = [cells.get((p.key, period)) for p in parts if p is not None]
+        if len(values) != len(parts) or any(v is None for v in values):
+            continue
+        numbers = [v[0] for v in values if v is not None]
+        if not all(x == int(x) for x in [*numbers, total]) or sum(numbers) == total:
+            continue
+        findings.append(
+            Finding(
+                severity="error",
+                code="parts-mismatch",
+                file=data.path,
+                row=row,
+                column=column,
+                measure=m.name,
+                period=period,
+                expected=show_value(sum(numbers)),
+                actual=show_value(total),
+                message=f"{m.name} {period} is {show_value(total)} but {' + '.join(m.parts)} = {show_value(sum(numbers))}",
             )
+        )
     return findings
 
 
