@@ -120,3 +120,18 @@ def test_conflicting_large_values_are_told_apart(write) -> None:  # type: ignore
     assert finding.code == "conflicting-observation"
     assert "row 2 says 1,234,567, this row says 1,234,568" in finding.message
     assert (finding.expected, finding.actual) == ("1,234,567", "1,234,568")
+
+
+def test_unknown_measure_is_reported_once_at_its_first_row(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    path = write(
+        "q.csv",
+        "section,measure,period,value\nCall data,999 calls,2023/24 Q1,1\nX,Pigeons,2023/24 Q1,1\n"
+        "X,Pigeons,2023/24 Q2,2\nCall data,-5 test,2023/24 Q1,-5\nCall data,999 calls,2023/24 Q2,-3\n",
+    )
+    findings = validate_files([path], catalogue).findings
+    assert [(f.code, f.row) for f in findings if f.code == "unknown-measure"] == [
+        ("unknown-measure", 3),
+        ("unknown-measure", 5),
+    ]
+    assert [(f.code, f.row) for f in findings if f.code == "negative-count"] == [("negative-count", 6)]

@@ -105,29 +105,29 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
     import numpy as np
 
     findings: list[Finding] = []
-    pairs = frame[["section", "measure"]].drop_duplicates()
-    unit_of: dict[tuple[str, str], str] = {}
-    for section, measure in pairs.itertuples(index=False):
+    # one catalogue look-up per distinct (section, measure), numbered in order of first appearance
+    keys = ["section", "measure"]
+    pairs = frame[[*keys, "row"]].drop_duplicates(keys)
+    group = frame.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
+    unit_of_group: list[str] = []
+    for section, measure, first_row in pairs.itertuples(index=False):
         m = catalogue.resolve(str(measure), str(section))
+        unit_of_group.append(m.unit if m is not None else "")
         if m is None:
-            first = frame[(frame["measure"] == measure) & (frame["section"] == section)].iloc[0]
             findings.append(
                 Finding(
                     severity="error" if data.layout == "long" else "warning",
                     code="unknown-measure",
                     file=data.path,
-                    row=int(first["row"]),
+                    row=int(first_row),
                     column=1 if data.layout == "wide" else None,
                     measure=str(measure),
                     message=f"{measure!r} is not a measure of the catalogue"
                     + (f" (section {section!r})" if section else ""),
                 )
             )
-        else:
-            unit_of[(str(section), str(measure))] = m.unit
-    if unit_of:
-        keys = list(zip(frame["section"].astype(str), frame["measure"].astype(str), strict=True))
-        units = np.array([unit_of.get(k, "") for k in keys], dtype=object)
+    if any(unit_of_group):
+        units = np.array(unit_of_group, dtype=object)[group]
         values = frame["value"].to_numpy(dtype="float64")
         known = ~np.isnan(values)
         count = (units == "count") & known
