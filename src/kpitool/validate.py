@@ -68,36 +68,49 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
 
 
 def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
+    """Each repeat of a (section, measure, period) against its first row: same values warn, others err."""
+    import numpy as np
+
     keys = ["section", "measure", "period"]
     dup = frame.duplicated(keys, keep=False).to_numpy()
     if not dup.any():
         return []
+    sub = frame.loc[dup, [*keys, "value", "row", "column"]].sort_values("row", kind="stable")
+    for k in keys:
+        sub[k] = sub[k].astype(object)
+    position = sub.groupby(keys, sort=False).cumcount().to_numpy()
+    firsts = sub[position == 0][[*keys, "value", "row"]]
+    later = sub[position > 0].merge(firsts, on=keys, suffixes=("", "_first"))
+    v, f = later["value"].to_numpy(), later["value_first"].to_numpy()
+    later["same"] = (v == f) | (np.isnan(v) & np.isnan(f))
+    same_group = later.groupby(keys, sort=False)["same"].transform("all").to_numpy()
     findings: list[Finding] = []
-    subset = frame[dup]
-    for _key, group in subset.groupby(keys, observed=True, sort=False):
-        first = group.iloc[0]
-        shown = [show_value(v) for v in group["value"].tolist()]  # NaN shows as "missing": equal to itself
-        same = len(set(shown)) == 1
-        for _, later in group.iloc[1:].iterrows():
-            findings.append(
-                Finding(
-                    severity="warning" if same else "error",
-                    code="duplicate-observation" if same else "conflicting-observation",
-                    file=name,
-                    row=int(later["row"]),
-                    column=int(later["column"]),
-                    measure=str(later["measure"]),
-                    period=str(later["period"]),
-                    expected=show_value(first["value"]),
-                    actual=show_value(later["value"]),
-                    message=(
-                        f"{later['measure']} {later['period']} is given again (first on row {int(first['row'])})"
-                        if same
-                        else f"{later['measure']} {later['period']} is given twice with different values:"
-                        f" row {int(first['row'])} says {show_value(first['value'])}, this row says {show_value(later['value'])}"
-                    ),
-                )
+    columns: list[list[float]] = [later[c].astype("float64").tolist() for c in ("value", "value_first")]
+    places: list[list[int]] = [later[c].astype("int64").tolist() for c in ("row", "column", "row_first")]
+    labels: list[list[str]] = [later[c].astype(str).tolist() for c in ("measure", "period")]
+    for value, first, row, column, first_row, measure, period, same in zip(
+        *columns, *places, *labels, same_group.tolist(), strict=True
+    ):
+        was, now = show_value(first), show_value(value)
+        findings.append(
+            Finding(
+                severity="warning" if same else "error",
+                code="duplicate-observation" if same else "conflicting-observation",
+                file=name,
+                row=row,
+                column=column,
+                measure=measure,
+                period=period,
+                expected=was,
+                actual=now,
+                message=(
+                    f"{measure} {period} is given again (first on row {first_row})"
+                    if same
+                    else f"{measure} {period} is given twice with different values:"
+                    f" row {first_row} says {was}, this row says {now}"
+                ),
             )
+        )
     return findings
 
 
