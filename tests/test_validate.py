@@ -135,3 +135,16 @@ def test_unknown_measure_is_reported_once_at_its_first_row(write) -> None:  # ty
         ("unknown-measure", 5),
     ]
     assert [(f.code, f.row) for f in findings if f.code == "negative-count"] == [("negative-count", 6)]
+
+
+def test_each_repeat_is_judged_against_the_row_it_repeats(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "d.csv",
+        "measure,period,value\nB,2023/24 Q1,1\nB,2023/24 Q1,\nB,2023/24 Q1,1\nA,2023/24 Q1,..\nA,2023/24 Q1,..\n",
+    )
+    got = [(f.code, f.row, f.expected, f.actual) for f in validate_files([path]).findings]
+    assert got == [
+        ("conflicting-observation", 3, "1", "missing"),
+        ("duplicate-observation", 4, "1", "1"),
+        ("duplicate-observation", 6, "missing", "missing"),  # missing repeated is the same, not a conflict
+    ]

@@ -68,7 +68,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
 
 
 def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
-    """Each repeat of a (section, measure, period) against its first row: same values warn, others err."""
+    """Each repeat of a (section, measure, period) against its first row: the same value warns, another errs."""
     import numpy as np
 
     keys = ["section", "measure", "period"]
@@ -82,14 +82,13 @@ def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
     firsts = sub[position == 0][[*keys, "value", "row"]]
     later = sub[position > 0].merge(firsts, on=keys, suffixes=("", "_first"))
     v, f = later["value"].to_numpy(), later["value_first"].to_numpy()
-    later["same"] = (v == f) | (np.isnan(v) & np.isnan(f))
-    same_group = later.groupby(keys, sort=False)["same"].transform("all").to_numpy()
+    same_as_first = (v == f) | (np.isnan(v) & np.isnan(f))  # each repeat judged against the row it repeats
     findings: list[Finding] = []
     columns: list[list[float]] = [later[c].astype("float64").tolist() for c in ("value", "value_first")]
     places: list[list[int]] = [later[c].astype("int64").tolist() for c in ("row", "column", "row_first")]
     labels: list[list[str]] = [later[c].astype(str).tolist() for c in ("measure", "period")]
     for value, first, row, column, first_row, measure, period, same in zip(
-        *columns, *places, *labels, same_group.tolist(), strict=True
+        *columns, *places, *labels, same_as_first.tolist(), strict=True
     ):
         was, now = show_value(first), show_value(value)
         findings.append(
