@@ -180,3 +180,11 @@ def test_json_and_markdown_audit(tmp_path: Path) -> None:
     report = validate_files([SEED])
     md = render_markdown(report)
     assert md.startswith("# Data and arithmetic check") and "| G38 " in md and "total-mismatch" in md
+
+
+def test_restatements_chain_across_files(write) -> None:  # type: ignore[no-untyped-def]
+    a = write("a.csv", "measure,period,value\nA,2023/24 Q1,30\nB,2023/24 Q1,5\n")
+    b = write("b.csv", "measure,period,value\nA,2023/24 Q1,35\nB,2023/24 Q1,5\n")
+    c = write("c.csv", "measure,period,value\nA,2023/24 Q1,..\n")
+    got = [(Path(f.file or "").name, f.row, f.expected, f.actual) for f in validate_files([a, b, c]).findings]
+    assert got == [("b.csv", 2, "30", "35"), ("c.csv", 2, "35", "missing")]

@@ -84,49 +84,51 @@ def audit_file(data: DataFile, catalogue: Catalogue | None = None) -> list[Findi
 
 def restatements(files: Sequence[DataFile]) -> list[Finding]:
     """The same measure and period with different values in two files: the later file wins."""
+    import numpy as np
     import pandas as pd
 
     frames = [f.frame for f in files if not f.frame.empty]
     if len(frames) < 2:
         return []
-    names = {f.frame["file_index"].iloc[0]: f.path for f in files if not f.frame.empty}
+    names = {int(f.frame["file_index"].iloc[0]): f.path for f in files if not f.frame.empty}
     parts = []
     for f in frames:
         part = f[["section", "measure", "period", "value", "row", "file_index"]].copy()
         for c in ("section", "measure", "period"):
             part[c] = part[c].astype(object)
         parts.append(part)
-    both = pd.concat(parts, ignore_index=True)
     keys = ["section", "measure", "period"]
+    # each file's last word on a key (a repeat inside one file is validate's duplicate check)
+    both = (
+        pd.concat(parts, ignore_index=True)
+        .sort_values(["file_index", "row"], kind="stable")
+        .drop_duplicates([*keys, "file_index"], keep="last")
+    )
     multi = both[both.duplicated(keys, keep=False)]
+    if multi.empty:
+        return []
+    prev = multi.groupby(keys, sort=False)[["value", "row", "file_index"]].shift(1)
+    a, b = prev["value"].to_numpy(dtype="float64"), multi["value"].to_numpy(dtype="float64")
+    changed = prev["file_index"].notna().to_numpy() & ~((a == b) | (np.isnan(a) & np.isnan(b)))
     findings: list[Finding] = []
-    for _key, group in multi.groupby(keys, sort=False):
-        if group["file_index"].nunique() < 2:
-            continue
-        group = group.sort_values(["file_index", "row"])
-        first = group.iloc[0]
-        for _, later in group.iloc[1:].iterrows():
-            if later["file_index"] == first["file_index"]:
-                continue
-            a, b = first["value"], later["value"]
-            if (math.isnan(a) and math.isnan(b)) or a == b:
-                continue
-            before, after = names[first["file_index"]], names[later["file_index"]]
-            findings.append(
-                Finding(
-                    severity="warning",
-                    code="restated",
-                    file=after,
-                    row=int(later["row"]),
-                    measure=str(later["measure"]),
-                    period=str(later["period"]),
-                    expected=show_value(a),
-                    actual=show_value(b),
-                    message=f"{later['measure']} {later['period']} is restated: {show_value(a)} in {before}"
-                    f" (row {int(first['row'])}), {show_value(b)} here; compare uses this later file",
-                )
+    for i in np.flatnonzero(changed).tolist():
+        later, earlier = multi.iloc[i], prev.iloc[i]
+        was, now = show_value(float(a[i])), show_value(float(b[i]))
+        findings.append(
+            Finding(
+                severity="warning",
+                code="restated",
+                file=names[int(later["file_index"])],
+                row=int(later["row"]),
+                measure=str(later["measure"]),
+                period=str(later["period"]),
+                expected=was,
+                actual=now,
+                message=f"{later['measure']} {later['period']} is restated: {was} in"
+                f" {names[int(earlier['file_index'])]} (row {int(earlier['row'])}), {now} here;"
+                " compare uses this later file",
             )
-            first = later
+        )
     return findings
 
 
