@@ -21,7 +21,7 @@ from kpitool.models import (
     QuarterValue,
     Unit,
 )
-from kpitool.periods import Period, YearStart, parse_period, quarter_span
+from kpitool.periods import Period, YearStart, parse_period, period_of, quarter_span
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,7 +179,7 @@ def compare(
     default_base = (
         _year(default_base_text, year_start, "--baseline")
         if default_base_text
-        else Period(year=current_year.year - 1, calendar=current_year.calendar)
+        else period_of(current_year.year - 1, None, current_year.calendar)
     )
     if default_base >= current_year:
         raise UsageError(f"the baseline {default_base} is not before the current year {current_year}")
@@ -292,7 +292,7 @@ def _present(r: _Resolved, year: Period) -> list[int]:
 
 def _year_value(r: _Resolved, year: Period, quarters: list[int]) -> float | None:
     """The value of ``quarters`` of ``year`` by the measure's aggregation (None if one is missing)."""
-    periods = [Period(year=year.year, quarter=q, calendar=year.calendar) for q in quarters]
+    periods = [period_of(year.year, q, year.calendar) for q in quarters]
     if r.measure.aggregate == "ratio":
         if not (r.numerator and r.denominator):
             return None
@@ -359,7 +359,7 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float) -> Compa
     ]
     qoq = yoy = None
     if present:
-        latest = Period(year=year.year, quarter=present[-1], calendar=year.calendar)
+        latest = period_of(year.year, present[-1], year.calendar)
         qoq = _delta(r, latest.previous(), latest)
         yoy = _delta(r, latest.same_period_last_year(), latest)
     return Comparison(
@@ -406,7 +406,7 @@ def _delta(r: _Resolved, before: Period, after: Period) -> Delta | None:
 def _history(r: _Resolved, year: Period) -> list[float | None]:
     """Up to the last eight quarters to the end of ``year``, for the sparkline."""
     quarters: list[Period] = []
-    p = Period(year=year.year, quarter=4, calendar=year.calendar)
+    p = period_of(year.year, 4, year.calendar)
     for _ in range(SPARK_QUARTERS):
         quarters.append(p)
         p = p.previous()

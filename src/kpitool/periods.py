@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -28,13 +28,13 @@ class Period(BaseModel):
     calendar: bool = False
 
     # -- printing ---------------------------------------------------------------
-    @property
+    @cached_property
     def year_label(self) -> str:
         if self.calendar:
             return f"{self.year}"
         return f"{self.year}/{(self.year + 1) % 100:02d}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         return self.year_label if self.quarter is None else f"{self.year_label} Q{self.quarter}"
 
@@ -81,22 +81,28 @@ class Period(BaseModel):
         return self.sort_key >= other.sort_key
 
     def year_period(self) -> Period:
-        return Period(year=self.year, calendar=self.calendar)
+        return period_of(self.year, None, self.calendar)
 
     def quarters(self) -> list[Period]:
         """The four quarters of this period's year."""
-        return [Period(year=self.year, quarter=q, calendar=self.calendar) for q in range(1, 5)]
+        return [period_of(self.year, q, self.calendar) for q in range(1, 5)]
 
     def previous(self) -> Period:
         """The previous quarter (or year)."""
         if self.quarter is None:
-            return Period(year=self.year - 1, calendar=self.calendar)
+            return period_of(self.year - 1, None, self.calendar)
         if self.quarter == 1:
-            return Period(year=self.year - 1, quarter=4, calendar=self.calendar)
-        return Period(year=self.year, quarter=self.quarter - 1, calendar=self.calendar)
+            return period_of(self.year - 1, 4, self.calendar)
+        return period_of(self.year, self.quarter - 1, self.calendar)
 
     def same_period_last_year(self) -> Period:
-        return Period(year=self.year - 1, quarter=self.quarter, calendar=self.calendar)
+        return period_of(self.year - 1, self.quarter, self.calendar)
+
+
+@lru_cache(maxsize=4096)
+def period_of(year: int, quarter: int | None = None, calendar: bool = False) -> Period:
+    """One shared (immutable) Period per distinct period: arithmetic on periods builds no new models."""
+    return Period(year=year, quarter=quarter, calendar=calendar)
 
     def contains(self, day: date) -> bool:
         start = self.start
@@ -147,21 +153,21 @@ def parse_period(text: str, year_start: YearStart = "april") -> Period:
     if fiscal is not None:
         if year_start == "january":
             raise PeriodError(f"{text!r} is a fiscal year, but this project uses calendar years")
-        return Period(year=fiscal, quarter=quarter)
+        return period_of(fiscal, quarter)
     year = int(m.group("cy"))
     if quarter is not None and year_start == "april":
         raise PeriodError(
             f"{text!r} is ambiguous: this project uses fiscal years, so write {year}/{(year + 1) % 100:02d} Q{quarter}"
             f" or {year - 1}/{year % 100:02d} Q{quarter}"
         )
-    return Period(year=year, quarter=quarter, calendar=True)
+    return period_of(year, quarter, True)
 
 
 def quarter_containing(day: date, year_start: YearStart = "april") -> Period:
     if year_start == "january":
-        return Period(year=day.year, quarter=(day.month - 1) // 3 + 1, calendar=True)
+        return period_of(day.year, (day.month - 1) // 3 + 1, True)
     fy = day.year if day.month >= 4 else day.year - 1
-    return Period(year=fy, quarter=((day.month - 4) % 12) // 3 + 1)
+    return period_of(fy, ((day.month - 4) % 12) // 3 + 1)
 
 
 def quarter_span(quarters: list[int]) -> str:
