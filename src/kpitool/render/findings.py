@@ -62,7 +62,7 @@ def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_
     else:
         for f in shown:
             about = " ".join(x for x in (f.measure, f.period) if x)
-            about = f" {about}:" if about and about not in f.message else ""
+            about = f" {about}:" if f.measure and f.measure not in f.message else ""
             console.out(f"{location(f)}: {f.severity} [{f.code}]{about} {f.message}{_expected(f)}", highlight=False)
     if len(report.findings) > limit:
         console.out(f"… and {len(report.findings) - limit} more (all of them: --format json)", highlight=False)
