@@ -1,0 +1,58 @@
+"""Time the library paths that grow with a file's size beyond the plain read (in-process, seconds).
+
+Usage: python bench/generate.py && python bench/scale.py
+Cases: catalogue checks on 250,000 rows of declared parts; 100,000 rows of measures unknown to
+the catalogue; a 100,000-row file pasted twice into itself; two overlapping 100,000-row files;
+compare over 12,500 measures.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from kpitool.catalogue import load_catalogue
+from kpitool.compare import compare, read_observations
+from kpitool.validate import validate_files
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+
+
+def timed(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    fn()
+    print(f"{label:58} {time.perf_counter() - start:6.2f} s", flush=True)
+
+
+def main() -> None:
+    big = DATA / "long-1m.csv"
+    lines = big.read_text(encoding="utf-8").splitlines(keepends=True)
+    head = DATA / "long-100k.csv"
+    head.write_text("".join(lines[:100_001]), encoding="utf-8")
+    doubled = DATA / "long-100k-doubled.csv"
+    doubled.write_text("".join(lines[:100_001] + lines[1:100_001]), encoding="utf-8")
+    parts = DATA / "casualties-250k.csv"
+    with parts.open("w", encoding="utf-8") as out:
+        out.write("section,measure,period,value\n")
+        for area in range(12_500):
+            for measure, value in (
+                ("Fatal", 2),
+                ("Serious", 31),
+                ("KSI", 33),
+                ("Slight", 115),
+                ("All casualties", 148),
+            ):
+                for q in range(1, 5):
+                    out.write(f"Area {area},{measure},2023/24 Q{q},{value}\n")
+    catalogue = load_catalogue(HERE.parent / "examples" / "kpitool.toml")
+    timed("validate 250,000 rows of declared parts, with catalogue", lambda: validate_files([parts], catalogue))
+    timed("validate 100,000 rows of unknown measures, with catalogue", lambda: validate_files([head], catalogue))
+    timed("validate a 100,000-row file pasted twice into itself", lambda: validate_files([doubled]))
+    timed("validate two overlapping 100,000-row files", lambda: validate_files([head, head]))
+    frame = read_observations([head])
+    timed("compare 100,000 rows (12,500 measures)", lambda: compare(frame))
+
+
+if __name__ == "__main__":
+    main()
