@@ -1,0 +1,50 @@
+"""Read a data file, long or wide, into observations, reported figures and structural findings.
+
+Structure is checked, never assumed: every ragged or broken record is reported where it
+starts, and every observation keeps its file, row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from kpitool.periods import YearStart
+from kpitool.readers.base import FRAME_COLUMNS, DataFile, Table, TableColumn, TableRow, empty_file, empty_frame
+from kpitool.readers.long import LONG_COLUMNS, _read_long
+from kpitool.readers.text import _first_line, detect_encoding, read_bytes, sniff_delimiter
+from kpitool.readers.wide import ARROW_WORDS, _read_wide, parse_header
+
+__all__ = [
+    "ARROW_WORDS",
+    "FRAME_COLUMNS",
+    "DataFile",
+    "Table",
+    "TableColumn",
+    "TableRow",
+    "empty_frame",
+    "parse_header",
+    "read_file",
+]
+
+
+def read_file(path: Path, year_start: YearStart = "april", file_index: int = 0) -> DataFile:
+    """Read a long or wide file. Raises InputError only when the file cannot be read at all."""
+    name = str(path)
+    data = read_bytes(path)
+    encoding, skip = detect_encoding(data, name)
+    head = data[skip : skip + 65536].decode(encoding, errors="replace")
+    if not head.strip():
+        return DataFile(
+            name,
+            "long",
+            empty_frame(),
+            [empty_file(name)],
+        )
+    delimiter = sniff_delimiter(_first_line(head))
+    header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
+    names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    if any(n in LONG_COLUMNS for n in names):
+        return _read_long(data[skip:], encoding, delimiter, name, year_start, file_index)
+    text = data[skip:].decode(encoding)
+    return _read_wide(text, delimiter, name, year_start, file_index)

@@ -1,0 +1,140 @@
+"""What a reader returns: a file's observations (a frame), its report tables, its findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from kpitool.models import Finding, Observation, ReportedFigure
+from kpitool.numbers import Cell
+from kpitool.periods import Period, YearStart, parse_period
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
+
+Role = Literal["period", "total", "change", "direction", "ignored"]
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class TableColumn:
+    index: int  # 1-based, as a spreadsheet shows it
+    header: str
+    role: Role
+    period: Period | None = None
+    quarters: list[int] = field(default_factory=list)  # a total over these quarters of `period`
+    baseline: bool = False
+    stock: bool = False
+    basis_from: str | None = None
+    basis_to: str | None = None
+
+
+@dataclass
+class TableRow:
+    row: int
+    name: str
+    cells: dict[int, Cell]  # by column index
+    raw: dict[int, str]
+
+
+@dataclass
+class Table:
+    """One report table of a wide file: a header row, then a row per measure."""
+
+    title: str
+    section: str
+    header_row: int
+    columns: list[TableColumn]
+    rows: list[TableRow]
+
+    def by_role(self, role: Role) -> list[TableColumn]:
+        return [c for c in self.columns if c.role == role]
+
+
+@dataclass
+class DataFile:
+    """What one file holds: observations (a frame), reported figures, tables, findings."""
+
+    path: str
+    layout: Literal["long", "wide"]
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    reported: list[ReportedFigure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    records: int = 0
+
+    def observations(self, year_start: YearStart = "april") -> list[Observation]:
+        """The file's observations as models (for library use; checks work on the columns)."""
+        out = []
+        for section, measure, period, value, marker, row in zip(
+            self.frame["section"].astype(str),
+            self.frame["measure"].astype(str),
+            self.frame["period"].astype(str),
+            self.frame["value"],
+            self.frame["marker"].astype(object),
+            self.frame["row"],
+            strict=True,
+        ):
+            out.append(
+                Observation(
+                    measure=measure,
+                    period=parse_period(period, year_start),
+                    value=None if value != value else float(value),  # NaN is missing, never zero
+                    section=section,
+                    marker=marker if isinstance(marker, str) else None,
+                    file=self.path,
+                    row=int(row),
+                )
+            )
+        return out
+
+
+# --------------------------------------------------------------------------- structural findings
+
+
+def empty_file(name: str) -> Finding:
+    return Finding(severity="error", code="empty-file", file=name, message="the file is empty")
+
+
+def no_data(name: str, header_line: int) -> Finding:
+    return Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
+
+
+def broken_quote(name: str, line: int, why: str) -> Finding:
+    return Finding(
+        severity="error", code="broken-quote", file=name, row=line, message=f"row {line}: {why}; the row was not read"
+    )
+
+
+def ragged_row(name: str, line: int, got: int, expected: int, header_line: int | None = None) -> Finding:
+    header = "the header" if header_line is None else f"the table's header (row {header_line})"
+    read = "; the row was not read" if header_line is None or got > expected else ""
+    return Finding(
+        severity="error",
+        code="ragged-row",
+        file=name,
+        row=line,
+        expected=f"{expected} fields",
+        actual=f"{got} fields",
+        message=f"row {line} has {got} fields, {header} has {expected}{read}",
+    )
+
+
+def empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in FRAME_COLUMNS})
+
+
+def _dtype(column: str) -> str:
+    return {
+        "value": "float64",
+        "percent": "bool",
+        "stock": "bool",
+        "row": "int64",
+        "column": "int32",
+        "file_index": "int32",
+    }.get(column, "object")

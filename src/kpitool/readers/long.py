@@ -1,0 +1,399 @@
+"""Long files (``measure,period,value``), which can be large.
+
+They are scanned as bytes with numpy (quotes, record boundaries, field counts, physical line
+numbers) and parsed by pyarrow's CSV reader; each ragged or broken record is reported with
+the physical line it starts on, and every observation keeps its row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kpitool.errors import InputError, PeriodError
+from kpitool.models import Finding
+from kpitool.numbers import parse_cell
+from kpitool.periods import YearStart, parse_period
+from kpitool.readers.base import DataFile, broken_quote, empty_file, empty_frame, no_data, ragged_row
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+LONG_COLUMNS = ("measure", "period", "value")
+OPTIONAL_COLUMNS = ("section", "note", "unit")
+MAX_QUOTE_REPAIRS = 200
+# a number as the bulk path reads it: optional minus, digits (grouped by thousands or not), decimals, a % sign
+FAST_NUMBER = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?: ?%)?$"
+
+
+@dataclass
+class _Records:
+    """Record boundaries of a byte buffer, quote-aware."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    lines: np.ndarray  # physical line each record starts on (1-based)
+    blank: np.ndarray
+
+
+def _scan_records(buf: bytes) -> _Records:
+    import numpy as np
+
+    a = np.frombuffer(buf, dtype=np.uint8)
+    nl = np.flatnonzero(a == 10)
+    quotes = np.flatnonzero(a == 34)
+    rec_nl = nl
+    if len(quotes):
+        rec_nl = nl[(np.searchsorted(quotes, nl) & 1) == 0]
+    starts = np.concatenate(([0], rec_nl + 1))
+    ends = np.concatenate((rec_nl, [len(a)]))
+    if len(starts) and starts[-1] >= len(a):  # trailing newline: no last record
+        starts, ends = starts[:-1], ends[:-1]
+    lines = np.searchsorted(nl, starts) + 1
+    length = ends - starts
+    last = a[np.maximum(ends - 1, 0)] if len(a) else np.zeros(0, dtype=np.uint8)
+    blank = (length == 0) | ((length == 1) & (last == 13))
+    return _Records(starts, ends, lines, blank)
+
+
+def _first_quote_problem(buf: bytes, delimiter: str) -> tuple[int, str] | None:
+    """(byte offset of the record's opening quote, problem) for the first quote strict csv rejects."""
+    import numpy as np
+
+    if buf.find(b'"') < 0:
+        return None
+    a = np.frombuffer(buf, dtype=np.uint8)
+    q = np.flatnonzero(a == 34)
+    d = ord(delimiter)
+    n = len(a)
+    opening = (np.arange(len(q)) % 2) == 0
+    prev = np.where(q > 0, a[np.maximum(q - 1, 0)], 10)
+    nxt = np.where(q < n - 1, a[np.minimum(q + 1, n - 1)], 10)
+    pair_before = np.zeros(len(q), dtype=bool)
+    pair_before[1:] = q[1:] - q[:-1] == 1
+    pair_after = np.zeros(len(q), dtype=bool)
+    pair_after[:-1] = q[1:] - q[:-1] == 1
+    bad_open = opening & ~np.isin(prev, (d, 10, 13)) & ~pair_before
+    bad_close = ~opening & ~np.isin(nxt, (d, 10, 13)) & ~pair_after
+    candidates: list[tuple[int, str]] = []
+    if bad_open.any():
+        candidates.append((int(q[np.argmax(bad_open)]), "a quote inside an unquoted field"))
+    if bad_close.any():
+        k = int(np.argmax(bad_close))
+        candidates.append((int(q[k - 1]), "text after a closing quote (is a quote left open?)"))
+    if len(q) % 2:
+        candidates.append((int(q[-1]), "a quote that is never closed"))
+    return min(candidates) if candidates else None
+
+
+def _field_counts(buf: bytes, recs: _Records, delimiter: str) -> np.ndarray:
+    import numpy as np
+
+    a = np.frombuffer(buf, dtype=np.uint8)
+    delims = np.flatnonzero(a == ord(delimiter))
+    quotes = np.flatnonzero(a == 34)
+    if len(quotes):
+        delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
+    counts: np.ndarray = np.searchsorted(delims, recs.ends) - np.searchsorted(delims, recs.starts) + 1
+    return counts
+
+
+def _read_long(
+    buf: bytes, encoding: str, delimiter: str, name: str, year_start: YearStart, file_index: int
+) -> DataFile:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    findings: list[Finding] = []
+    if b"\r" in buf and b"\r\n" not in buf:  # old Mac line ends
+        buf = buf.replace(b"\r", b"\n")
+    # A quote the strict dialect rejects breaks the record it starts; blank that line (keeping
+    # its newline, so line numbers stay true) and scan again: one problem a pass, because a
+    # stray quote shifts the pairing of every quote after it.
+    for _ in range(MAX_QUOTE_REPAIRS):
+        problem = _first_quote_problem(buf, delimiter)
+        if problem is None:
+            break
+        pos, why = problem
+        start = buf.rfind(b"\n", 0, pos) + 1
+        end = buf.find(b"\n", pos)
+        end = len(buf) if end < 0 else end
+        line = buf.count(b"\n", 0, start) + 1
+        findings.append(broken_quote(name, line, why))
+        buf = buf[:start] + buf[end:]
+    else:
+        raise InputError(f"{name}: more than {MAX_QUOTE_REPAIRS} rows with broken quotes; is the delimiter right?")
+
+    # the header is the first line that is not blank
+    hstart, header_line = 0, 1
+    while hstart < len(buf):
+        hend = buf.find(b"\n", hstart)
+        hend = len(buf) if hend < 0 else hend
+        if buf[hstart:hend].strip():
+            break
+        hstart, header_line = hend + 1, header_line + 1
+    else:
+        findings.append(empty_file(name))
+        return DataFile(name, "long", empty_frame(), findings)
+    header_text = buf[hstart:hend].decode(encoding).rstrip("\r")
+    header = next(csv.reader([header_text], delimiter=delimiter), [""])
+    roles, header_findings = _long_header(header, name, header_line)
+    findings.extend(header_findings)
+    if any(roles[c] is None for c in LONG_COLUMNS):
+        return DataFile(name, "long", empty_frame(), findings)
+
+    body = buf[hend + 1 :]
+    if not body or body.isspace():
+        findings.append(no_data(name, header_line))
+        return DataFile(name, "long", empty_frame(), findings)
+    ragged = 0
+
+    def on_bad_row(_row: object) -> str:
+        nonlocal ragged
+        ragged += 1
+        return "skip"
+
+    ncols = len(header)
+    quoted_newlines = _has_quoted_newline(body)
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(
+                column_names=[f"c{i}" for i in range(ncols)], encoding=encoding, block_size=1 << 22
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=quoted_newlines,
+                invalid_row_handler=on_bad_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"c{i}": pa.string() for i in range(ncols)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot be read as delimited text ({str(exc).splitlines()[0]})") from None
+
+    blank_lines = body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body
+    records = table.num_rows + ragged
+    if not ragged and not blank_lines and not quoted_newlines:
+        # one record a line: the physical line numbers follow from the row numbers
+        rows = np.arange(header_line + 1, header_line + 1 + table.num_rows, dtype="int64")
+    else:
+        recs = _scan_records(buf)
+        data_idx = np.flatnonzero(~recs.blank & (recs.starts > hstart))
+        records = len(data_idx)
+        keep = data_idx
+        if ragged:
+            counts = _field_counts(buf, recs, delimiter)
+            for i in data_idx[counts[data_idx] != ncols]:
+                findings.append(ragged_row(name, int(recs.lines[i]), int(counts[i]), ncols))
+            keep = data_idx[counts[data_idx] == ncols]
+        if table.num_rows != len(keep):
+            raise InputError(
+                f"{name}: the records could not be matched to lines ({table.num_rows} read, {len(keep)} expected)"
+            )
+        rows = recs.lines[keep].astype("int64")
+    if not records:
+        findings.append(no_data(name, header_line))
+        return DataFile(name, "long", empty_frame(), findings)
+    frame, cell_findings = _long_frame(table, roles, rows, name, year_start, file_index)
+    findings.extend(cell_findings)
+    return DataFile(name, "long", frame, findings, records=records)
+
+
+def _has_quoted_newline(buf: bytes) -> bool:
+    """Does a quoted field span lines? Quotes pair up once the strict check has passed."""
+    import numpy as np
+
+    if buf.find(b'"') < 0:
+        return False
+    q = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 34)
+    return any(buf.find(b"\n", int(o), int(c)) >= 0 for o, c in zip(q[0::2], q[1::2], strict=False))
+
+
+def _long_header(header: list[str], name: str, line: int) -> tuple[dict[str, int | None], list[Finding]]:
+    findings: list[Finding] = []
+    roles: dict[str, int | None] = dict.fromkeys((*LONG_COLUMNS, *OPTIONAL_COLUMNS))
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        key = raw.strip().lstrip("\ufeff").lower()
+        col = i + 1
+        if key in seen:
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="duplicate-column",
+                    file=name,
+                    row=line,
+                    column=col,
+                    column_name=raw,
+                    message=f"column {raw!r} appears twice (also column {seen[key]}); only the first is read",
+                )
+            )
+            continue
+        seen[key] = col
+        if key in roles:
+            roles[key] = i
+        else:
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="unknown-column",
+                    file=name,
+                    row=line,
+                    column=col,
+                    column_name=raw,
+                    message=f"unknown column {raw!r} is ignored (known: {', '.join((*LONG_COLUMNS, *OPTIONAL_COLUMNS))})",
+                )
+            )
+    for required in LONG_COLUMNS:
+        if roles[required] is None:
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="missing-column",
+                    file=name,
+                    row=line,
+                    column_name=required,
+                    message=f"the header has no {required!r} column (a long file needs measure, period, value)",
+                )
+            )
+    return roles, findings
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """(codes, stripped unique values) of a string column."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(column).combine_chunks()
+    words = [str(w).strip() for w in enc.dictionary.to_pylist()]
+    position: dict[str, int] = {}
+    remap = np.array([position.setdefault(w, len(position)) for w in words], dtype="int64")
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype("int64")
+    return (remap[codes] if len(words) else codes), list(position)
+
+
+def _long_frame(
+    table: pa.Table,
+    roles: dict[str, int | None],
+    rows: np.ndarray,
+    name: str,
+    year_start: YearStart,
+    file_index: int,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    findings: list[Finding] = []
+    n = table.num_rows
+    m_i, p_i, v_i = roles["measure"], roles["period"], roles["value"]
+    assert m_i is not None and p_i is not None and v_i is not None
+    s_i = roles.get("section")
+
+    m_codes, m_words = _dictionary(table.column(m_i))
+    p_codes, p_words = _dictionary(table.column(p_i))
+    if s_i is not None:
+        s_codes, s_words = _dictionary(table.column(s_i))
+    else:
+        s_codes, s_words = np.zeros(n, dtype="int64"), [""]
+
+    # periods: parse each distinct spelling once
+    labels: list[str | None] = []
+    reasons: list[str | None] = []
+    for word in p_words:
+        try:
+            labels.append(parse_period(word, year_start).label)
+            reasons.append(None)
+        except PeriodError as exc:
+            labels.append(None)
+            reasons.append(str(exc))
+    bad_period = np.array([r is not None for r in reasons], dtype=bool)[p_codes]
+    blank_measure = np.array([w == "" for w in m_words], dtype=bool)[m_codes]
+    canon: dict[str, int] = {}
+    label_code = np.array(
+        [canon.setdefault(label, len(canon)) if label is not None else -1 for label in labels], dtype="int64"
+    )
+    section = pd.Categorical.from_codes(s_codes, categories=pd.Index(s_words, dtype=object))
+    measure = pd.Categorical.from_codes(m_codes, categories=pd.Index(m_words, dtype=object))
+    period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(list(canon), dtype=object))
+
+    def cell_error(i: int, code: str, col: int, column: str, message: str, actual: str | None) -> Finding:
+        return Finding(
+            severity="error",
+            code=code,
+            file=name,
+            row=int(rows[i]),
+            column=col + 1,
+            column_name=column,
+            measure=m_words[m_codes[i]] or None,
+            period=labels[p_codes[i]],
+            actual=actual,
+            message=message,
+        )
+
+    # values: numbers (with thousands separators or a % sign) in bulk; the rest — markers,
+    # currency, junk — parsed once per distinct text and broadcast back
+    raw_values = table.column(v_i).combine_chunks()
+    fast = pc.match_substring_regex(raw_values, FAST_NUMBER)
+    fast_np = fast.to_numpy(zero_copy_only=False).astype(bool)
+    value = np.full(n, np.nan, dtype="float64")
+    numbers = raw_values if fast_np.all() else raw_values.filter(fast)
+    for sign in (",", "%", " "):
+        numbers = pc.replace_substring(numbers, sign, "")
+    value[fast_np] = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+    percent = pc.and_(fast, pc.ends_with(raw_values, "%")).to_numpy(zero_copy_only=False).astype(bool)
+    marker_codes = np.full(n, -1, dtype="int32")
+    marker_words: list[str] = []
+    not_number = np.zeros(n, dtype=bool)
+    other = np.flatnonzero(~fast_np)
+    if len(other):
+        enc = pc.dictionary_encode(raw_values.take(pa.array(other)))
+        texts = enc.dictionary.to_pylist()
+        cells = [parse_cell(t) for t in texts]
+        marker_words = list(dict.fromkeys(c.marker for c in cells if c.marker is not None))
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        value[other] = np.array([np.nan if c.value is None else c.value for c in cells], dtype="float64")[idx]
+        percent[other] = np.array([c.percent for c in cells], dtype=bool)[idx]
+        marker_codes[other] = np.array(
+            [marker_words.index(c.marker) if c.marker is not None else -1 for c in cells], dtype="int32"
+        )[idx]
+        bad = np.array([c.error is not None for c in cells], dtype=bool)[idx]
+        not_number[other] = bad
+        for i, k in zip(other[bad].tolist(), idx[bad].tolist(), strict=True):
+            findings.append(cell_error(i, "not-a-number", v_i, "value", f"{cells[k].error}", texts[k]))
+    for i in np.flatnonzero(bad_period).tolist():
+        text = p_words[p_codes[i]]
+        findings.append(
+            cell_error(
+                i, "bad-period", p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
+            )
+        )
+    for i in np.flatnonzero(blank_measure).tolist():
+        findings.append(cell_error(i, "blank-measure", m_i, "measure", "the measure name is blank", None))
+    usable = ~(bad_period | blank_measure | not_number)
+    keep = slice(None) if usable.all() else np.flatnonzero(usable)
+    frame = pd.DataFrame(
+        {
+            "section": section[keep],
+            "measure": measure[keep],
+            "period": period[keep],
+            "value": value[keep],
+            "marker": pd.Categorical.from_codes(marker_codes[keep], categories=pd.Index(marker_words, dtype=object)),
+            "percent": percent[keep],
+            "stock": np.zeros(int(usable.sum()), dtype=bool),
+            "row": rows[keep],
+            "column": np.full(int(usable.sum()), v_i + 1, dtype="int32"),
+            "file_index": np.full(int(usable.sum()), file_index, dtype="int32"),
+        }
+    )
+    return frame, findings

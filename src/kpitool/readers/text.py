@@ -1,0 +1,59 @@
+"""Bytes to text: encoding decided over the whole file, and the delimiter from the header."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kpitool.errors import InputError
+
+DELIMITERS = ("\t", ";", ",")
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def detect_encoding(data: bytes, name: str) -> tuple[str, int]:
+    """(encoding, bytes to skip), decided over the whole file: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name}: UTF-16 text; save it as CSV UTF-8 (or Windows-1252)")
+    if b"\x00" in data:
+        raise InputError(f"{name}: not a text file (it holds NUL bytes); save it as CSV")
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data.isascii():
+        return "utf-8", bom
+    try:
+        data[bom:].decode("utf-8")
+        return "utf-8", bom
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    return "cp1252", 0
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Tab, semicolon or comma: whichever the header row uses most (outside quotes)."""
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""

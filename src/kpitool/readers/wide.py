@@ -1,0 +1,328 @@
+"""Wide files and report tables: a column per period, several tables a file, reported figures.
+
+Report tables are small, so they go through the standard ``csv`` module in strict mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+from kpitool.errors import PeriodError
+from kpitool.models import Finding, ReportedFigure
+from kpitool.numbers import Cell, parse_cell
+from kpitool.periods import YearStart, parse_period, quarter_containing
+from kpitool.readers.base import (
+    FRAME_COLUMNS,
+    DataFile,
+    Table,
+    TableColumn,
+    TableRow,
+    _dtype,
+    broken_quote,
+    empty_file,
+    ragged_row,
+)
+
+_PARENS_RE = re.compile(r"\(([^)]*)\)")
+_QRANGE_RE = re.compile(r"Q([1-4])\s*[-–]\s*Q([1-4])\s+(.+)$", re.IGNORECASE)
+_QEND_RE = re.compile(r"^Q([1-4])\s+end\b.*?(\d{1,2})/(\d{1,2})/(\d{2,4})", re.IGNORECASE)
+_BASIS_RE = re.compile(r"^(?:from\s+)?(?P<a>.+?)(?:\s+to\s+(?P<b>.+))?$", re.IGNORECASE)
+
+
+def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
+    """What a report table's column heading means. The index is filled in by the caller."""
+    raw = " ".join(text.replace("\u00a0", " ").split())
+    low = raw.lower()
+    parens = _PARENS_RE.findall(raw)
+    if "direction" in low or "dot" == low:
+        basis = parens[0] if parens else "baseline"
+        frm, _to = _basis(basis, year_start)
+        return TableColumn(0, raw, "direction", basis_from=frm or "baseline")
+    if "%" in low or "change" in low:
+        frm, to = _basis(parens[0], year_start) if parens else ("baseline", None)
+        return TableColumn(0, raw, "change", basis_from=frm or "baseline", basis_to=to)
+    m = _QEND_RE.match(raw)
+    if m:
+        y = int(m.group(4))
+        y = y + 2000 if y < 100 else y
+        try:
+            day = date(y, int(m.group(3)), int(m.group(2)))
+        except ValueError:
+            return TableColumn(0, raw, "ignored")
+        period = quarter_containing(day, year_start)
+        return TableColumn(0, raw, "period", period=period, stock=True)
+    core = _PARENS_RE.sub(" ", raw)
+    words = core.split()
+    baseline = any(w.lower() == "baseline" for w in words)
+    total = any(w.lower() in ("total", "ytd", "year-to-date") for w in words)
+    core = " ".join(w for w in words if w.lower() not in ("baseline", "total", "ytd", "year-to-date"))
+    if total and not core:
+        return TableColumn(0, raw, "total")  # the year is the table's current year (resolved later)
+    m = _QRANGE_RE.match(core)
+    quarters: list[int] = []
+    if m:
+        q1, q2 = int(m.group(1)), int(m.group(2))
+        quarters = list(range(q1, q2 + 1))
+        core = m.group(3)
+    try:
+        period = parse_period(core, year_start)
+    except PeriodError:
+        return TableColumn(0, raw, "ignored")
+    if m:
+        if period.quarter is not None:
+            return TableColumn(0, raw, "ignored")
+        if quarters != [1, 2, 3, 4]:
+            return TableColumn(0, raw, "total", period=period, quarters=quarters, baseline=baseline)
+    if total:
+        return TableColumn(0, raw, "total", period=period.year_period(), quarters=[1, 2, 3, 4], baseline=baseline)
+    return TableColumn(0, raw, "period", period=period, baseline=baseline)
+
+
+def _basis(text: str, year_start: YearStart) -> tuple[str | None, str | None]:
+    m = _BASIS_RE.match(text.strip())
+    if not m:
+        return None, None
+
+    def one(part: str | None) -> str | None:
+        if not part:
+            return None
+        part = part.strip()
+        if part.lower() == "baseline":
+            return "baseline"
+        if part.lower().endswith("baseline"):
+            part = part[: -len("baseline")].strip()
+        try:
+            return parse_period(part, year_start).label
+        except PeriodError:
+            return "baseline" if "baseline" in part.lower() else None
+
+    return one(m.group("a")), one(m.group("b"))
+
+
+def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file_index: int) -> DataFile:
+    import numpy as np
+    import pandas as pd
+
+    findings: list[Finding] = []
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    last_line = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line = last_line + 1
+            findings.append(broken_quote(name, line, str(exc)))
+            last_line = reader.line_num
+            continue
+        records.append((last_line + 1, record))
+        last_line = reader.line_num
+
+    # split into tables at blank records
+    blocks: list[list[tuple[int, list[str]]]] = []
+    current: list[tuple[int, list[str]]] = []
+    for line, record in records:
+        if not any(cell.strip() for cell in record):
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append((line, record))
+    if current:
+        blocks.append(current)
+
+    tables: list[Table] = []
+    reported: list[ReportedFigure] = []
+    cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
+    for number, block in enumerate(blocks, start=1):
+        table, block_findings = _wide_table(block, number, name, year_start)
+        findings.extend(block_findings)
+        if table is None:
+            continue
+        tables.append(table)
+        for trow in table.rows:
+            for col in table.columns:
+                cell = trow.cells.get(col.index)
+                if cell is None:
+                    continue
+                if col.role == "period" and col.period is not None:
+                    if cell.error:
+                        continue
+                    cols["section"].append(table.section)
+                    cols["measure"].append(trow.name)
+                    cols["period"].append(col.period.label)
+                    cols["value"].append(np.nan if cell.value is None else cell.value)
+                    cols["marker"].append(cell.marker)
+                    cols["percent"].append(cell.percent)
+                    cols["stock"].append(col.stock)
+                    cols["row"].append(trow.row)
+                    cols["column"].append(col.index)
+                    cols["file_index"].append(file_index)
+                elif col.role in ("total", "change", "direction"):
+                    raw = trow.raw.get(col.index, "")
+                    if not raw.strip():
+                        continue
+                    reported.append(
+                        ReportedFigure(
+                            kind=col.role,
+                            measure=trow.name,
+                            section=table.section,
+                            file=name,
+                            row=trow.row,
+                            column=col.index,
+                            column_name=col.header,
+                            raw=raw,
+                            value=None if col.role == "direction" else cell.value,
+                            decimals=cell.decimals,
+                            percent=cell.percent,
+                            period=col.period.label if col.period else None,
+                            basis_from=col.basis_from,
+                            basis_to=col.basis_to,
+                        )
+                    )
+    if not blocks:
+        findings.append(empty_file(name))
+    frame = pd.DataFrame({c: pd.Series(v, dtype=_dtype(c)) for c, v in cols.items()})
+    return DataFile(name, "wide", frame, findings, reported, tables, records=len(records))
+
+
+ARROW_WORDS = {"↑": "up", "↓": "down", "↔": "level", "⬆": "up", "⬇": "down", "up": "up", "down": "down"}
+
+
+def _wide_table(
+    block: list[tuple[int, list[str]]], number: int, name: str, year_start: YearStart
+) -> tuple[Table | None, list[Finding]]:
+    findings: list[Finding] = []
+    header_line, header = block[0]
+    title = header[0].strip() if header else ""
+    columns: list[TableColumn] = []
+    for i, text in enumerate(header[1:], start=2):
+        col = parse_header(text, year_start)
+        col.index = i
+        if not text.strip():
+            col.role = "ignored"
+        columns.append(col)
+    periods = [c for c in columns if c.role == "period"]
+    if not periods:
+        findings.append(
+            Finding(
+                severity="error",
+                code="no-periods",
+                file=name,
+                row=header_line,
+                message=f"the table whose header is row {header_line} has no period column"
+                " (headings such as 2023/24 Q1, Q1-Q4 2022/23 baseline); it was not read",
+            )
+        )
+        return None, findings
+    for col in columns:
+        if col.role == "ignored" and col.header.strip():
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code="unknown-column",
+                    file=name,
+                    row=header_line,
+                    column=col.index,
+                    column_name=col.header,
+                    message=f"column heading {col.header.strip()!r} is not a period, total, % change or direction; the column is ignored",
+                )
+            )
+    # a bare "Total" column is the total of the table's latest year
+    latest = max((c.period for c in periods if c.period is not None), default=None)
+    for c in columns:
+        if c.role == "total" and c.period is None and latest is not None:
+            c.period = latest.year_period()
+            quarters = sorted(
+                {p.period.quarter for p in periods if p.period and p.period.quarter and p.period.year == latest.year}
+            )
+            c.quarters = quarters or [1, 2, 3, 4]
+    seen: dict[str, int] = {}
+    for c in periods:
+        assert c.period is not None
+        if c.period.label in seen:
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="duplicate-column",
+                    file=name,
+                    row=header_line,
+                    column=c.index,
+                    column_name=c.header,
+                    period=c.period.label,
+                    message=f"column {c.header!r} is the same period as column {seen[c.period.label]} ({c.period.label})",
+                )
+            )
+            c.role = "ignored"
+        else:
+            seen[c.period.label] = c.index
+    section = title or f"Table {number}"
+    rows: list[TableRow] = []
+    width = len(header)
+    for line, record in block[1:]:
+        if len(record) != width:
+            findings.append(ragged_row(name, line, len(record), width, header_line))
+            if len(record) > width:
+                continue
+        measure = record[0].strip() if record else ""
+        if not measure:
+            findings.append(
+                Finding(
+                    severity="error",
+                    code="blank-measure",
+                    file=name,
+                    row=line,
+                    column=1,
+                    message="the measure name is blank",
+                )
+            )
+            continue
+        cells: dict[int, Cell] = {}
+        raw: dict[int, str] = {}
+        for c in columns:
+            if c.role == "ignored" or c.index > len(record):
+                continue
+            text = record[c.index - 1]
+            raw[c.index] = text
+            if c.role == "direction":
+                word = ARROW_WORDS.get(text.strip().lower())
+                if text.strip() and word is None:
+                    findings.append(
+                        Finding(
+                            severity="error",
+                            code="bad-direction",
+                            file=name,
+                            row=line,
+                            column=c.index,
+                            column_name=c.header,
+                            measure=measure,
+                            actual=text,
+                            message=f"{text.strip()!r} is not a direction arrow (↑ ↓ ↔)",
+                        )
+                    )
+                cells[c.index] = Cell(None)
+                continue
+            cell = parse_cell(text)
+            cells[c.index] = cell
+            if cell.error:
+                findings.append(
+                    Finding(
+                        severity="error",
+                        code="not-a-number",
+                        file=name,
+                        row=line,
+                        column=c.index,
+                        column_name=c.header,
+                        measure=measure,
+                        period=c.period.label if c.period else None,
+                        actual=text,
+                        message=cell.error,
+                    )
+                )
+        rows.append(TableRow(line, measure, cells, raw))
+    return Table(title, section, header_line, columns, rows), findings
