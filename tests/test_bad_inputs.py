@@ -33,8 +33,8 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     "wide_bad_arrow.tsv": (1, "bad-direction"),
     "conflicting_duplicates.csv": (1, "conflicting-observation"),
     "cp1252_pounds.csv": (0, None),
-    "broken.toml": (1, "config-syntax"),
-    "invalid_catalogue.toml": (1, "config-invalid"),
+    "broken.toml": (2, "config-syntax"),
+    "invalid_catalogue.toml": (2, "config-invalid"),
 }
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal
 
+from kpitool.codes import Code, Severity
 from kpitool.compare import DEFAULT_TOLERANCE, aggregate, direction_of, relative_change
-from kpitool.models import ARROWS, Aggregate, Catalogue, Finding, Severity
+from kpitool.models import ARROWS, Aggregate, Catalogue, Finding
 from kpitool.numbers import Cell, format_number, show_value
 from kpitool.periods import Period, parse_period
 from kpitool.readers import ARROW_WORDS, DataFile, Table, TableColumn, TableRow
@@ -116,8 +117,7 @@ def restatements(files: Sequence[DataFile]) -> list[Finding]:
         was, now = show_value(float(a[i])), show_value(float(b[i]))
         findings.append(
             Finding(
-                severity="warning",
-                code="restated",
+                code=Code.RESTATED,
                 file=names[int(later["file_index"])],
                 row=int(later["row"]),
                 measure=str(later["measure"]),
@@ -293,7 +293,7 @@ class TableAudit:
             d = max(shown.decimals, 0)
             self._add(
                 "error",
-                "total-mismatch",
+                Code.TOTAL_MISMATCH,
                 row,
                 col,
                 f"{col.header} shows {_fmt(shown.value, d)} but the {how} give {_fmt(est.value, d)}",
@@ -344,7 +344,7 @@ class TableAudit:
                 if shown is not None and not _consistent(change_interval(base[0], shown, False), reported, k):
                     self._add(
                         "info",
-                        "change-mismatch",
+                        Code.CHANGE_MISMATCH,
                         row,
                         col,
                         f"{_fmt(reported, k)}% follows from the quarters but not from the total shown"
@@ -356,7 +356,7 @@ class TableAudit:
             if verdict == "truncated":
                 self._add(
                     "info",
-                    "rounding",
+                    Code.ROUNDING,
                     row,
                     col,
                     f"{_fmt(reported, k)}% looks truncated: {exact:.{k + 3}f}% rounds to {_fmt(exact, k)}%",
@@ -367,7 +367,7 @@ class TableAudit:
             if points and self._judge(base[0], cur[0], reported, k, points=True) == "ok":
                 self._add(
                     "info",
-                    "change-in-points",
+                    Code.CHANGE_IN_POINTS,
                     row,
                     col,
                     f"{_fmt(reported, k)} under a % heading is a change in percentage points"
@@ -380,7 +380,7 @@ class TableAudit:
             if shown is not None and self._judge(base[0], shown, reported, k, points=False) != "wrong":
                 self._add(
                     "warning",
-                    "change-mismatch",
+                    Code.CHANGE_MISMATCH,
                     row,
                     col,
                     f"{_fmt(reported, k)}% follows from the total shown ({_fmt(shown.value, 0)}), not from the"
@@ -391,7 +391,7 @@ class TableAudit:
                 continue
             self._add(
                 "error",
-                "change-mismatch",
+                Code.CHANGE_MISMATCH,
                 row,
                 col,
                 f"reported {_fmt(reported, k)}% but {base[1]} {_fmt(base[0].value, 1 if base[0].error else 0)} to"
@@ -458,7 +458,7 @@ class TableAudit:
             if shown is not None and said in self._arrows(base[0], shown, points):
                 self._add(
                     "warning",
-                    "direction-mismatch",
+                    Code.DIRECTION_MISMATCH,
                     row,
                     col,
                     f"{ARROWS[said]} follows from the total shown, not from the quarters, which give"
@@ -471,7 +471,7 @@ class TableAudit:
             unit = "pp" if points else "%"
             self._add(
                 "error",
-                "direction-mismatch",
+                Code.DIRECTION_MISMATCH,
                 row,
                 col,
                 f"the arrow is {ARROWS[said]} but the change from {base[1]} is {_fmt(exact, 1)}{unit},"
@@ -519,7 +519,7 @@ class TableAudit:
             for c, r in bad:
                 self._add(
                     "error",
-                    "parts-mismatch",
+                    Code.PARTS_MISMATCH,
                     row,
                     c,
                     f"{c.header} shows {_fmt(r[2], 0)} but {names} = {_fmt(r[1], 0)}",
@@ -612,7 +612,7 @@ class TableAudit:
             for c, expected, actual in bad:
                 self._add(
                     "error",
-                    "ratio-mismatch",
+                    Code.RATIO_MISMATCH,
                     row,
                     c,
                     f"{c.header} shows {_fmt(actual, 1)}% but {a.name} / {b.name} = {_fmt(expected, 1)}%",

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kpitool.codes import Code
 from kpitool.errors import ConfigError
 from kpitool.models import Catalogue, Finding
 
@@ -31,22 +32,16 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [
-            Finding(severity="error", code="unreadable-file", file=name, message=f"cannot read: {exc.strerror}")
-        ]
+        return None, [Finding(code=Code.UNREADABLE_FILE, file=name, message=f"cannot read: {exc.strerror}")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return None, [
-            Finding(severity="error", code="config-syntax", file=name, message="kpitool.toml is not UTF-8 text")
-        ]
+        return None, [Finding(code=Code.CONFIG_SYNTAX, file=name, message="kpitool.toml is not UTF-8 text")]
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _line_from_toml_error(str(exc))
-        return None, [
-            Finding(severity="error", code="config-syntax", file=name, row=line, message=f"kpitool.toml: {exc}")
-        ]
+        return None, [Finding(code=Code.CONFIG_SYNTAX, file=name, row=line, message=f"kpitool.toml: {exc}")]
     findings: list[Finding] = []
     fields: dict[str, Any] = {}
     for key, value in doc.items():
@@ -59,8 +54,7 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
         else:
             findings.append(
                 Finding(
-                    severity="error",
-                    code="config-invalid",
+                    code=Code.CONFIG_INVALID,
                     file=name,
                     row=_locate(text, (key,)),
                     column_name=key,
@@ -77,8 +71,7 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
             key = _toml_key(loc)
             findings.append(
                 Finding(
-                    severity="error",
-                    code="config-invalid",
+                    code=Code.CONFIG_INVALID,
                     file=name,
                     row=_locate(text, loc),
                     column_name=key or None,

@@ -148,9 +148,7 @@ def validate(
         ValidateFormat.md: lambda: console.out(render_markdown(report), highlight=False, end=""),
     }
     renderers[output_format]()
-    if any(f.code == "unreadable-file" for f in report.findings):
-        raise typer.Exit(ExitCode.USAGE)
-    raise typer.Exit(ExitCode.OK if report.valid else ExitCode.INVALID)
+    raise typer.Exit(report.exit_code)
 
 
 # -- compare / export ----------------------------------------------------------------------

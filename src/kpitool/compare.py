@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpitool.codes import Code
 from kpitool.errors import InputError, PeriodError, UsageError
 from kpitool.models import (
     Aggregate,
@@ -128,7 +129,7 @@ def read_observations(paths: Sequence[Path], year_start: YearStart = "april") ->
     frames = []
     for index, path in enumerate(paths):
         data = read_file(path, year_start, index)
-        fatal = [f for f in data.findings if f.code in ("empty-file", "missing-column", "no-data")]
+        fatal = [f for f in data.findings if f.code in (Code.EMPTY_FILE, Code.MISSING_COLUMN, Code.NO_DATA)]
         if fatal:
             raise InputError(f"{path}: {fatal[0].message}")
         frames.append(data.frame)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
+from kpitool.codes import REGISTRY, SEVERITIES, Code, Severity
+from kpitool.errors import ExitCode
 from kpitool.periods import Period, YearStart, parse_period
 
 Unit = Literal["count", "percent", "seconds", "currency", "number"]
 Aggregate = Literal["sum", "last", "mean", "ratio"]
 Polarity = Literal["up", "down", "neutral"]
-Severity = Literal["error", "warning", "info"]
 Direction = Literal["up", "down", "level"]
 Assessment = Literal["improving", "worsening", "stable", "not assessed"]
 
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 ARROWS: dict[str, str] = {"up": "↑", "down": "↓", "level": "↔"}
 
 
@@ -145,10 +145,15 @@ class Catalogue(BaseModel):
 
 
 class Finding(BaseModel):
-    """One problem found in a file, located as a spreadsheet shows it (header = row 1)."""
+    """One problem found in a file, located as a spreadsheet shows it (header = row 1).
 
-    severity: Severity
-    code: str
+    ``severity`` defaults to the code's own (see ``kpitool.codes``).
+    """
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    severity: Severity = "error"  # replaced by the code's own default when not given
+    code: Code
     message: str
     file: str | None = None
     row: int | None = None
@@ -158,6 +163,13 @@ class Finding(BaseModel):
     period: str | None = None
     expected: str | None = None
     actual: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_severity(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "severity" not in data and "code" in data:
+            return {**data, "severity": REGISTRY[Code(data["code"])].severity}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -196,6 +208,13 @@ class ValidationReport(BaseModel):
     def valid(self) -> bool:
         counts = self.counts
         return counts["error"] == 0 and not (self.strict and counts["warning"] > 0)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """2 when a file or the catalogue could not be read at all, else 1 when invalid, else 0."""
+        if any(f.severity == "error" and REGISTRY[f.code].exit_code == ExitCode.USAGE for f in self.findings):
+            return ExitCode.USAGE
+        return ExitCode.OK if self.valid else ExitCode.INVALID
 
 
 class ReportedFigure(BaseModel):

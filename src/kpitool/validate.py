@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
@@ -36,7 +37,7 @@ def validate_files(
         try:
             data = read_file(path, year_start, index)
         except InputError as exc:
-            findings.append(Finding(severity="error", code="unreadable-file", file=str(path), message=str(exc)))
+            findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
             continue
         files.append(data)
         rows += data.records
@@ -94,7 +95,7 @@ def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
         findings.append(
             Finding(
                 severity="warning" if same else "error",
-                code="duplicate-observation" if same else "conflicting-observation",
+                code=Code.DUPLICATE_OBSERVATION if same else Code.CONFLICTING_OBSERVATION,
                 file=name,
                 row=row,
                 column=column,
@@ -129,7 +130,7 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
             findings.append(
                 Finding(
                     severity="error" if data.layout == "long" else "warning",
-                    code="unknown-measure",
+                    code=Code.UNKNOWN_MEASURE,
                     file=data.path,
                     row=int(first_row),
                     column=1 if data.layout == "wide" else None,
@@ -144,8 +145,8 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
         known = ~np.isnan(values)
         count = (units == "count") & known
         for mask, code, why in (
-            (count & (values < 0), "negative-count", "a count cannot be negative"),
-            (count & (values != np.floor(values)), "fractional-count", "a count must be a whole number"),
+            (count & (values < 0), Code.NEGATIVE_COUNT, "a count cannot be negative"),
+            (count & (values != np.floor(values)), Code.FRACTIONAL_COUNT, "a count must be a whole number"),
         ):
             for i in np.flatnonzero(mask):
                 findings.append(_cell_finding(frame, int(i), data.path, code, why))
@@ -193,8 +194,7 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
             continue
         findings.append(
             Finding(
-                severity="error",
-                code="parts-mismatch",
+                code=Code.PARTS_MISMATCH,
                 file=data.path,
                 row=row,
                 column=column,
@@ -214,7 +214,7 @@ def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Find
     values = frame["value"].to_numpy(dtype="float64")
     mask = np.asarray(percent, dtype=bool) & ~np.isnan(values) & ((values < 0) | (values > 100))
     return [
-        _cell_finding(frame, int(i), name, "percent-out-of-range", "a percentage must lie between 0 and 100")
+        _cell_finding(frame, int(i), name, Code.PERCENT_OUT_OF_RANGE, "a percentage must lie between 0 and 100")
         for i in np.flatnonzero(mask)
     ]
 
@@ -256,8 +256,7 @@ def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) ->
             continue
         findings.append(
             Finding(
-                severity="warning",
-                code="measure-not-submitted",
+                code=Code.MEASURE_NOT_SUBMITTED,
                 file=data.path,
                 measure=m.name,
                 period=latest.label,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kpitool.codes import Code
 from kpitool.models import Finding, Observation, ReportedFigure
 from kpitool.numbers import Cell
 from kpitool.periods import Period, YearStart, parse_period
@@ -96,16 +97,19 @@ class DataFile:
 
 
 def empty_file(name: str) -> Finding:
-    return Finding(severity="error", code="empty-file", file=name, message="the file is empty")
+    return Finding(code=Code.EMPTY_FILE, file=name, message="the file is empty")
 
 
 def no_data(name: str, header_line: int) -> Finding:
-    return Finding(severity="error", code="no-data", file=name, row=header_line, message="a header but no data rows")
+    return Finding(code=Code.NO_DATA, file=name, row=header_line, message="a header but no data rows")
 
 
 def broken_quote(name: str, line: int, why: str) -> Finding:
     return Finding(
-        severity="error", code="broken-quote", file=name, row=line, message=f"row {line}: {why}; the row was not read"
+        code=Code.BROKEN_QUOTE,
+        file=name,
+        row=line,
+        message=f"row {line}: {why}; the row was not read",
     )
 
 
@@ -113,8 +117,7 @@ def ragged_row(name: str, line: int, got: int, expected: int, header_line: int |
     header = "the header" if header_line is None else f"the table's header (row {header_line})"
     read = "; the row was not read" if header_line is None or got > expected else ""
     return Finding(
-        severity="error",
-        code="ragged-row",
+        code=Code.RAGGED_ROW,
         file=name,
         row=line,
         expected=f"{expected} fields",

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kpitool.codes import Code
 from kpitool.errors import InputError, PeriodError
 from kpitool.models import Finding
 from kpitool.numbers import parse_cell
@@ -228,8 +229,7 @@ def _long_header(header: list[str], name: str, line: int) -> tuple[dict[str, int
         if key in seen:
             findings.append(
                 Finding(
-                    severity="error",
-                    code="duplicate-column",
+                    code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=line,
                     column=col,
@@ -244,8 +244,7 @@ def _long_header(header: list[str], name: str, line: int) -> tuple[dict[str, int
         else:
             findings.append(
                 Finding(
-                    severity="warning",
-                    code="unknown-column",
+                    code=Code.UNKNOWN_COLUMN,
                     file=name,
                     row=line,
                     column=col,
@@ -257,8 +256,7 @@ def _long_header(header: list[str], name: str, line: int) -> tuple[dict[str, int
         if roles[required] is None:
             findings.append(
                 Finding(
-                    severity="error",
-                    code="missing-column",
+                    code=Code.MISSING_COLUMN,
                     file=name,
                     row=line,
                     column_name=required,
@@ -370,16 +368,16 @@ def _long_frame(
         bad = np.array([c.error is not None for c in cells], dtype=bool)[idx]
         not_number[other] = bad
         for i, k in zip(other[bad].tolist(), idx[bad].tolist(), strict=True):
-            findings.append(cell_error(i, "not-a-number", v_i, "value", f"{cells[k].error}", texts[k]))
+            findings.append(cell_error(i, Code.NOT_A_NUMBER, v_i, "value", f"{cells[k].error}", texts[k]))
     for i in np.flatnonzero(bad_period).tolist():
         text = p_words[p_codes[i]]
         findings.append(
             cell_error(
-                i, "bad-period", p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
+                i, Code.BAD_PERIOD, p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
             )
         )
     for i in np.flatnonzero(blank_measure).tolist():
-        findings.append(cell_error(i, "blank-measure", m_i, "measure", "the measure name is blank", None))
+        findings.append(cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None))
     usable = ~(bad_period | blank_measure | not_number)
     keep = slice(None) if usable.all() else np.flatnonzero(usable)
     frame = pd.DataFrame(

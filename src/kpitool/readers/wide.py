@@ -10,6 +10,7 @@ import io
 import re
 from datetime import date
 
+from kpitool.codes import Code
 from kpitool.errors import PeriodError
 from kpitool.models import Finding, ReportedFigure
 from kpitool.numbers import Cell, parse_cell
@@ -211,8 +212,7 @@ def _wide_table(
     if not periods:
         findings.append(
             Finding(
-                severity="error",
-                code="no-periods",
+                code=Code.NO_PERIODS,
                 file=name,
                 row=header_line,
                 message=f"the table whose header is row {header_line} has no period column"
@@ -224,8 +224,7 @@ def _wide_table(
         if col.role == "ignored" and col.header.strip():
             findings.append(
                 Finding(
-                    severity="warning",
-                    code="unknown-column",
+                    code=Code.UNKNOWN_COLUMN,
                     file=name,
                     row=header_line,
                     column=col.index,
@@ -248,8 +247,7 @@ def _wide_table(
         if c.period.label in seen:
             findings.append(
                 Finding(
-                    severity="error",
-                    code="duplicate-column",
+                    code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=header_line,
                     column=c.index,
@@ -273,8 +271,7 @@ def _wide_table(
         if not measure:
             findings.append(
                 Finding(
-                    severity="error",
-                    code="blank-measure",
+                    code=Code.BLANK_MEASURE,
                     file=name,
                     row=line,
                     column=1,
@@ -294,8 +291,7 @@ def _wide_table(
                 if text.strip() and word is None:
                     findings.append(
                         Finding(
-                            severity="error",
-                            code="bad-direction",
+                            code=Code.BAD_DIRECTION,
                             file=name,
                             row=line,
                             column=c.index,
@@ -312,8 +308,7 @@ def _wide_table(
             if cell.error:
                 findings.append(
                     Finding(
-                        severity="error",
-                        code="not-a-number",
+                        code=Code.NOT_A_NUMBER,
                         file=name,
                         row=line,
                         column=c.index,

@@ -1,0 +1,123 @@
+"""The one list of finding codes: each code's default severity, what it means, and its exit code.
+
+Every finding carries one of these codes; the README's table of codes is checked against
+this list by a test, and the JSON Schema of ``validate --format json`` enumerates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from kpitool.errors import ExitCode
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+class Code(StrEnum):
+    UNREADABLE_FILE = "unreadable-file"
+    EMPTY_FILE = "empty-file"
+    NO_DATA = "no-data"
+    MISSING_COLUMN = "missing-column"
+    DUPLICATE_COLUMN = "duplicate-column"
+    UNKNOWN_COLUMN = "unknown-column"
+    RAGGED_ROW = "ragged-row"
+    BROKEN_QUOTE = "broken-quote"
+    BAD_PERIOD = "bad-period"
+    NO_PERIODS = "no-periods"
+    BLANK_MEASURE = "blank-measure"
+    NOT_A_NUMBER = "not-a-number"
+    BAD_DIRECTION = "bad-direction"
+    DUPLICATE_OBSERVATION = "duplicate-observation"
+    CONFLICTING_OBSERVATION = "conflicting-observation"
+    UNKNOWN_MEASURE = "unknown-measure"
+    NEGATIVE_COUNT = "negative-count"
+    FRACTIONAL_COUNT = "fractional-count"
+    PERCENT_OUT_OF_RANGE = "percent-out-of-range"
+    MEASURE_NOT_SUBMITTED = "measure-not-submitted"
+    RESTATED = "restated"
+    CONFIG_SYNTAX = "config-syntax"
+    CONFIG_INVALID = "config-invalid"
+    TOTAL_MISMATCH = "total-mismatch"
+    CHANGE_MISMATCH = "change-mismatch"
+    DIRECTION_MISMATCH = "direction-mismatch"
+    PARTS_MISMATCH = "parts-mismatch"
+    RATIO_MISMATCH = "ratio-mismatch"
+    ROUNDING = "rounding"
+    CHANGE_IN_POINTS = "change-in-points"
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """What a code means. ``severities`` lists the ones it can have, the default first."""
+
+    severities: tuple[Severity, ...]
+    description: str
+    exit_code: ExitCode = ExitCode.INVALID
+
+    @property
+    def severity(self) -> Severity:
+        return self.severities[0]
+
+
+_USAGE = ExitCode.USAGE
+REGISTRY: dict[Code, CodeInfo] = {
+    Code.UNREADABLE_FILE: CodeInfo(
+        ("error",), "missing, a folder, binary, UTF-16, neither UTF-8 nor Windows-1252 (exit 2)", _USAGE
+    ),
+    Code.EMPTY_FILE: CodeInfo(("error",), "nothing in the file"),
+    Code.NO_DATA: CodeInfo(("error",), "a header and no data rows"),
+    Code.MISSING_COLUMN: CodeInfo(("error",), "a long file needs `measure`, `period` and `value` columns"),
+    Code.DUPLICATE_COLUMN: CodeInfo(("error",), "a column given twice (the first is read)"),
+    Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
+    Code.RAGGED_ROW: CodeInfo(("error",), "a row with more or fewer fields than its header (never silently shifted)"),
+    Code.BROKEN_QUOTE: CodeInfo(
+        ("error",),
+        "a quote the strict CSV dialect rejects, or one never closed (it does not swallow the rows after it)",
+    ),
+    Code.BAD_PERIOD: CodeInfo(("error",), "a period kpitool cannot read"),
+    Code.NO_PERIODS: CodeInfo(("error",), "a report table with no period column"),
+    Code.BLANK_MEASURE: CodeInfo(("error",), "a row with no measure name"),
+    Code.NOT_A_NUMBER: CodeInfo(("error",), "`1,2,3`, `nan`, `inf`, `1_000`, `12abc`, an unknown `[marker]`"),
+    Code.BAD_DIRECTION: CodeInfo(("error",), "an arrow cell that is not ↑ ↓ ↔"),
+    Code.DUPLICATE_OBSERVATION: CodeInfo(("warning",), "the same measure and period twice, with the same value"),
+    Code.CONFLICTING_OBSERVATION: CodeInfo(("error",), "the same measure and period twice, with different values"),
+    Code.UNKNOWN_MEASURE: CodeInfo(
+        ("error", "warning"), "not in the catalogue (a warning in report tables, which may carry other rows)"
+    ),
+    Code.NEGATIVE_COUNT: CodeInfo(("error",), "a count below zero"),
+    Code.FRACTIONAL_COUNT: CodeInfo(("error",), "a count that is not a whole number"),
+    Code.PERCENT_OUT_OF_RANGE: CodeInfo(("error",), "a percentage outside 0–100 (with or without a catalogue)"),
+    Code.MEASURE_NOT_SUBMITTED: CodeInfo(("warning",), "a quarterly file without a catalogue measure for its quarter"),
+    Code.RESTATED: CodeInfo(
+        ("warning",), "two files give different values for the same measure and period (the later file wins)"
+    ),
+    Code.CONFIG_SYNTAX: CodeInfo(("error",), "`kpitool.toml` is not valid TOML, with its line (exit 2)", _USAGE),
+    Code.CONFIG_INVALID: CodeInfo(
+        ("error",), "`kpitool.toml` has a wrong key or value, with its line (exit 2)", _USAGE
+    ),
+    Code.TOTAL_MISMATCH: CodeInfo(("error",), "a published year total that its quarters do not give"),
+    Code.CHANGE_MISMATCH: CodeInfo(
+        ("error", "warning", "info"),
+        "a published % change that its figures do not give (a warning when it follows from a wrong total shown,"
+        " an info when it follows from the quarters but not from the total shown)",
+    ),
+    Code.DIRECTION_MISMATCH: CodeInfo(
+        ("error", "warning"),
+        "a published arrow the band contradicts (a warning when it follows from a wrong total shown)",
+    ),
+    Code.PARTS_MISMATCH: CodeInfo(
+        ("error",), "a total that is not the sum of its parts, in the columns where it fails"
+    ),
+    Code.RATIO_MISMATCH: CodeInfo(("error",), "a rate that is not its numerator over its denominator"),
+    Code.ROUNDING: CodeInfo(("info",), "a published figure truncated rather than rounded"),
+    Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading"),
+}
+
+
+def readme_row(code: Code) -> str:
+    """The code's row in the README's table of codes."""
+    info = REGISTRY[code]
+    return f"| `{code.value}` | {' / '.join(info.severities)} | {info.description} |"
