@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from kpitool.arithmetic import known
 from kpitool.codes import Code
 from kpitool.models import Finding, Observation, ReportedFigure
 from kpitool.numbers import Cell
-from kpitool.periods import Period, YearStart, parse_period
+from kpitool.periods import Period
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
 
 Role = Literal["period", "total", "change", "direction", "ignored"]
+Basis = Period | Literal["baseline"] | None
 
 # --------------------------------------------------------------------------- results
 
@@ -29,8 +31,9 @@ class TableColumn:
     quarters: list[int] = field(default_factory=list)  # a total over these quarters of `period`
     baseline: bool = False
     stock: bool = False
-    basis_from: str | None = None
-    basis_to: str | None = None
+    # what a change or arrow column runs from and to: the baseline column, a period, or (None) the year
+    basis_from: Basis = None
+    basis_to: Basis = None
 
 
 @dataclass
@@ -67,7 +70,10 @@ class DataFile:
     tables: list[Table] = field(default_factory=list)
     records: int = 0
 
-    def observations(self, year_start: YearStart = "april") -> list[Observation]:
+    # every period label of ``frame`` and the period it stands for, parsed once by the reader
+    periods: dict[str, Period] = field(default_factory=dict)
+
+    def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""
         out = []
         for section, measure, period, value, marker, row in zip(
@@ -82,8 +88,8 @@ class DataFile:
             out.append(
                 Observation(
                     measure=measure,
-                    period=parse_period(period, year_start),
-                    value=None if value != value else float(value),  # NaN is missing, never zero
+                    period=self.periods[period],
+                    value=known(value),
                     section=section,
                     marker=marker if isinstance(marker, str) else None,
                     file=self.path,

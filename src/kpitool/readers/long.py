@@ -16,7 +16,7 @@ from kpitool.codes import Code
 from kpitool.errors import InputError, PeriodError
 from kpitool.models import Finding
 from kpitool.numbers import parse_cell
-from kpitool.periods import YearStart, parse_period
+from kpitool.periods import Period, YearStart, parse_period
 from kpitool.readers.base import DataFile, broken_quote, empty_file, empty_frame, no_data, ragged_row
 
 if TYPE_CHECKING:
@@ -204,9 +204,9 @@ def _read_long(
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
-    frame, cell_findings = _long_frame(table, roles, rows, name, year_start, file_index)
+    frame, periods, cell_findings = _long_frame(table, roles, rows, name, year_start, file_index)
     findings.extend(cell_findings)
-    return DataFile(name, "long", frame, findings, records=records)
+    return DataFile(name, "long", frame, findings, records=records, periods=periods)
 
 
 def _has_quoted_newline(buf: bytes) -> bool:
@@ -286,7 +286,7 @@ def _long_frame(
     name: str,
     year_start: YearStart,
     file_index: int,
-) -> tuple[pd.DataFrame, list[Finding]]:
+) -> tuple[pd.DataFrame, dict[str, Period], list[Finding]]:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -308,9 +308,12 @@ def _long_frame(
     # periods: parse each distinct spelling once
     labels: list[str | None] = []
     reasons: list[str | None] = []
+    periods: dict[str, Period] = {}
     for word in p_words:
         try:
-            labels.append(parse_period(word, year_start).label)
+            parsed = parse_period(word, year_start)
+            periods[parsed.label] = parsed
+            labels.append(parsed.label)
             reasons.append(None)
         except PeriodError as exc:
             labels.append(None)
@@ -394,4 +397,4 @@ def _long_frame(
             "file_index": np.full(int(usable.sum()), file_index, dtype="int32"),
         }
     )
-    return frame, findings
+    return frame, periods, findings

@@ -16,6 +16,7 @@ from kpitool.models import Finding, ReportedFigure
 from kpitool.numbers import Cell, parse_cell
 from kpitool.periods import YearStart, parse_period, quarter_containing
 from kpitool.readers.base import (
+    Basis,
     FRAME_COLUMNS,
     DataFile,
     Table,
@@ -82,12 +83,12 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
     return TableColumn(0, raw, "period", period=period, baseline=baseline)
 
 
-def _basis(text: str, year_start: YearStart) -> tuple[str | None, str | None]:
+def _basis(text: str, year_start: YearStart) -> tuple[Basis, Basis]:
     m = _BASIS_RE.match(text.strip())
     if not m:
         return None, None
 
-    def one(part: str | None) -> str | None:
+    def one(part: str | None) -> Basis:
         if not part:
             return None
         part = part.strip()
@@ -96,7 +97,7 @@ def _basis(text: str, year_start: YearStart) -> tuple[str | None, str | None]:
         if part.lower().endswith("baseline"):
             part = part[: -len("baseline")].strip()
         try:
-            return parse_period(part, year_start).label
+            return parse_period(part, year_start)
         except PeriodError:
             return "baseline" if "baseline" in part.lower() else None
 
@@ -182,14 +183,15 @@ def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file
                             decimals=cell.decimals,
                             percent=cell.percent,
                             period=col.period.label if col.period else None,
-                            basis_from=col.basis_from,
-                            basis_to=col.basis_to,
+                            basis_from=None if col.basis_from is None else str(col.basis_from),
+                            basis_to=None if col.basis_to is None else str(col.basis_to),
                         )
                     )
     if not blocks:
         findings.append(empty_file(name))
     frame = pd.DataFrame({c: pd.Series(v, dtype=_dtype(c)) for c, v in cols.items()})
-    return DataFile(name, "wide", frame, findings, reported, tables, records=len(records))
+    periods = {c.period.label: c.period for t in tables for c in t.columns if c.role == "period" and c.period}
+    return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
 
 
 ARROW_WORDS = {"↑": "up", "↓": "down", "↔": "level", "⬆": "up", "⬇": "down", "up": "up", "down": "down"}

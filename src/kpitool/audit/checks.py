@@ -1,0 +1,219 @@
+"""A row's reported figures against its own quarters: the year total, the % change, the arrow."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from kpitool.arithmetic import EDGE, band_direction, headline_change, relative_change
+from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, half, shown_half, truncate
+from kpitool.audit.table import TableView
+from kpitool.codes import Code
+from kpitool.models import ARROWS
+from kpitool.periods import Period
+from kpitool.readers import ARROW_WORDS, TableColumn, TableRow
+
+
+def check_totals(view: TableView, row: TableRow) -> None:
+    for col in view.table.by_role("total"):
+        shown = view.cell(row, col)
+        if shown is None or shown.value is None:
+            continue
+        computed = view.year_from_quarters(row, col.quarters or None)
+        if computed is None:
+            continue
+        est, how = computed
+        tol = est.error + shown_half(shown.decimals) if shown.decimals else est.error
+        if abs(est.value - shown.value) <= tol + EDGE:
+            continue
+        d = max(shown.decimals, 0)
+        view.add(
+            "error",
+            Code.TOTAL_MISMATCH,
+            row,
+            col,
+            f"{col.header} shows {fmt(shown.value, d)} but the {how} give {fmt(est.value, d)}",
+            expected=fmt(est.value, d),
+            actual=row.raw.get(col.index, "").strip(),
+        )
+
+
+def judge(
+    base: Estimate, cur: Estimate, reported: float, k: int, *, points: bool
+) -> Literal["ok", "truncated", "wrong"]:
+    """Is a reported change, shown to ``k`` places, what these (rounded) inputs give?"""
+    if consistent(change_interval(base, cur, points), reported, k):
+        return "ok"
+    exact = headline_change(base.value, cur.value, points)
+    if exact is not None and truncate(exact, k) == reported:
+        return "truncated"
+    return "wrong"
+
+
+def check_change(view: TableView, row: TableRow) -> None:
+    for col in view.table.by_role("change"):
+        cell = row.cells.get(col.index)
+        if cell is None or cell.value is None:
+            continue
+        base = view.basis_value(row, col.basis_from, default_to_year=False)
+        cur = view.basis_value(row, col.basis_to, default_to_year=True)
+        if base is None or cur is None:
+            continue
+        _judge_change(view, row, col, base, cur, cell.value, cell.decimals)
+
+
+def _judge_change(
+    view: TableView,
+    row: TableRow,
+    col: TableColumn,
+    base: tuple[Estimate, str],
+    cur: tuple[Estimate, str],
+    reported: float,
+    k: int,
+) -> None:
+    points = row.row in view.percent_rows
+    raw = row.raw.get(col.index, "").strip()
+    verdict = judge(base[0], cur[0], reported, k, points=False)
+    shown = view.shown_total(row, col)
+    if verdict == "ok":
+        if shown is not None and not consistent(change_interval(base[0], shown, False), reported, k):
+            view.add(
+                "info",
+                Code.CHANGE_MISMATCH,
+                row,
+                col,
+                f"{fmt(reported, k)}% follows from the quarters but not from the total shown"
+                f" ({fmt(shown.value, 0)}), which is itself wrong",
+                actual=raw,
+            )
+        return
+    exact = relative_change(base[0].value, cur[0].value)
+    if verdict == "truncated":
+        view.add(
+            "info",
+            Code.ROUNDING,
+            row,
+            col,
+            f"{fmt(reported, k)}% looks truncated: {exact:.{k + 3}f}% rounds to {fmt(exact, k)}%",
+            expected=fmt(exact, k) + "%",
+            actual=raw,
+        )
+        return
+    if points and judge(base[0], cur[0], reported, k, points=True) == "ok":
+        view.add(
+            "info",
+            Code.CHANGE_IN_POINTS,
+            row,
+            col,
+            f"{fmt(reported, k)} under a % heading is a change in percentage points"
+            f" ({fmt(cur[0].value - base[0].value, k)} pp; the relative change is {fmt(exact, k)}%)",
+            expected=fmt(cur[0].value - base[0].value, k) + " pp",
+            actual=raw,
+        )
+        return
+    if shown is not None and judge(base[0], shown, reported, k, points=False) != "wrong":
+        view.add(
+            "warning",
+            Code.CHANGE_MISMATCH,
+            row,
+            col,
+            f"{fmt(reported, k)}% follows from the total shown ({fmt(shown.value, 0)}), not from the"
+            f" quarters ({cur[1]}: {fmt(cur[0].value, 0)}), which give {fmt(exact, k)}%",
+            expected=fmt(exact, k) + "%",
+            actual=raw,
+        )
+        return
+    view.add(
+        "error",
+        Code.CHANGE_MISMATCH,
+        row,
+        col,
+        f"reported {fmt(reported, k)}% but {base[1]} {fmt(base[0].value, 1 if base[0].error else 0)} to"
+        f" {fmt(cur[0].value, 1 if cur[0].error else 0)} ({cur[1]}) is {fmt(exact, k)}%",
+        expected=fmt(exact, k) + "%",
+        actual=raw,
+    )
+
+
+def allowed_arrows(base: Estimate, cur: Estimate, points: bool, tolerance: float) -> set[str]:
+    """Every arrow the band gives for a change the rounded inputs allow."""
+    interval = change_interval(base, cur, points)
+    if interval is None:
+        return {"up", "down", "level"}
+    out = {band_direction(v, tolerance) for v in interval}
+    lo, hi = interval
+    if lo < -tolerance < hi or lo < tolerance < hi:
+        out.add("level")
+    return {d for d in out if d is not None}
+
+
+def check_direction(view: TableView, row: TableRow) -> None:
+    for col in view.table.by_role("direction"):
+        raw = row.raw.get(col.index, "").strip()
+        said = ARROW_WORDS.get(raw.lower())
+        if said is None:
+            continue
+        change_cols = view.table.by_role("change")
+        frm = col.basis_from
+        to = None
+        if change_cols and (frm == "baseline" or frm is None):
+            frm, to = change_cols[0].basis_from, change_cols[0].basis_to
+        if isinstance(frm, Period) and not any(c.period == frm for c in view.periods):
+            frm = "baseline"
+        if isinstance(frm, Period):
+            base = view.period_value(row, frm)
+        else:
+            base = view.basis_value(row, "baseline", default_to_year=False)
+        cur = view.basis_value(row, to, default_to_year=True)
+        if view.stock_table and to is None:
+            last = view.quarter_cols[-1] if view.quarter_cols else None
+            cell = view.cell(row, last) if last else None
+            cur = (
+                (Estimate(cell.value, half(cell.decimals)), last.header)
+                if cell and last and cell.value is not None
+                else None
+            )
+        if base is None or cur is None:
+            continue
+        _judge_arrow(view, row, col, base, cur, said, raw, change_cols[0] if change_cols else None)
+
+
+def _judge_arrow(
+    view: TableView,
+    row: TableRow,
+    col: TableColumn,
+    base: tuple[Estimate, str],
+    cur: tuple[Estimate, str],
+    said: str,
+    raw: str,
+    change_col: TableColumn | None,
+) -> None:
+    points = row.row in view.percent_rows
+    band = view.tolerance(row)
+    allowed = allowed_arrows(base[0], cur[0], points, band)
+    if said in allowed:
+        return
+    shown = view.shown_total(row, change_col) if change_col else None
+    if shown is not None and said in allowed_arrows(base[0], shown, points, band):
+        view.add(
+            "warning",
+            Code.DIRECTION_MISMATCH,
+            row,
+            col,
+            f"{ARROWS[said]} follows from the total shown, not from the quarters, which give"
+            f" {' or '.join(ARROWS[a] for a in sorted(allowed))}",
+            expected=ARROWS[sorted(allowed)[0]],
+            actual=raw,
+        )
+        return
+    exact = headline_change(base[0].value, cur[0].value, points)
+    unit = "pp" if points else "%"
+    view.add(
+        "error",
+        Code.DIRECTION_MISMATCH,
+        row,
+        col,
+        f"the arrow is {ARROWS[said]} but the change from {base[1]} is {fmt(exact, 1)}{unit},"
+        f" which the ±{band:g} band makes {' or '.join(ARROWS[a] for a in sorted(allowed))}",
+        expected=" or ".join(ARROWS[a] for a in sorted(allowed)),
+        actual=raw,
+    )

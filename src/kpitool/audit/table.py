@@ -1,0 +1,200 @@
+"""One report table as the checks see it: its columns by role, each row's measure, and the
+year values its quarters give (by the same arithmetic ``compare`` uses)."""
+
+from __future__ import annotations
+
+import math
+
+from kpitool.arithmetic import DEFAULT_TOLERANCE, EDGE, inferred_aggregate, ratio, tolerance_for, year_value
+from kpitool.audit.rounding import Estimate, half
+from kpitool.codes import Code, Severity
+from kpitool.models import Aggregate, Catalogue, Finding, Measure
+from kpitool.numbers import Cell
+from kpitool.periods import Period
+from kpitool.readers import Table, TableColumn, TableRow
+from kpitool.readers.base import Basis
+
+
+class TableView:
+    """A report table, its catalogue measures and the findings its checks add."""
+
+    def __init__(self, table: Table, name: str, catalogue: Catalogue | None) -> None:
+        self.table = table
+        self.name = name
+        self.catalogue = catalogue
+        self.band = catalogue.tolerance if catalogue else DEFAULT_TOLERANCE
+        self.findings: list[Finding] = []
+        self.periods = [c for c in table.columns if c.role == "period" and c.period is not None]
+        quarters = [c for c in self.periods if c.period is not None and c.period.is_quarter]
+        latest = max((c.period for c in quarters if c.period), default=None)
+        self.current: Period | None = latest.year_period() if latest is not None else None
+        self.quarter_cols = sorted(
+            (c for c in quarters if c.period and self.current and c.period.year == self.current.year),
+            key=lambda c: c.period.quarter or 0 if c.period else 0,
+        )
+        baselines = [c for c in self.periods if c.baseline]
+        years = [c for c in self.periods if c.period and not c.period.is_quarter]
+        self.baseline_col = baselines[0] if baselines else (years[0] if years else None)
+        self.stock_table = any(c.stock for c in self.periods)
+        self.rows_by_name = {r.name.strip().lower(): r for r in table.rows}
+        self._measures: dict[int, Measure | None] = {}
+        self.percent_rows = {r.row for r in table.rows if self._is_percent(r)}
+        self.ratio_of: dict[int, tuple[TableRow, TableRow]] = {}
+        self._aggregates: dict[int, Aggregate | None] = {}
+
+    # -- the row's measure -------------------------------------------------------------
+    def measure(self, row: TableRow) -> Measure | None:
+        """The catalogue measure a row is, if any (looked up once a row)."""
+        if row.row not in self._measures:
+            found = self.catalogue.resolve(row.name, self.table.section) if self.catalogue else None
+            self._measures[row.row] = found
+        return self._measures[row.row]
+
+    def tolerance(self, row: TableRow) -> float:
+        """The band for this row: the measure's own, else the project's (as compare applies it)."""
+        return tolerance_for(self.measure(row), self.band)
+
+    def _is_percent(self, row: TableRow) -> bool:
+        measure = self.measure(row)
+        if measure is not None:
+            return measure.unit == "percent"
+        cells = [row.cells.get(c.index) for c in self.periods]
+        return any(c is not None and c.percent for c in cells)
+
+    def cell(self, row: TableRow, col: TableColumn) -> Cell | None:
+        cell = row.cells.get(col.index)
+        return cell if cell is not None and cell.value is not None else None
+
+    def add(
+        self,
+        severity: Severity,
+        code: Code,
+        row: TableRow,
+        col: TableColumn | None,
+        message: str,
+        expected: str | None = None,
+        actual: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                severity=severity,
+                code=code,
+                file=self.name,
+                row=row.row,
+                column=col.index if col else None,
+                column_name=col.header if col else None,
+                measure=row.name,
+                period=col.period.label if col and col.period else None,
+                expected=expected,
+                actual=actual,
+                message=f"{self.table.section} — {row.name}: {message}",
+            )
+        )
+
+    # -- how a row's quarters make its year ----------------------------------------------
+    def aggregate_for(self, row: TableRow) -> Aggregate | None:
+        """The catalogue's aggregation; else the one the row evidently uses (None: a rate, not aggregated)."""
+        if row.row in self._aggregates:
+            return self._aggregates[row.row]
+        measure = self.measure(row)
+        how: Aggregate | None
+        if measure is not None:
+            how = measure.aggregate
+        elif row.row in self.percent_rows:
+            how = None
+        elif self.stock_table:
+            how = "last"
+        else:
+            how = self._evident_aggregate(row) or inferred_aggregate(row.name, percent=False, stock=False)
+        self._aggregates[row.row] = how
+        return how
+
+    def _evident_aggregate(self, row: TableRow) -> Aggregate | None:
+        """The aggregation a total column shows the row uses: sum, mean or last of its quarters."""
+        for col in self.table.by_role("total"):
+            shown = self.cell(row, col)
+            cells = [self.cell(row, c) for c in self.quarters_of(col)]
+            if shown is None or shown.value is None or not cells or any(c is None for c in cells):
+                continue
+            values = [c.value for c in cells if c is not None and c.value is not None]
+            err = max(half(c.decimals) for c in cells if c is not None) + half(shown.decimals)
+            for how in ("sum", "mean", "last"):
+                value = year_value(values, how)
+                slack = err * len(values) if how == "sum" else err
+                if value is not None and abs(value - shown.value) <= slack + EDGE:
+                    return how
+            return None
+        return None
+
+    def quarters_of(self, total: TableColumn) -> list[TableColumn]:
+        return [c for c in self.quarter_cols if not total.quarters or (c.period and c.period.quarter in total.quarters)]
+
+    def year_from_quarters(self, row: TableRow, quarters: list[int] | None = None) -> tuple[Estimate, str] | None:
+        """The year (or year-to-date) value the quarters give, and how it was computed."""
+        cols = [c for c in self.quarter_cols if quarters is None or (c.period and c.period.quarter in quarters)]
+        if not cols:
+            return None
+        cells = [self.cell(row, c) for c in cols]
+        if any(c is None for c in cells):
+            return None
+        values = [c.value for c in cells if c is not None and c.value is not None]
+        err = max((half(c.decimals) for c in cells if c is not None), default=0.0)
+        if row.row in self.ratio_of:
+            num, den = self.ratio_of[row.row]
+            n = self.year_from_quarters(num, quarters)
+            d = self.year_from_quarters(den, quarters)
+            value = ratio(n[0].value if n else None, d[0].value if d else None, 100.0)
+            return (Estimate(value), f"{num.name} / {den.name}") if value is not None else None
+        how = self.aggregate_for(row)
+        if how is None or how == "ratio":
+            return None
+        total = year_value(values, how)
+        if total is None or not math.isfinite(total):
+            return None
+        return Estimate(total, err * len(values) if how == "sum" else err), f"{how} of the quarters"
+
+    # -- the figures a change runs from and to ---------------------------------------------
+    def total_col(self, year: Period | None = None) -> TableColumn | None:
+        for c in self.table.columns:
+            if c.role == "total" and (year is None or c.period == year):
+                return c
+        return None
+
+    def basis_value(self, row: TableRow, basis: Basis, default_to_year: bool) -> tuple[Estimate, str] | None:
+        """The value a change is measured from or to: the baseline column, a period column, or the year."""
+        if basis == "baseline" or (basis is None and not default_to_year):
+            col = self.baseline_col
+            cell = self.cell(row, col) if col else None
+            if cell is None or cell.value is None or col is None:
+                return None
+            return Estimate(cell.value, half(cell.decimals)), col.header
+        if isinstance(basis, Period):
+            for c in self.periods:
+                if c.period == basis:
+                    cell = self.cell(row, c)
+                    if cell is None or cell.value is None:
+                        return None
+                    if c.period.is_quarter or not self.current or c.period != self.current:
+                        return Estimate(cell.value, half(cell.decimals)), c.header
+            if basis.is_quarter:
+                return None
+        return self.year_from_quarters(row)
+
+    def period_value(self, row: TableRow, period: Period) -> tuple[Estimate, str] | None:
+        for c in self.periods:
+            if c.period == period:
+                cell = self.cell(row, c)
+                if cell is not None and cell.value is not None:
+                    return Estimate(cell.value, half(cell.decimals)), c.header
+        return None
+
+    def shown_total(self, row: TableRow, change_col: TableColumn) -> Estimate | None:
+        """The total the table shows for the year a change runs to, if any."""
+        to = change_col.basis_to
+        total = self.total_col(to) if isinstance(to, Period) else (self.total_col() if to is None else None)
+        if total is None:
+            return None
+        cell = self.cell(row, total)
+        if cell is None or cell.value is None:
+            return None
+        return Estimate(cell.value, half(cell.decimals))
