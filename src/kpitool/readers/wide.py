@@ -16,8 +16,8 @@ from kpitool.models import Finding, ReportedFigure
 from kpitool.numbers import Cell, parse_cell
 from kpitool.periods import YearStart, parse_period, quarter_containing
 from kpitool.readers.base import (
-    Basis,
     FRAME_COLUMNS,
+    Basis,
     DataFile,
     Table,
     TableColumn,
