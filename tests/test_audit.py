@@ -8,8 +8,9 @@ import pytest
 
 from conftest import EXAMPLES, SEED
 from kpitool.catalogue import load_catalogue
-from kpitool.compare import compare, read_observations
+from kpitool.compare import compare
 from kpitool.models import Finding
+from kpitool.readers import read_observations
 from kpitool.validate import validate_files
 
 

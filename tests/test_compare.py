@@ -8,24 +8,27 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from conftest import EXAMPLES
+from kpitool.arithmetic import assess, band_direction, relative_change, year_value
 from kpitool.catalogue import load_catalogue
-from kpitool.compare import aggregate, assess, compare, direction_of, read_observations, relative_change
+from kpitool.compare import compare
 from kpitool.errors import UsageError
-from kpitool.models import Catalogue, Measure
+from kpitool.models import Catalogue, CompareOptions, Measure
+from kpitool.periods import parse_year
+from kpitool.readers import read_observations
 from kpitool.render.terminal import render_table
 
 
 def test_arithmetic_rules() -> None:
-    assert aggregate([1, 2, 3], "sum") == 6
-    assert aggregate([1, 2, 3], "last") == 3
-    assert aggregate([1, 2, 3], "mean") == 2
-    assert aggregate([], "sum") is None
+    assert year_value([1, 2, 3], "sum") == 6
+    assert year_value([1, 2, 3], "last") == 3
+    assert year_value([1, 2, 3], "mean") == 2
+    assert year_value([], "sum") is None
     assert relative_change(0, 5) is None and relative_change(None, 5) is None
     assert relative_change(-10, -5) == pytest.approx(50.0)  # relative to the baseline's size
-    assert direction_of(5.0, 5.0) == "level"  # the band's edge is inside it
-    assert direction_of((21 - 20) / 20 * 100, 5.0) == "level"
-    assert direction_of(5.0001, 5.0) == "up" and direction_of(-5.0001, 5.0) == "down"
-    assert direction_of(None, 5.0) is None
+    assert band_direction(5.0, 5.0) == "level"  # the band's edge is inside it
+    assert band_direction((21 - 20) / 20 * 100, 5.0) == "level"
+    assert band_direction(5.0001, 5.0) == "up" and band_direction(-5.0001, 5.0) == "down"
+    assert band_direction(None, 5.0) is None
     assert assess("up", "up") == "improving" and assess("up", "down") == "worsening"
     assert assess("level", "down") == "stable" and assess("down", "neutral") == "not assessed"
 
@@ -122,7 +125,7 @@ def test_tolerance_global_and_per_measure(write) -> None:  # type: ignore[no-unt
     catalogue = Catalogue(measures=[Measure(name="A"), Measure(name="B", tolerance=10)])
     report = compare(frame, catalogue)
     assert _one(report, "A").direction == "up" and _one(report, "B").direction == "level"
-    assert _one(compare(frame, catalogue, tolerance=9), "A").direction == "level"
+    assert _one(compare(frame, catalogue, CompareOptions(tolerance=9)), "A").direction == "level"
 
 
 def test_later_file_wins(write) -> None:  # type: ignore[no-untyped-def]
@@ -138,19 +141,17 @@ def test_quarter_on_quarter_and_year_on_year(write) -> None:  # type: ignore[no-
 
 def test_filters_and_errors(write) -> None:  # type: ignore[no-untyped-def]
     frame = _frame(write, "A,2022/23,1\nA,2023/24 Q1,1\nB,2022/23,1\nB,2023/24 Q1,2\n")
-    assert [c.measure for c in compare(frame, measures=["b"]).comparisons] == ["B"]
-    with pytest.raises(UsageError, match="filter"):
-        compare(frame, measures=["nope"])
+    assert [c.measure for c in compare(frame, options=CompareOptions(measures=["b"])).comparisons] == ["B"]
+    with pytest.raises(UsageError, match="sections and measures asked for"):
+        compare(frame, options=CompareOptions(measures=["nope"]))
     with pytest.raises(UsageError, match="not before"):
-        compare(frame, baseline="2023/24")
-    with pytest.raises(UsageError, match="quarter"):
-        compare(frame, baseline="2022/23 Q1")
-    with pytest.raises(UsageError, match="--current"):
-        compare(frame, current="next year")
+        compare(frame, options=CompareOptions(baseline=parse_year("2023/24")))
     with pytest.raises(
         UsageError, match="no measure has a value for the baseline 2021/22; the data have 2022/23, 2023/24"
     ):
-        compare(frame, baseline="2021/22")
+        compare(frame, options=CompareOptions(baseline=parse_year("2021/22")))
+    with pytest.raises(UsageError, match="current year 2024/25; the data have 2022/23, 2023/24"):
+        compare(frame, options=CompareOptions(current=parse_year("2024/25")))
 
 
 def test_three_hundred_measures_and_twenty_years(write) -> None:  # type: ignore[no-untyped-def]
@@ -180,7 +181,7 @@ def test_unicode_and_very_long_names_wrap_without_crashing(write) -> None:  # ty
 def test_example_project_figures() -> None:
     catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
     frame = read_observations(sorted((EXAMPLES / "data").glob("*.csv")))
-    report = compare(frame, catalogue, baseline="2022/23")
+    report = compare(frame, catalogue, CompareOptions(baseline=parse_year("2022/23")))
     c = {(x.section, x.measure): x for x in report.comparisons}
     calls = c[("Call data", "999 calls")]
     assert (calls.current_value, calls.baseline_value) == (112454, 107042)
@@ -216,7 +217,7 @@ def test_bare_file_needs_no_catalogue(tmp_path: Path) -> None:
     path.write_text(
         "measure,period,value\nRate,2023/24 Q1,10%\nRate,2024/25 Q1,12.5%\nN,2023/24 Q1,3\nN,2024/25 Q1,4\n"
     )
-    report = compare(read_observations([path]), baseline="2023/24")
+    report = compare(read_observations([path]), options=CompareOptions(baseline=parse_year("2023/24")))
     rate = _one(report, "Rate")
     assert rate.unit == "percent" and rate.change == pytest.approx(2.5) and rate.change_unit == "pp" and rate.inferred
 

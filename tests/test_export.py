@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from kpitool.cli import app
-from kpitool.compare import compare, read_observations
+from kpitool.compare import compare
 from kpitool.models import ComparisonReport
+from kpitool.readers import read_observations
 from kpitool.render.csvout import render_csv, safe_text
 from kpitool.render.markdown import md_cell, render_markdown
 

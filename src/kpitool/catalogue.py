@@ -64,7 +64,8 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
     if findings:
         return None, findings
     try:
-        catalogue = Catalogue.model_validate({**fields, "path": path})
+        # the catalogue's periods are read with its own year start
+        catalogue = Catalogue.model_validate({**fields, "path": path}, context={"year_start": fields.get("year_start")})
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])

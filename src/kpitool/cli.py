@@ -14,8 +14,9 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from kpitool import __version__
-from kpitool.errors import ConfigError, ExitCode, KpiError, OutputError, UsageError
-from kpitool.models import Catalogue, ComparisonReport
+from kpitool.errors import ExitCode, KpiError, OutputError, UsageError
+from kpitool.models import Catalogue, CompareOptions, ComparisonReport
+from kpitool.periods import Period
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
 
 
@@ -89,31 +90,17 @@ def stdout_console() -> Console:
     return console
 
 
-def _catalogue(config: Path | None, required: bool = False) -> Catalogue | None:
-    from kpitool.catalogue import find_config, load_catalogue
+def _year_option(text: str | None, flag: str, catalogue: Catalogue | None) -> Period | None:
+    """A year option read with the project's year start; a bad one is a usage error naming the flag."""
+    from kpitool.errors import PeriodError
+    from kpitool.periods import parse_year
 
-    path = config or find_config()
-    if config is not None and not config.is_file():
-        raise ConfigError(f"{config}: no such file")
-    if path is None:
-        if required:
-            raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
+    if text is None:
         return None
-    return load_catalogue(path)
-
-
-def _data_files(files: list[Path] | None, catalogue: Catalogue | None) -> list[Path]:
-    if files:
-        return files
-    if catalogue is None or not catalogue.data:
-        raise UsageError("no files given, and kpitool.toml names no data files ([project] data = [...])")
-    found: list[Path] = []
-    for pattern in catalogue.data:
-        matches = sorted(catalogue.root.glob(pattern))
-        if not matches:
-            raise UsageError(f"kpitool.toml: data pattern {pattern!r} matches no file under {catalogue.root}")
-        found.extend(m for m in matches if m not in found)
-    return found
+    try:
+        return parse_year(text, catalogue.year_start if catalogue else "april")
+    except PeriodError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
 
 
 # -- validate ----------------------------------------------------------------------------
@@ -134,13 +121,10 @@ def validate(
 
     Example: kpitool validate data/2023-24-q4.csv --format json
     """
-    from kpitool.catalogue import find_config, read_catalogue
+    from kpitool.project import run_validation
     from kpitool.render.findings import render_json, render_markdown, render_text
-    from kpitool.validate import validate_files
 
-    path = config or find_config()
-    catalogue, config_findings = (None, []) if path is None else read_catalogue(path)
-    report = validate_files(files, catalogue, config_findings, strict=strict)
+    report = run_validation(files, config, strict=strict)
     console = stdout_console()
     renderers = {
         ValidateFormat.text: lambda: render_text(report, console),
@@ -161,29 +145,17 @@ def _comparison(
     section: list[str] | None,
     measure: list[str] | None,
 ) -> ComparisonReport:
-    from kpitool.compare import compare, read_observations
+    from kpitool.project import open_catalogue, run_comparison
 
-    catalogue = _catalogue(config, required=not files)
-    paths = _data_files(files, catalogue)
-    frame = read_observations(paths, catalogue.year_start if catalogue else "april")
-    return compare(
-        frame,
-        catalogue,
-        baseline=baseline,
-        current=current,
+    catalogue = open_catalogue(config, required=not files)
+    options = CompareOptions(
+        baseline=_year_option(baseline, "--baseline", catalogue),
+        current=_year_option(current, "--current", catalogue),
         tolerance=tolerance,
-        sections=section or (),
-        measures=measure or (),
-        files=[_shown(p) for p in paths],
+        sections=section or [],
+        measures=measure or [],
     )
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return run_comparison(files or [], catalogue, options)
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:

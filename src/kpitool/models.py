@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
+from kpitool.arithmetic import DEFAULT_AGGREGATE
 from kpitool.codes import REGISTRY, SEVERITIES, Code, Severity
 from kpitool.errors import ExitCode
 from kpitool.periods import Period, YearStart, parse_period
@@ -19,6 +31,23 @@ Direction = Literal["up", "down", "level"]
 Assessment = Literal["improving", "worsening", "stable", "not assessed"]
 
 ARROWS: dict[str, str] = {"up": "↑", "down": "↓", "level": "↔"}
+
+
+def _period_from_text(value: Any, info: ValidationInfo) -> Any:
+    """A period as the catalogue spells it, read with the project's year start (the validation context)."""
+    if isinstance(value, str):
+        year_start = (info.context or {}).get("year_start", "april")
+        return parse_period(value, year_start if year_start in ("april", "january") else "april")
+    return value
+
+
+# A period in kpitool.toml: text there ("2022/23", "2024 Q2"), a Period inside, its label in JSON.
+PeriodText = Annotated[
+    Period,
+    BeforeValidator(_period_from_text),
+    PlainSerializer(lambda p: p.label, return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["2022/23", "2023/24 Q2", "2010"]}),
+]
 
 
 def column_letter(column: int) -> str:
@@ -56,10 +85,25 @@ class Measure(BaseModel):
     parts: list[str] = Field(default_factory=list)
     numerator: str | None = None
     denominator: str | None = None
-    baseline: str | None = None
-    since: str | None = None
+    baseline: PeriodText | None = None
+    since: PeriodText | None = None
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aggregate_follows_unit(cls, data: Any) -> Any:
+        """Without an ``aggregate``, counts and money sum; percentages and times take the mean."""
+        if isinstance(data, dict) and "aggregate" not in data and data.get("unit") in DEFAULT_AGGREGATE:
+            return {**data, "aggregate": DEFAULT_AGGREGATE[data["unit"]]}
+        return data
+
+    @field_validator("baseline")
+    @classmethod
+    def _baseline_is_a_year(cls, value: Period | None) -> Period | None:
+        if value is not None and value.is_quarter:
+            raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
+        return value
 
     @model_validator(mode="after")
     def _ratio_needs_terms(self) -> Measure:
@@ -68,13 +112,6 @@ class Measure(BaseModel):
         if (self.numerator or self.denominator) and self.aggregate != "ratio":
             raise ValueError("numerator/denominator are only for aggregate = 'ratio'")
         return self
-
-    @field_validator("baseline", "since")
-    @classmethod
-    def _baseline_is_period(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_period(value)
-        return value
 
     @property
     def key(self) -> tuple[str, str]:
@@ -87,9 +124,9 @@ class Catalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = ""
-    baseline: str | None = None
+    year_start: YearStart = "april"  # before the fields whose periods it decides
+    baseline: PeriodText | None = None
     tolerance: float = Field(default=5.0, ge=0)
-    year_start: YearStart = "april"
     data: list[str] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)  # report table title -> catalogue section
@@ -97,10 +134,44 @@ class Catalogue(BaseModel):
 
     @field_validator("baseline")
     @classmethod
-    def _baseline_is_period(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_period(value)
+    def _baseline_is_a_year(cls, value: Period | None) -> Period | None:
+        if value is not None and value.is_quarter:
+            raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
         return value
+
+    @field_validator("data")
+    @classmethod
+    def _patterns_are_not_blank(cls, value: list[str]) -> list[str]:
+        if any(not p.strip() for p in value):
+            raise ValueError("a data pattern is blank; give a file or a glob such as data/*.csv")
+        return value
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measure_periods(cls, value: Any, info: ValidationInfo) -> Any:
+        """Built in code (no context), the measures' periods are read with this catalogue's year start."""
+        if info.context is not None or not isinstance(value, list):
+            return value
+        year_start = info.data.get("year_start", "april")
+        out = []
+        for m in value:
+            if isinstance(m, dict):
+                m = {
+                    k: (parse_period(v, year_start) if k in ("baseline", "since") and isinstance(v, str) else v)
+                    for k, v in m.items()
+                }
+            out.append(m)
+        return out
+
+    @model_validator(mode="after")
+    def _periods_fit_the_year(self) -> Catalogue:
+        calendar = self.year_start == "january"
+        for m in self.measures:
+            for what, p in (("baseline", m.baseline), ("since", m.since)):
+                if p is not None and (p.is_quarter or not p.calendar) and p.calendar != calendar:
+                    kind = "calendar" if calendar else "fiscal"
+                    raise ValueError(f"measure {m.name!r}: {what} {p} is not a period of this project's {kind} years")
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Catalogue:
@@ -284,10 +355,15 @@ class Comparison(BaseModel):
     def arrow(self) -> str:
         return ARROWS[self.direction] if self.direction else "n/a"
 
-    @property
-    def headline_change(self) -> float | None:
-        """The change the band applies to: percentage points for percent measures, else %."""
-        return self.change if self.change_unit == "pp" else self.change_pct
+
+class CompareOptions(BaseModel):
+    """What to compare: the years (None: from the catalogue or the data), the band, the filters."""
+
+    baseline: Period | None = None
+    current: Period | None = None
+    tolerance: float | None = Field(default=None, ge=0)
+    sections: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(default_factory=list)
 
 
 class ComparisonReport(BaseModel):

@@ -48,7 +48,6 @@ class Cell(NamedTuple):
     value: float | None
     marker: str | None = None
     percent: bool = False
-    currency: bool = False
     decimals: int = 0
     error: str | None = None
 
@@ -89,7 +88,6 @@ def parse_cell(raw: str) -> Cell:
         value,
         marker=marker,
         percent=bool(n.group("pct")),
-        currency=bool(n.group("cur")),
         decimals=len(frac),
     )
 
@@ -103,10 +101,6 @@ def _why_not_a_number(text: str) -> str:
     if re.fullmatch(r"[+\-]?[\d,]+(\.\d+)?%?", text):
         return f"{text!r} has thousands separators in the wrong places"
     return f"{text!r} is not a number"
-
-
-def is_finite_number(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)
 
 
 def round_half_away(value: float, places: int = 1) -> float:

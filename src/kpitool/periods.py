@@ -104,12 +104,6 @@ def period_of(year: int, quarter: int | None = None, calendar: bool = False) -> 
     """One shared (immutable) Period per distinct period: arithmetic on periods builds no new models."""
     return Period(year=year, quarter=quarter, calendar=calendar)
 
-    def contains(self, day: date) -> bool:
-        start = self.start
-        end_month0 = start.month - 1 + self.months
-        end = date(start.year + end_month0 // 12, end_month0 % 12 + 1, 1)
-        return start <= day < end
-
 
 _FY = r"(?:FY\s*)?(?P<y1>\d{4})\s*[/\-–]\s*(?P<y2>\d{4}|\d{2})"
 _SHORT_FY = r"(?:FY\s*)?(?P<s1>\d{2})\s*/\s*(?P<s2>\d{2})"
@@ -161,6 +155,14 @@ def parse_period(text: str, year_start: YearStart = "april") -> Period:
             f" or {year - 1}/{year % 100:02d} Q{quarter}"
         )
     return period_of(year, quarter, True)
+
+
+def parse_year(text: str, year_start: YearStart = "april") -> Period:
+    """A year (``2022/23``, ``2010``), as a baseline or current year is given; a quarter is an error."""
+    period = parse_period(text, year_start)
+    if period.is_quarter:
+        raise PeriodError(f"give a year such as 2022/23, not a quarter ({period})")
+    return period
 
 
 def quarter_containing(day: date, year_start: YearStart = "april") -> Period:

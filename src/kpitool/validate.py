@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpitool.arithmetic import is_missing
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
-from kpitool.periods import parse_period
 from kpitool.readers import DataFile, read_file
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
         if (section, measure) not in resolved:
             resolved[(section, measure)] = catalogue.resolve(measure, section)
         m = resolved[(section, measure)]
-        if m is not None and value == value:  # not NaN
+        if m is not None and not is_missing(value):
             cells[(m.key, period)] = (float(value), int(row), int(column))
     parts_of = {m.key: (m, [catalogue.resolve(p, m.section) for p in m.parts]) for m in declared}
     findings: list[Finding] = []
@@ -238,7 +238,7 @@ def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) ->
     """A quarterly long file should carry every catalogue measure for its quarter."""
     if data.layout != "long":
         return []
-    periods = [parse_period(str(p), catalogue.year_start) for p in frame["period"].unique()]
+    periods = [data.periods[str(p)] for p in frame["period"].unique()]
     quarters = [p for p in periods if p.is_quarter]
     if not quarters or len(quarters) != len(periods):
         return []
@@ -252,7 +252,7 @@ def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) ->
     for m in catalogue.measures:
         if m.key in resolved or m.aggregate == "ratio":
             continue  # a ratio is computed from its numerator and denominator
-        if m.since is not None and latest < parse_period(m.since, catalogue.year_start):
+        if m.since is not None and latest < m.since:
             continue
         findings.append(
             Finding(

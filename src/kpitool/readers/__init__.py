@@ -7,10 +7,22 @@ starts, and every observation keeps its file, row and column.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
+from kpitool.codes import Code
+from kpitool.errors import InputError
 from kpitool.periods import YearStart
-from kpitool.readers.base import FRAME_COLUMNS, DataFile, Table, TableColumn, TableRow, empty_file, empty_frame
+from kpitool.readers.base import (
+    FRAME_COLUMNS,
+    DataFile,
+    Observations,
+    Table,
+    TableColumn,
+    TableRow,
+    empty_file,
+    empty_frame,
+)
 from kpitool.readers.long import LONG_COLUMNS, _read_long
 from kpitool.readers.text import _first_line, detect_encoding, read_bytes, sniff_delimiter
 from kpitool.readers.wide import ARROW_WORDS, _read_wide, parse_header
@@ -19,12 +31,14 @@ __all__ = [
     "ARROW_WORDS",
     "FRAME_COLUMNS",
     "DataFile",
+    "Observations",
     "Table",
     "TableColumn",
     "TableRow",
     "empty_frame",
     "parse_header",
     "read_file",
+    "read_observations",
 ]
 
 
@@ -48,3 +62,19 @@ def read_file(path: Path, year_start: YearStart = "april", file_index: int = 0) 
         return _read_long(data[skip:], encoding, delimiter, name, year_start, file_index)
     text = data[skip:].decode(encoding)
     return _read_wide(text, delimiter, name, year_start, file_index)
+
+
+# a file whose structure leaves nothing to compare: compare stops at it (validate says why)
+FATAL = (Code.EMPTY_FILE, Code.MISSING_COLUMN, Code.NO_DATA)
+
+
+def read_observations(paths: Sequence[Path], year_start: YearStart = "april") -> Observations:
+    """All files' observations, in the order given; a file that cannot be read -> InputError."""
+    files = []
+    for index, path in enumerate(paths):
+        data = read_file(path, year_start, index)
+        fatal = [f for f in data.findings if f.code in FATAL]
+        if fatal:
+            raise InputError(f"{path}: {fatal[0].message}")
+        files.append(data)
+    return Observations.of(files)

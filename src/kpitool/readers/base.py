@@ -147,3 +147,27 @@ def _dtype(column: str) -> str:
         "column": "int32",
         "file_index": "int32",
     }.get(column, "object")
+
+
+@dataclass
+class Observations:
+    """Every file's observations in one frame (``file_index`` keeps the files' order) and the
+    period each label of its ``period`` column stands for."""
+
+    frame: pd.DataFrame
+    periods: dict[str, Period] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: list[DataFile]) -> Observations:
+        import pandas as pd
+
+        frames = [f.frame for f in files]
+        if not frames:
+            return cls(empty_frame())
+        for f in frames:
+            for c in ("section", "measure", "period", "marker"):
+                f[c] = f[c].astype(object)
+        periods: dict[str, Period] = {}
+        for data in files:
+            periods.update(data.periods)
+        return cls(pd.concat(frames, ignore_index=True), periods)

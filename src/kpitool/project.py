@@ -1,0 +1,91 @@
+"""A project: its catalogue (found once, here), its data files, and the pipelines the commands run.
+
+The command line parses options, calls one of these and renders what it returns.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from kpitool.catalogue import find_config, load_catalogue, read_catalogue
+from kpitool.errors import ConfigError, UsageError
+from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, ValidationReport
+
+
+def catalogue_path(config: Path | None) -> Path | None:
+    """``--config`` if given (it must exist), else ``kpitool.toml`` here or in the nearest parent."""
+    if config is not None:
+        if not config.is_file():
+            raise ConfigError(f"{config}: no such file")
+        return config
+    return find_config()
+
+
+def open_catalogue(config: Path | None, *, required: bool = False) -> Catalogue | None:
+    """The project's catalogue, or None when there is none (ConfigError when it is broken or required)."""
+    path = catalogue_path(config)
+    if path is None:
+        if required:
+            raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
+        return None
+    return load_catalogue(path)
+
+
+def _natural_key(path: Path) -> tuple[object, ...]:
+    """File names in natural order without their extension: q4 before q4-revised, q9 before q10."""
+    parts = re.split(r"(\d+)", path.stem.lower())
+    return (*[int(p) if p.isdigit() else p for p in parts], path.suffix.lower())
+
+
+def data_files(catalogue: Catalogue) -> list[Path]:
+    """The files ``[project] data`` names, in its order; within one glob in natural name order."""
+    if not catalogue.data:
+        raise UsageError("no files given, and kpitool.toml names no data files ([project] data = [...])")
+    found: list[Path] = []
+    for pattern in catalogue.data:
+        expanded = Path(pattern).expanduser()
+        full = expanded if expanded.is_absolute() else catalogue.root / expanded
+        matches = sorted((Path(m) for m in glob.glob(str(full), recursive=True)), key=_natural_key)
+        matches = [m for m in matches if m.is_file()]
+        if not matches:
+            raise UsageError(f"kpitool.toml: data pattern {pattern!r} matches no file under {catalogue.root}")
+        found.extend(m for m in matches if m not in found)
+    return found
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def run_validation(files: Sequence[Path], config: Path | None, *, strict: bool = False) -> ValidationReport:
+    """``kpitool validate``: the catalogue's own findings, then every file's."""
+    from kpitool.validate import validate_files
+
+    path = catalogue_path(config)
+    catalogue: Catalogue | None = None
+    config_findings: list[Finding] = []
+    if path is not None:
+        catalogue, config_findings = read_catalogue(path)
+    return validate_files(files, catalogue, config_findings, strict=strict)
+
+
+def run_comparison(files: Sequence[Path], catalogue: Catalogue | None, options: CompareOptions) -> ComparisonReport:
+    """``kpitool compare`` / ``export``: the files given (else the catalogue's), read and compared."""
+    from kpitool.compare import compare
+    from kpitool.readers import read_observations
+
+    if files:
+        paths = list(files)
+    elif catalogue is not None:
+        paths = data_files(catalogue)
+    else:
+        raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
+    observations = read_observations(paths, catalogue.year_start if catalogue else "april")
+    return compare(observations, catalogue, options, files=[shown_path(p) for p in paths])
