@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES, SEED
 from kpitool.catalogue import load_catalogue
 from kpitool.compare import compare
-from kpitool.models import Finding
+from kpitool.models import Catalogue, Finding, Measure
 from kpitool.readers import read_observations
 from kpitool.validate import validate_files
 
@@ -189,3 +189,81 @@ def test_restatements_chain_across_files(write) -> None:  # type: ignore[no-unty
     c = write("c.csv", "measure,period,value\nA,2023/24 Q1,..\n")
     got = [(Path(f.file or "").name, f.row, f.expected, f.actual) for f in validate_files([a, b, c]).findings]
     assert got == [("b.csv", 2, "30", "35"), ("c.csv", 2, "35", "missing")]
+
+
+def test_a_total_off_by_exactly_one_is_an_error(write) -> None:  # type: ignore[no-untyped-def]
+    assert _audit(write, "A\t100\t25\t25\t25\t25\t100\t0.0%\t↔\n") == []
+    for shown in ("101", "99"):
+        got = _audit(write, f"A\t100\t25\t25\t25\t25\t{shown}\t0.0%\t↔\n")
+        assert [f for f in got if f[0] == "error"] == [("error", "total-mismatch", "G2")]
+
+
+def test_the_band_edge_is_the_catalogues(write) -> None:  # type: ignore[no-untyped-def]
+    table = write("t.tsv", HEAD + "A\t100\t27\t27\t27\t27\t108\t8.0%\t↔\n")
+    own = Catalogue(measures=[Measure(name="A", section="T", tolerance=10)])
+    assert validate_files([table], own).findings == []
+    global_band = Catalogue(tolerance=10, measures=[Measure(name="A", section="T")])
+    assert validate_files([table], global_band).findings == []
+    narrow = Catalogue(tolerance=5, measures=[Measure(name="A", section="T")])
+    assert [f.code for f in validate_files([table], narrow).findings] == ["direction-mismatch"]
+
+
+STOCK_HEAD = "Staff\t2010 baseline\tQ1 end (30/06/2023)\tQ2 end (30/09/2023)\tQ3 end (31/12/2023)\tQ4 end (31/03/2024)\t% change (from 2010)\tDirection of travel (from 2010 baseline)\n"
+
+
+def test_arrows_in_a_stock_table_follow_the_last_quarter(write) -> None:  # type: ignore[no-untyped-def]
+    right = write(
+        "s.tsv",
+        STOCK_HEAD + "Officers\t1557\t1366\t1384\t1339\t1378\t-11.5%\t↓\nPCSOs\t100\t98\t99\t101\t102\t2.0%\t↔\n",
+    )
+    assert validate_files([right]).findings == []
+    wrong = write("w.tsv", STOCK_HEAD + "Officers\t1557\t1366\t1384\t1339\t1378\t-11.5%\t↔\n")
+    assert [(f.code, f.cell) for f in validate_files([wrong]).findings] == [("direction-mismatch", "H2")]
+
+
+def test_catalogue_declared_parts_and_ratios_are_checked_in_every_column(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        measures=[
+            Measure(name="Fatal", section="T"),
+            Measure(name="Serious", section="T"),
+            Measure(name="KSI", section="T", parts=["Fatal", "Serious"]),
+            Measure(name="Rate", section="T", unit="percent", aggregate="ratio", numerator="Fatal", denominator="KSI"),
+        ]
+    )
+    body = (
+        "Fatal\t10\t2\t3\t2\t3\t10\t0.0%\t↔\n"
+        "Serious\t90\t20\t25\t22\t23\t90\t0.0%\t↔\n"
+        "KSI\t100\t22\t28\t24\t26\t100\t0.0%\t↔\n"  # Q2: 3 + 25 = 28, right; all right
+        "Rate\t10.0%\t9.1%\t10.7%\t8.3%\t12.0%\t10.0%\t0.0%\t↔\n"  # Q4: 3 / 26 = 11.5%, not 12.0%
+    )
+    findings = validate_files([write("t.tsv", HEAD + body)], catalogue).findings
+    assert [(f.code, f.cell) for f in findings] == [("ratio-mismatch", "F5")]
+    broken = body.replace("KSI\t100\t22\t28", "KSI\t100\t22\t29").replace("\t100\t0.0%", "\t101\t1.0%", 1)
+    findings = validate_files([write("b.tsv", HEAD + broken)], catalogue).findings
+    assert ("parts-mismatch", "D4") in [(f.code, f.cell) for f in findings]
+
+
+def test_several_total_and_change_columns(write) -> None:  # type: ignore[no-untyped-def]
+    head = (
+        "T\tQ1-Q4 2022/23 baseline\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ4 2023/24\tQ1-Q3 2023/24\tQ1-Q4 2023/24 total"
+        "\t% change (baseline to 23/24)\t% change (Q3 23/24 to Q4 23/24)\n"
+    )
+    right = "A\t100\t20\t30\t40\t50\t90\t140\t40.0%\t25.0%\n"
+    assert validate_files([write("r.tsv", head + right)]).findings == []
+    wrong = "A\t100\t20\t30\t40\t50\t91\t140\t40.0%\t20.0%\n"
+    got = [(f.code, f.cell) for f in validate_files([write("w.tsv", head + wrong)]).findings]
+    assert got == [("total-mismatch", "G2"), ("change-mismatch", "J2")]
+
+
+def test_wide_table_structure_problems_are_findings(write) -> None:  # type: ignore[no-untyped-def]
+    head = "T\t2022/23\t2023/24 Q1\tQ1 2023/24\n"
+    findings = validate_files([write("t.tsv", head + "A\t1\t2\t2\n\t1\t2\t2\nB\t1\t2\nC\t1\t2\t3\t4\n")]).findings
+    got = sorted((f.code, f.cell) for f in findings)
+    assert got == [
+        ("blank-measure", "A3"),
+        ("duplicate-column", "D1"),
+        ("ragged-row", "row 4"),
+        ("ragged-row", "row 5"),
+    ]
+    rows = {f.cell: f.message for f in findings}
+    assert "the row was not read" in rows["row 5"] and "not read" not in rows["row 4"]

@@ -59,10 +59,37 @@ def test_partial_year_uses_the_same_quarters_of_the_baseline(write) -> None:  # 
     assert any("same quarters" in n for n in c.notes)
 
 
-def test_partial_year_against_a_full_year_baseline_says_so(write) -> None:  # type: ignore[no-untyped-def]
-    c = _one(compare(_frame(write, "A,2022/23,100\nA,2023/24 Q1,30\n")), "A")
-    assert c.baseline_value == 100 and c.current_value == 30
-    assert any("compared with the full year 2022/23" in n for n in c.notes)
+def test_a_part_year_flow_is_not_compared_with_a_full_year(write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, "A,2022/23,100\nA,2023/24 Q1,30\nA,2023/24 Q2,28\n")), "A")
+    assert c.baseline_value == 100 and c.current_value == 58 and c.current_basis == "Q1–Q2 2023/24"
+    assert (c.change, c.change_pct, c.direction, c.assessment) == (None, None, None, "not assessed")
+    assert not c.complete and c.current_quarters == ["2023/24 Q1", "2023/24 Q2"]
+    assert c.not_compared and "not comparable with a full year" in c.not_compared
+
+
+def test_pro_rata_projects_a_part_year_and_says_so(write) -> None:  # type: ignore[no-untyped-def]
+    frame = _frame(write, "A,2022/23,100\nA,2023/24 Q1,30\nA,2023/24 Q2,28\n")
+    c = _one(compare(frame, options=CompareOptions(pro_rata=True)), "A")
+    assert c.projected and c.current_value == 116 and c.change_pct == pytest.approx(16.0) and c.direction == "up"
+    assert "projection" in c.current_basis and any("a projection, not a measured value" in n for n in c.notes)
+
+
+@pytest.mark.parametrize("how", ["mean", "last"])
+def test_part_years_of_averages_and_stocks_stay_comparable(how: str, write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(measures=[Measure(name="A", aggregate=how)])  # type: ignore[arg-type]
+    c = _one(compare(_frame(write, "A,2022/23,10\nA,2023/24 Q1,12\nA,2023/24 Q2,12\n"), catalogue), "A")
+    assert c.current_value == 12 and c.change_pct == pytest.approx(20.0) and c.direction == "up"
+    assert any(f"({how}) compared with the full year" in n for n in c.notes)
+
+
+def test_a_gap_is_named_and_not_summed_over_as_if_complete(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "A,2022/23,100\nA,2023/24 Q1,30\nA,2023/24 Q2,30\nA,2023/24 Q3,[c]\nA,2023/24 Q4,30\n"
+    c = _one(compare(_frame(write, rows)), "A")
+    assert c.current_value == 90 and c.direction is None and not c.complete
+    assert any("No value for 2023/24 Q3 ([c])" in n for n in c.notes)
+    same = "".join(f"A,2022/23 Q{q},25\n" for q in range(1, 5)) + rows.split("\n", 1)[1]
+    c = _one(compare(_frame(write, same)), "A")  # with the same quarters of the baseline: like for like
+    assert (c.baseline_value, c.baseline_basis, c.change_pct) == (75, "Q1, Q2, Q4 2022/23", pytest.approx(20.0))
 
 
 def test_missing_quarter(write) -> None:  # type: ignore[no-untyped-def]
@@ -81,13 +108,15 @@ def test_measure_only_in_baseline_or_only_in_current(write) -> None:  # type: ig
 
 
 def test_zero_baseline_gives_no_percentage(write) -> None:  # type: ignore[no-untyped-def]
-    c = _one(compare(_frame(write, "A,2022/23,0\nA,2023/24 Q1,3\n")), "A")
+    c = _one(compare(_frame(write, "A,2022/23,0\nA,2023/24,3\n")), "A")
     assert c.change == 3 and c.change_pct is None and c.direction == "up"
     assert any("baseline is zero" in n for n in c.notes)
 
 
 def test_negative_values_for_number_units(write) -> None:  # type: ignore[no-untyped-def]
-    c = _one(compare(_frame(write, "Net,2022/23,-10\nNet,2023/24 Q1,-2\nNet,2023/24 Q2,-3\n")), "Net")
+    c = _one(
+        compare(_frame(write, "Net,2022/23 Q1,-5\nNet,2022/23 Q2,-5\nNet,2023/24 Q1,-2\nNet,2023/24 Q2,-3\n")), "Net"
+    )
     assert c.unit == "number" and c.current_value == -5
     assert c.change_pct == pytest.approx(50.0) and c.direction == "up"
 
@@ -121,7 +150,7 @@ def test_percent_measures_change_in_points_and_ratios_are_recomputed(write) -> N
 
 
 def test_tolerance_global_and_per_measure(write) -> None:  # type: ignore[no-untyped-def]
-    frame = _frame(write, "A,2022/23,100\nA,2023/24 Q1,108\nB,2022/23,100\nB,2023/24 Q1,108\n")
+    frame = _frame(write, "A,2022/23,100\nA,2023/24,108\nB,2022/23,100\nB,2023/24,108\n")
     catalogue = Catalogue(measures=[Measure(name="A"), Measure(name="B", tolerance=10)])
     report = compare(frame, catalogue)
     assert _one(report, "A").direction == "up" and _one(report, "B").direction == "level"
@@ -236,3 +265,67 @@ def test_a_ratio_of_stocks_uses_their_year_values_not_their_sums(write) -> None:
     c = _one(compare(_frame(write, rows), catalogue), "Officer share")
     assert c.current_value == pytest.approx(60.0)  # 30 / 50 at the end of Q2, not (10 + 30) / (100 + 50)
     assert c.baseline_value == pytest.approx(25.0) and c.change_unit == "pp"
+
+
+def test_the_band_edge_in_floating_point() -> None:
+    # 1 -> 1.05 is 5.000000000000004% in floating point: on the edge, so inside the band
+    assert relative_change(1, 1.05) != 5.0
+    assert band_direction(relative_change(1, 1.05), 5.0) == "level"
+    assert band_direction(relative_change(1, 1.0500001), 5.0) == "up"
+
+
+def test_percentages_in_a_bare_file_take_the_mean(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "Rate,2022/23,20%\n" + "".join(f"Rate,2023/24 Q{q},{10 * q}%\n" for q in range(1, 5))
+    c = _one(compare(_frame(write, rows)), "Rate")
+    assert (c.unit, c.aggregate, c.current_value) == ("percent", "mean", 25.0)
+    assert c.change == 5.0 and c.change_unit == "pp" and c.direction == "level"
+
+
+def test_a_bare_average_is_not_summed(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "Average answer time,2022/23,10\n" + "".join(f"Average answer time,2023/24 Q{q},{q}\n" for q in range(1, 5))
+    c = _one(compare(_frame(write, rows)), "Average answer time")
+    assert (c.aggregate, c.current_value) == ("mean", 2.5)
+
+
+@pytest.mark.parametrize(("unit", "expected"), [("percent", 77.5), ("seconds", 8.5), ("count", 34), ("currency", 34)])
+def test_the_default_aggregate_follows_the_unit(unit: str, expected: float, write) -> None:  # type: ignore[no-untyped-def]
+    values = (70, 75, 80, 85) if unit == "percent" else (8, 8, 9, 9)
+    rows = "A,2022/23,1\n" + "".join(f"A,2023/24 Q{q},{v}\n" for q, v in enumerate(values, start=1))
+    catalogue = Catalogue.model_validate({"measures": [{"name": "A", "unit": unit}]})
+    assert _one(compare(_frame(write, rows), catalogue), "A").current_value == expected
+
+
+def test_last_for_stocks_and_a_baseline_given_as_its_last_quarter(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(measures=[Measure(name="Officers", aggregate="last", polarity="up")])
+    rows = "Officers,2022/23 Q4,1530\n" + "".join(f"Officers,2023/24 Q{q},{1500 + q}\n" for q in range(1, 5))
+    c = _one(compare(_frame(write, rows), catalogue), "Officers")
+    assert (c.baseline_value, c.current_value) == (1530, 1504)
+    assert c.baseline_basis == "Q4 2022/23" and c.direction == "level"
+
+
+def test_a_baseline_given_as_four_quarters(write) -> None:  # type: ignore[no-untyped-def]
+    rows = "".join(f"A,2022/23 Q{q},{q}\n" for q in range(1, 5)) + "A,2023/24,20\n"
+    c = _one(compare(_frame(write, rows)), "A")
+    assert (c.baseline_value, c.baseline_basis) == (10, "Q1–Q4 2022/23")
+    assert (c.current_value, c.current_basis) == (20, "2023/24 (year figure)")
+    assert c.change_pct == 100.0 and c.direction == "up"
+
+
+@pytest.mark.parametrize(("after", "direction"), [("0", "level"), ("-3", "down"), ("4", "up")])
+def test_a_zero_baseline(after: str, direction: str, write) -> None:  # type: ignore[no-untyped-def]
+    c = _one(compare(_frame(write, f"Net,2022/23,0\nNet,2023/24,{after}\n")), "Net")
+    assert c.change_pct is None and c.change == float(after) and c.direction == direction
+
+
+def test_ratios_with_a_zero_or_missing_term(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        measures=[
+            Measure(name="N"),
+            Measure(name="D"),
+            Measure(name="R", unit="percent", aggregate="ratio", numerator="N", denominator="D"),
+        ]
+    )
+    zero = _one(compare(_frame(write, "N,2022/23,5\nD,2022/23,10\nN,2023/24 Q1,0\nD,2023/24 Q1,0\n"), catalogue), "R")
+    assert zero.baseline_value == 50.0 and zero.current_value is None and zero.direction is None
+    missing = _one(compare(_frame(write, "N,2022/23,5\nD,2022/23,10\nD,2023/24 Q1,4\n"), catalogue), "R")
+    assert missing.current_value is None and missing.change is None

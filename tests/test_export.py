@@ -58,8 +58,8 @@ def test_export_to_a_missing_folder_is_one_line(
 def test_csv_neutralises_formulas_and_markdown_escapes_pipes(write) -> None:  # type: ignore[no-untyped-def]
     path = write(
         "f.csv",
-        'measure,period,value\n"=HYPERLINK(""http://x"")",2022/23,1\n"=HYPERLINK(""http://x"")",2023/24 Q1,2\n'
-        '"A | B",2022/23,1\n"A | B",2023/24 Q1,-1\n@cmd,2022/23,1\n@cmd,2023/24 Q1,1\n',
+        'measure,period,value\n"=HYPERLINK(""http://x"")",2022/23,1\n"=HYPERLINK(""http://x"")",2023/24,2\n'
+        '"A | B",2022/23,1\n"A | B",2023/24,-1\n@cmd,2022/23,1\n@cmd,2023/24,1\n',
     )
     report = compare(read_observations([path]))
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))
@@ -75,5 +75,5 @@ def test_csv_neutralises_formulas_and_markdown_escapes_pipes(write) -> None:  # 
 
 
 def test_json_round_trips(write) -> None:  # type: ignore[no-untyped-def]
-    report = compare(read_observations([write("f.csv", "measure,period,value\nA,2022/23,1\nA,2023/24 Q1,2\n")]))
+    report = compare(read_observations([write("f.csv", "measure,period,value\nA,2022/23,1\nA,2023/24,2\n")]))
     assert json.loads(report.model_dump_json())["comparisons"][0]["change"] == 1.0

@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from kpitool import __version__
-from kpitool.errors import ExitCode, KpiError, OutputError, UsageError
+from kpitool.errors import ExitCode, InvalidDataError, KpiError, OutputError, UsageError
 from kpitool.models import Catalogue, CompareOptions, ComparisonReport
 from kpitool.periods import Period
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
@@ -26,11 +26,37 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # click's Context, which typer 0.29 keeps private
         try:
             return super().invoke(ctx)
+        except InvalidDataError as exc:
+            if ctx.params.get("debug"):
+                raise
+            _refuse(exc)
+            raise typer.Exit(exc.exit_code) from None
         except KpiError as exc:
             if ctx.params.get("debug"):
                 raise
             typer.echo(f"kpitool: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+
+
+REFUSAL_SHOWN = 5
+
+
+def _refuse(exc: InvalidDataError) -> None:
+    """compare/export on rows with errors: what validate says, briefly, and the two ways on."""
+    from kpitool.render.findings import finding_line, summary
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=True)
+    err.out(f"kpitool: error: {exc}", highlight=False)
+    err.out(summary(exc.report), highlight=False)
+    for f in exc.blocking[:REFUSAL_SHOWN]:
+        err.out(finding_line(f), highlight=False)
+    if len(exc.blocking) > REFUSAL_SHOWN:
+        err.out(f"… and {len(exc.blocking) - REFUSAL_SHOWN} more", highlight=False)
+    err.out(
+        "See every finding with `kpitool validate` on the same files; or compare without these rows with"
+        " --skip-invalid (they are then named in the output).",
+        highlight=False,
+    )
 
 
 app = typer.Typer(
@@ -63,6 +89,20 @@ ToleranceOpt = Annotated[
 ]
 SectionOpt = Annotated[list[str] | None, typer.Option("--section", "-s", help="Only this section (repeatable).")]
 MeasureOpt = Annotated[list[str] | None, typer.Option("--measure", "-m", help="Only this measure (repeatable).")]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Compare without the input rows that have errors, naming each in the output (default: refuse, exit 1).",
+    ),
+]
+ProRataOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pro-rata",
+        help="Project a part-year count to the year (× 4 / quarters) to compare it; shown as a projection.",
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an error.")]
 
 
@@ -144,6 +184,8 @@ def _comparison(
     tolerance: float | None,
     section: list[str] | None,
     measure: list[str] | None,
+    skip_invalid: bool,
+    pro_rata: bool,
 ) -> ComparisonReport:
     from kpitool.project import open_catalogue, run_comparison
 
@@ -154,8 +196,9 @@ def _comparison(
         tolerance=tolerance,
         sections=section or [],
         measures=measure or [],
+        pro_rata=pro_rata,
     )
-    return run_comparison(files or [], catalogue, options)
+    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid)
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:
@@ -179,6 +222,8 @@ def compare(
     tolerance: ToleranceOpt = None,
     section: SectionOpt = None,
     measure: MeasureOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    pro_rata: ProRataOpt = False,
     output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
         CompareFormat.table
     ),
@@ -192,7 +237,7 @@ def compare(
     """
     from kpitool.render.terminal import render_table
 
-    report = _comparison(files, config, baseline, current, tolerance, section, measure)
+    report = _comparison(files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata)
     console = stdout_console()
     renderers = {
         CompareFormat.table: lambda: render_table(report, console),
@@ -217,6 +262,8 @@ def export(
     tolerance: ToleranceOpt = None,
     section: SectionOpt = None,
     measure: MeasureOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    pro_rata: ProRataOpt = False,
 ) -> None:
     """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
 
@@ -226,7 +273,7 @@ def export(
     """
     if output is not None and output.exists() and not force:
         raise OutputError(f"{output} exists; use --force to overwrite it")
-    report = _comparison(files, config, baseline, current, tolerance, section, measure)
+    report = _comparison(files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata)
     text = _render(report, output_format.value)
     if output is None:
         sys.stdout.write(text)

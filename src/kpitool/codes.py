@@ -56,6 +56,7 @@ class CodeInfo:
     severities: tuple[Severity, ...]
     description: str
     exit_code: ExitCode = ExitCode.INVALID
+    audit: bool = False  # about a figure a table reports (never an input), not about the data
 
     @property
     def severity(self) -> Severity:
@@ -98,22 +99,24 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.CONFIG_INVALID: CodeInfo(
         ("error",), "`kpitool.toml` has a wrong key or value, with its line (exit 2)", _USAGE
     ),
-    Code.TOTAL_MISMATCH: CodeInfo(("error",), "a published year total that its quarters do not give"),
+    Code.TOTAL_MISMATCH: CodeInfo(("error",), "a published year total that its quarters do not give", audit=True),
     Code.CHANGE_MISMATCH: CodeInfo(
         ("error", "warning", "info"),
         "a published % change that its figures do not give (a warning when it follows from a wrong total shown,"
         " an info when it follows from the quarters but not from the total shown)",
+        audit=True,
     ),
     Code.DIRECTION_MISMATCH: CodeInfo(
         ("error", "warning"),
         "a published arrow the band contradicts (a warning when it follows from a wrong total shown)",
+        audit=True,
     ),
     Code.PARTS_MISMATCH: CodeInfo(
-        ("error",), "a total that is not the sum of its parts, in the columns where it fails"
+        ("error",), "a total that is not the sum of its parts, in the columns where it fails", audit=True
     ),
-    Code.RATIO_MISMATCH: CodeInfo(("error",), "a rate that is not its numerator over its denominator"),
-    Code.ROUNDING: CodeInfo(("info",), "a published figure truncated rather than rounded"),
-    Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading"),
+    Code.RATIO_MISMATCH: CodeInfo(("error",), "a rate that is not its numerator over its denominator", audit=True),
+    Code.ROUNDING: CodeInfo(("info",), "a published figure truncated rather than rounded", audit=True),
+    Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading", audit=True),
 }
 
 

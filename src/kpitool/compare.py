@@ -138,7 +138,7 @@ def compare(
         if wanted_measures and r.measure.name.lower() not in wanted_measures:
             continue
         base = r.measure.baseline or default_base
-        row = _compare_one(r, base, current_year, ar.tolerance_for(r.measure, band))
+        row = _compare_one(r, base, current_year, ar.tolerance_for(r.measure, band), options.pro_rata)
         if row is not None:
             rows.append(row)
     if not rows:
@@ -221,44 +221,69 @@ def _inferred_measure(s: Series) -> Measure:
     return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
 
 
-def _compare_one(r: _Resolved, base: Period, year: Period, band: float) -> Comparison | None:
+def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata: bool = False) -> Comparison | None:
     m = r.measure
     notes: list[str] = []
     present = r.present(year)
+    base_present = r.present(base)
     if present:
         current_value = r.year_value(year, present)
         current_basis = quarter_span(present) + f" {year}"
     else:
         current_value = r.value(year)
         current_basis = f"{year} (year figure)"
-    if current_value is None and r.value(base) is None and not r.present(base):
+    if current_value is None and r.value(base) is None and not base_present:
         return None
-    full = present == [1, 2, 3, 4]
-    base_present = r.present(base)
-    if present and not full and set(present) <= set(base_present):
+    # the quarters the year should have: all four, or those since the measure was first reported
+    expected = [q.quarter for q in year.quarters() if q.quarter and (m.since is None or q >= m.since)]
+    partial = bool(present) and present != expected
+    gaps = [
+        period_of(year.year, q, year.calendar)
+        for q in range(1, max(present, default=0))
+        if q not in present and (m.since is None or period_of(year.year, q, year.calendar) >= m.since)
+    ]
+    if gaps:
+        named = ", ".join(f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "") for q in gaps)
+        notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
+    like_for_like = partial and set(present) <= set(base_present)
+    projected = False
+    reason: str | None = None
+    if like_for_like:
         base_value = r.year_value(base, present)
         base_basis = f"{quarter_span(present)} {base}"
         notes.append(f"{quarter_span(present)} of {year} compared with the same quarters of {base}.")
-    elif base_present == [1, 2, 3, 4] or (base_present and m.aggregate == "last"):
-        # a stock's year is its last quarter: the baseline year's last quarter present stands for it
-        base_value = r.year_value(base, base_present)
-        base_basis = f"{quarter_span(base_present)} {base}"
     else:
-        base_value = r.value(base)
-        base_basis = f"{base} (year figure)"
-        if present and not full and base_value is not None:
-            notes.append(
-                f"Only {quarter_span(present)} of {year} so far, compared with the full year {base}:"
-                " the baseline has no figures for the same quarters."
-            )
+        base_value, base_basis = _year_of(r, base, base_present)
+        if partial and m.aggregate == "sum" and base_value is not None:
+            # a part-year flow is not comparable with a whole year: never a fall "by -58%" in Q2
+            if pro_rata and current_value is not None:
+                current_value = current_value * 4 / len(present)
+                current_basis = f"{quarter_span(present)} {year} × 4/{len(present)} (projection)"
+                projected = True
+                notes.append(
+                    f"{year} projected from {quarter_span(present)} (× 4/{len(present)}) to compare with the"
+                    f" full year {base}: a projection, not a measured value."
+                )
+            else:
+                reason = (
+                    f"Only {quarter_span(present)} of {year}, and {base} has no figures for the same quarters:"
+                    " a part-year total is not comparable with a full year (no change or arrow"
+                    " unless a projection to the year is asked for)."
+                )
+                notes.append(reason)
+        elif partial and base_value is not None:
+            notes.append(f"{quarter_span(present)} of {year} ({m.aggregate}) compared with the full year {base}.")
     if base_value is None:
         notes.append(f"No baseline value for {base}.")
     if current_value is None:
         notes.append(f"No value for {year}.")
     points = m.unit == "percent"
-    change = ar.absolute_change(base_value, current_value)
-    pct = ar.relative_change(base_value, current_value)
-    direction = ar.direction_of_change(base_value, current_value, points, band)
+    if reason is None:
+        change = ar.absolute_change(base_value, current_value)
+        pct = ar.relative_change(base_value, current_value)
+        direction = ar.direction_of_change(base_value, current_value, points, band)
+    else:
+        change = pct = direction = None
     if base_value == 0 and change is not None and not points:
         notes.append("The baseline is zero: no % change; the arrow follows the absolute change.")
     if base_value is not None and base_value < 0 and pct is not None:
@@ -302,7 +327,18 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float) -> Compa
         year_on_year=yoy,
         history=_history(r, year),
         notes=notes,
+        current_quarters=[period_of(year.year, q, year.calendar).label for q in present],
+        complete=not partial,
+        projected=projected,
+        not_compared=reason,
     )
+
+
+def _year_of(r: _Resolved, year: Period, present: list[int]) -> tuple[float | None, str]:
+    """A baseline year's value: its four quarters, a stock's last quarter present, else its year figure."""
+    if present == [1, 2, 3, 4] or (present and r.measure.aggregate == "last"):
+        return r.year_value(year, present), f"{quarter_span(present)} {year}"
+    return r.value(year), f"{year} (year figure)"
 
 
 def _delta(r: _Resolved, before: Period, after: Period) -> Delta | None:

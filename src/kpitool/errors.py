@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kpitool.models import Finding, ValidationReport
 
 
 class ExitCode(IntEnum):
@@ -32,6 +36,18 @@ class ConfigError(KpiError):
 
 class OutputError(KpiError):
     """An output file cannot be written (or would overwrite without --force)."""
+
+
+class InvalidDataError(KpiError):
+    """compare/export refuse: some input rows have errors (the report says which)."""
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, report: ValidationReport, blocking: list[Finding]) -> None:
+        n = len(blocking)
+        super().__init__(f"{n} input {'row has an error' if n == 1 else 'rows have errors'}; nothing was compared")
+        self.report = report
+        self.blocking = blocking
 
 
 class PeriodError(ValueError):

@@ -242,6 +242,11 @@ class Finding(BaseModel):
             return {**data, "severity": REGISTRY[Code(data["code"])].severity}
         return data
 
+    @property
+    def blocks_comparison(self) -> bool:
+        """An error about the data (not about a figure a table reports): an input row compare cannot use."""
+        return self.severity == "error" and not REGISTRY[self.code].audit
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def cell(self) -> str | None:
@@ -350,6 +355,10 @@ class Comparison(BaseModel):
     year_on_year: Delta | None = None
     history: list[float | None] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    current_quarters: list[str] = Field(default_factory=list)  # the quarters the current value is made of
+    complete: bool = True  # every quarter of the current year has a value (or it is a year figure)
+    projected: bool = False  # the current value is a part year projected to the year (--pro-rata)
+    not_compared: str | None = None  # why there is no change or arrow, when a part year is not comparable
 
     @property
     def arrow(self) -> str:
@@ -364,6 +373,31 @@ class CompareOptions(BaseModel):
     tolerance: float | None = Field(default=None, ge=0)
     sections: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
+    pro_rata: bool = False  # project a part-year flow to the year (labelled a projection)
+
+
+class SkippedRow(BaseModel):
+    """An input row that was not used (``--skip-invalid``), and why."""
+
+    file: str | None
+    row: int | None
+    cell: str | None
+    measure: str | None
+    period: str | None
+    code: Code
+    message: str
+
+    @classmethod
+    def of(cls, f: Finding) -> SkippedRow:
+        return cls(
+            file=f.file, row=f.row, cell=f.cell, measure=f.measure, period=f.period, code=f.code, message=f.message
+        )
+
+    @property
+    def sentence(self) -> str:
+        where = f"{self.file}:{self.cell}" if self.cell else (self.file or "")
+        about = " ".join(x for x in (self.measure, self.period) if x)
+        return f"Not read ({self.code}): {where}" + (f" ({about})" if about else "") + f": {self.message}."
 
 
 class ComparisonReport(BaseModel):
@@ -376,6 +410,7 @@ class ComparisonReport(BaseModel):
     comparisons: list[Comparison]
     notes: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
+    skipped: list[SkippedRow] = Field(default_factory=list)  # rows left out by --skip-invalid
 
     def sections(self) -> dict[str, list[Comparison]]:
         out: dict[str, list[Comparison]] = {}

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
-from kpitool.errors import ConfigError, UsageError
-from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, ValidationReport
+from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
+from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, SkippedRow, ValidationReport
 
 
 def catalogue_path(config: Path | None) -> Path | None:
@@ -76,10 +76,17 @@ def run_validation(files: Sequence[Path], config: Path | None, *, strict: bool =
     return validate_files(files, catalogue, config_findings, strict=strict)
 
 
-def run_comparison(files: Sequence[Path], catalogue: Catalogue | None, options: CompareOptions) -> ComparisonReport:
-    """``kpitool compare`` / ``export``: the files given (else the catalogue's), read and compared."""
+def run_comparison(
+    files: Sequence[Path], catalogue: Catalogue | None, options: CompareOptions, *, skip_invalid: bool = False
+) -> ComparisonReport:
+    """``kpitool compare`` / ``export``: the files given (else the catalogue's), checked, read and compared.
+
+    An input row with an error (not read, or not to be stood behind) stops the comparison with
+    InvalidDataError, unless ``skip_invalid``: then it is left out and named in the report.
+    """
     from kpitool.compare import compare
-    from kpitool.readers import read_observations
+    from kpitool.readers import Observations
+    from kpitool.validate import check_files, read_files
 
     if files:
         paths = list(files)
@@ -87,5 +94,22 @@ def run_comparison(files: Sequence[Path], catalogue: Catalogue | None, options: 
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    observations = read_observations(paths, catalogue.year_start if catalogue else "april")
-    return compare(observations, catalogue, options, files=[shown_path(p) for p in paths])
+    read, unreadable = read_files(paths, catalogue.year_start if catalogue else "april")
+    if unreadable:
+        raise InputError(unreadable[0].message)
+    report = check_files(read, catalogue, paths=paths)
+    blocking = [f for f in report.findings if f.blocks_comparison]
+    if blocking and not skip_invalid:
+        raise InvalidDataError(report, blocking)
+    whole_files = {f.file for f in blocking if f.row is None}  # an empty file, say: nothing of it is used
+    observations = Observations.of([d for d in read if d.path not in whole_files], skip=blocking)
+    if observations.frame.empty:
+        raise UsageError("no observations to compare" + (": every input row has an error" if blocking else ""))
+    comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths])
+    comparison.skipped = [SkippedRow.of(f) for f in blocking]
+    for skipped in comparison.skipped:
+        for c in comparison.comparisons:
+            if skipped.measure and skipped.measure.strip().lower() == c.measure.strip().lower():
+                what = f"{skipped.period} " if skipped.period else ""
+                c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
+    return comparison

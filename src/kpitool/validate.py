@@ -11,12 +11,47 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
+from kpitool.periods import YearStart
 from kpitool.readers import DataFile, read_file
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def read_files(paths: Sequence[Path], year_start: YearStart = "april") -> tuple[list[DataFile], list[Finding]]:
+    """Every file that can be read, and an ``unreadable-file`` finding for each that cannot."""
+    files: list[DataFile] = []
+    findings: list[Finding] = []
+    for index, path in enumerate(paths):
+        try:
+            files.append(read_file(path, year_start, index))
+        except InputError as exc:
+            findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
+    return files, findings
+
+
+def check_files(
+    files: Sequence[DataFile],
+    catalogue: Catalogue | None = None,
+    findings: Sequence[Finding] = (),
+    *,
+    paths: Sequence[Path] = (),
+    strict: bool = False,
+) -> ValidationReport:
+    """Every check of every file read, after ``findings`` already made (the catalogue's, unreadable files)."""
+    from kpitool.audit import audit_file, restatements
+
+    out: list[Finding] = list(findings)
+    for data in files:
+        out.extend(data.findings)
+        out.extend(check_frame(data, catalogue))
+        out.extend(audit_file(data, catalogue))
+    out.extend(restatements(list(files)))
+    out.sort(key=_order)
+    names = [str(p) for p in paths] or [f.path for f in files]
+    return ValidationReport(files=names, rows=sum(f.records for f in files), findings=out, strict=strict)
 
 
 def validate_files(
@@ -27,26 +62,8 @@ def validate_files(
     strict: bool = False,
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
-    from kpitool.audit import audit_file, restatements
-
-    findings: list[Finding] = list(config_findings)
-    files: list[DataFile] = []
-    rows = 0
-    year_start = catalogue.year_start if catalogue else "april"
-    for index, path in enumerate(paths):
-        try:
-            data = read_file(path, year_start, index)
-        except InputError as exc:
-            findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
-            continue
-        files.append(data)
-        rows += data.records
-        findings.extend(data.findings)
-        findings.extend(check_frame(data, catalogue))
-        findings.extend(audit_file(data, catalogue))
-    findings.extend(restatements(files))
-    findings.sort(key=_order)
-    return ValidationReport(files=[str(p) for p in paths], rows=rows, findings=findings, strict=strict)
+    files, unreadable = read_files(paths, catalogue.year_start if catalogue else "april")
+    return check_files(files, catalogue, [*config_findings, *unreadable], paths=paths, strict=strict)
 
 
 def _order(f: Finding) -> tuple[int, str, int, int, str]:

@@ -155,10 +155,12 @@ class TableView:
 
     # -- the figures a change runs from and to ---------------------------------------------
     def total_col(self, year: Period | None = None) -> TableColumn | None:
-        for c in self.table.columns:
-            if c.role == "total" and (year is None or c.period == year):
-                return c
-        return None
+        """The table's total for ``year`` (or its only year): over all its quarters, if several are shown."""
+        totals = [c for c in self.table.by_role("total") if year is None or c.period == year]
+        shown = [c.period.quarter for c in self.quarter_cols if c.period]
+        whole = [c for c in totals if not c.quarters or c.quarters in ([1, 2, 3, 4], shown)]
+        chosen = whole or totals
+        return chosen[0] if chosen else None
 
     def basis_value(self, row: TableRow, basis: Basis, default_to_year: bool) -> tuple[Estimate, str] | None:
         """The value a change is measured from or to: the baseline column, a period column, or the year."""

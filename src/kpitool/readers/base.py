@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -158,15 +159,32 @@ class Observations:
     periods: dict[str, Period] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, files: list[DataFile]) -> Observations:
+    def of(cls, files: list[DataFile], skip: Sequence[Finding] = ()) -> Observations:
+        """The files' observations, less those the ``skip`` findings point at.
+
+        A finding points at a row of a long file (one observation a row), or at a cell of a
+        wide one (its row when it names no column).
+        """
+        import numpy as np
         import pandas as pd
 
-        frames = [f.frame for f in files]
+        frames = []
+        for data in files:
+            mine = [f for f in skip if f.file == data.path and f.row is not None]
+            frame = data.frame
+            if mine and not frame.empty:
+                rows, cols = frame["row"].to_numpy(), frame["column"].to_numpy()
+                drop = np.zeros(len(frame), dtype=bool)
+                for f in mine:
+                    hit = rows == f.row
+                    if data.layout == "wide" and f.column is not None:
+                        hit &= cols == f.column
+                    drop |= hit
+                frame = frame[~drop]
+            # the files' categories differ: as plain objects they concatenate without surprises
+            frames.append(frame.astype(dict.fromkeys(("section", "measure", "period", "marker"), object)))
         if not frames:
             return cls(empty_frame())
-        for f in frames:
-            for c in ("section", "measure", "period", "marker"):
-                f[c] = f[c].astype(object)
         periods: dict[str, Period] = {}
         for data in files:
             periods.update(data.periods)

@@ -7,6 +7,7 @@ import io
 
 from kpitool.models import ComparisonReport
 
+SKIPPED_SECTION = "(not read)"  # the section of the rows that name input rows left out
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,15 +24,15 @@ def render_csv(report: ComparisonReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     quarter_cols = [f"q_{p}" for p in report.quarters]
-    writer.writerow(
-        [
+    header = [
             "section", "measure", "unit", "aggregate", "polarity", "tolerance",
             "baseline_period", "baseline_basis", "baseline_value",
             "current_period", "current_basis", *quarter_cols, "current_value",
             "change", "change_pct", "change_unit", "direction", "arrow", "assessment",
             "qoq_from", "qoq_change", "qoq_change_pct", "yoy_from", "yoy_change", "yoy_change_pct", "notes",
-        ]
-    )  # fmt: skip
+    ]  # fmt: skip
+    writer.writerow(header)
+    width = len(header)
     for c in report.comparisons:
         by_period = {q.period: q.value for q in c.quarters}
         qoq, yoy = c.quarter_on_quarter, c.year_on_year
@@ -47,4 +48,6 @@ def render_csv(report: ComparisonReport) -> str:
                 safe_text(" ".join(c.notes)),
             ]
         )  # fmt: skip
+    for s in report.skipped:  # rows not read: named in the file itself, after the measures
+        writer.writerow([SKIPPED_SECTION, safe_text(s.measure or ""), *[""] * (width - 3), safe_text(s.sentence)])
     return out.getvalue()

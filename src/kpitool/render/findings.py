@@ -36,6 +36,13 @@ def location(f: Finding) -> str:
     return ":".join(p for p in parts if p)
 
 
+def finding_line(f: Finding) -> str:
+    """One finding as a line: ``q2.csv:C4: error [not-a-number] 101 calls 2023/24 Q1: …``."""
+    about = " ".join(x for x in (f.measure, f.period) if x)
+    about = f" {about}:" if f.measure and f.measure not in f.message else ""
+    return f"{location(f)}: {f.severity} [{f.code}]{about} {f.message}{_expected(f)}"
+
+
 def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_LIMIT) -> None:
     console.out(summary(report), highlight=False)
     shown = report.findings[:limit]
@@ -61,9 +68,7 @@ def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_
         console.print(table)
     else:
         for f in shown:
-            about = " ".join(x for x in (f.measure, f.period) if x)
-            about = f" {about}:" if f.measure and f.measure not in f.message else ""
-            console.out(f"{location(f)}: {f.severity} [{f.code}]{about} {f.message}{_expected(f)}", highlight=False)
+            console.out(finding_line(f), highlight=False)
     if len(report.findings) > limit:
         console.out(f"… and {len(report.findings) - limit} more (all of them: --format json)", highlight=False)
 

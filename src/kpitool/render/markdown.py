@@ -5,7 +5,15 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from kpitool.models import Comparison, ComparisonReport
-from kpitool.render.values import arrow_words, change_text, pct_text, value_text
+from kpitool.render.values import (
+    arrow_words,
+    change_text,
+    pct_text,
+    rows_left_out,
+    value_heading,
+    value_label,
+    value_text,
+)
 
 
 def md_cell(text: str) -> str:
@@ -19,7 +27,7 @@ def headers(report: ComparisonReport) -> list[str]:
         "Measure",
         f"Baseline {report.baseline}",
         *[f"{q} {report.current}" for q in quarters],
-        f"{report.current} value",
+        value_heading(report),
         "Change",
         "% change",
         "Direction",
@@ -38,7 +46,7 @@ def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
         c.measure,
         base,
         *quarters,
-        value_text(c.current_value, c.unit),
+        value_text(c.current_value, c.unit) + value_label(c, report),
         change_text(c),
         pct_text(c),
         arrow_words(c),
@@ -74,4 +82,7 @@ def render_markdown(report: ComparisonReport) -> str:
     if footnotes:
         lines += ["", "## Notes", ""]
         lines += [f"{i}. {md_cell(n)}" for i, n in enumerate(footnotes, start=1)]
+    if report.skipped:
+        lines += ["", "## Rows not read", "", rows_left_out(len(report.skipped)), ""]
+        lines += [f"- {md_cell(s.sentence)}" for s in report.skipped]
     return "\n".join(lines).rstrip() + "\n"

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from kpitool.models import ComparisonReport
 from kpitool.render.markdown import headers, row_cells
-from kpitool.render.values import sparkline
+from kpitool.render.values import rows_left_out, sparkline
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
 
@@ -40,6 +40,10 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         console.print(table)
     for n in [*report.notes, *grouped_notes(report)]:
         console.print(Text(n, style="dim"))
+    if report.skipped:
+        console.print(Text(rows_left_out(len(report.skipped)), style="bold"))
+        for s in report.skipped:
+            console.print(Text(s.sentence, style="yellow"))
 
 
 def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:

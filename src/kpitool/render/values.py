@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kpitool.models import ARROWS, Comparison, Unit
+from kpitool.models import ARROWS, Comparison, ComparisonReport, Unit
 from kpitool.numbers import format_number, format_signed
+from kpitool.periods import quarter_span
 
 PLACES: dict[Unit, int] = {"count": 0, "percent": 1, "seconds": 1, "currency": 0, "number": 1}
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -52,3 +53,36 @@ def sparkline(values: list[float | None]) -> str:
         else:
             out.append(SPARKS[int((v - lo) / span * (len(SPARKS) - 1)) if span else len(SPARKS) // 2])
     return "".join(out)
+
+
+def rows_left_out(n: int) -> str:
+    return (
+        f"{n} input {'row' if n == 1 else 'rows'} with errors {'was' if n == 1 else 'were'} left out (--skip-invalid):"
+    )
+
+
+def _span(c: Comparison) -> str:
+    """``Q1–Q2`` for the quarters a current value is made of."""
+    return quarter_span([int(q.rsplit("Q", 1)[1]) for q in c.current_quarters])
+
+
+def _common_part_year(report: ComparisonReport) -> str | None:
+    """The part of the year every row's value covers, when none is the whole year and all cover the same."""
+    spans = {_span(c) for c in report.comparisons if c.current_quarters and not c.projected}
+    partial = all(not c.complete for c in report.comparisons if c.current_quarters)
+    return spans.pop() if len(spans) == 1 and partial else None
+
+
+def value_heading(report: ComparisonReport) -> str:
+    """``2023/24 value`` for a whole year; ``2023/24 Q1–Q2`` (to date) when every row is that part year."""
+    common = _common_part_year(report)
+    return f"{report.current} {common}" if common else f"{report.current} value"
+
+
+def value_label(c: Comparison, report: ComparisonReport) -> str:
+    """What a value is when the heading does not say it: a projection, or the part year it covers."""
+    if c.projected:
+        return " (projected)"
+    if c.complete or not c.current_quarters or _common_part_year(report):
+        return ""
+    return f" ({_span(c)})"
