@@ -77,6 +77,18 @@ def test_percentages_round_trip(d) -> None:  # type: ignore[no-untyped-def]
 def test_parse_cell_never_raises(text: str) -> None:
     cell = parse_cell(text)
     assert (cell.value is None) or cell.error is None
+    if cell.value is not None:  # a value comes from digits in the text, never from nothing
+        assert any(ch.isdigit() for ch in text)
+    else:
+        assert cell.error or cell.marker or not text.strip()
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=3))
+def test_formatted_numbers_read_back(value: float, places: int) -> None:
+    text = format_number(value, places)
+    cell = parse_cell(text)
+    assert cell.error is None and cell.decimals == places
+    assert cell.value == pytest.approx(round_half_away(value, places), abs=10.0**-places)
 
 
 def test_values_in_messages_are_shown_exactly() -> None:

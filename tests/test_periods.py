@@ -107,6 +107,27 @@ def test_previous_then_quarters_are_consistent(year: int, quarter: int) -> None:
 @given(st.text(max_size=20))
 def test_parse_never_crashes(text: str) -> None:
     try:
-        parse_period(text)
+        p = parse_period(text)
     except PeriodError:
-        pass
+        return
+    assert parse_period(p.label, "january" if p.calendar and p.is_quarter else "april") == p
+    assert str(p.year) in text or f"{p.year % 100:02d}" in text
+
+
+@given(years, quarters)
+def test_periods_are_parsed_from_their_text_not_made_up(year: int, quarter: int) -> None:
+    assert parse_period(f"{year}/{(year + 1) % 100:02d} Q{quarter}") == Period(year=year, quarter=quarter)
+    assert parse_period(f"{year} Q{quarter}", "january") == Period(year=year, quarter=quarter, calendar=True)
+
+
+def test_the_caches_are_pure() -> None:
+    """parse_period and period_of are cached process-wide: what they give is immutable and equal to a fresh parse."""
+    from kpitool.numbers import parse_cell
+    from kpitool.periods import period_of
+
+    p = parse_period("2023/24 Q1")
+    assert p is parse_period("2023/24 Q1") and p == parse_period.__wrapped__("2023/24 Q1")
+    assert period_of(2023, 1) is period_of(2023, 1)
+    with pytest.raises(ValueError):
+        p.year = 1999  # type: ignore[misc]
+    assert parse_cell("1,234") == parse_cell.__wrapped__("1,234") and isinstance(parse_cell("1"), tuple)

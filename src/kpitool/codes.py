@@ -82,7 +82,7 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.NO_PERIODS: CodeInfo(("error",), "a report table with no period column"),
     Code.BLANK_MEASURE: CodeInfo(("error",), "a row with no measure name"),
     Code.NOT_A_NUMBER: CodeInfo(("error",), "`1,2,3`, `nan`, `inf`, `1_000`, `12abc`, an unknown `[marker]`"),
-    Code.BAD_DIRECTION: CodeInfo(("error",), "an arrow cell that is not ↑ ↓ ↔"),
+    Code.BAD_DIRECTION: CodeInfo(("error",), "an arrow cell that is not ↑ ↓ ↔", audit=True),
     Code.DUPLICATE_OBSERVATION: CodeInfo(("warning",), "the same measure and period twice, with the same value"),
     Code.CONFLICTING_OBSERVATION: CodeInfo(("error",), "the same measure and period twice, with different values"),
     Code.UNKNOWN_MEASURE: CodeInfo(
