@@ -77,3 +77,18 @@ def test_csv_neutralises_formulas_and_markdown_escapes_pipes(write) -> None:  # 
 def test_json_round_trips(write) -> None:  # type: ignore[no-untyped-def]
     report = compare(read_observations([write("f.csv", "measure,period,value\nA,2022/23,1\nA,2023/24,2\n")]))
     assert json.loads(report.model_dump_json())["comparisons"][0]["change"] == 1.0
+
+
+def test_csv_keeps_every_marker_beside_its_value(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "m.csv",
+        "measure,period,value\nA,2022/23,800\nA,2023/24 Q1,190[r]\nA,2023/24 Q2,[c]\nA,2023/24 Q3,200\nA,2023/24 Q4,210\n",
+    )
+    report = compare(read_observations([path]))
+    row = next(csv.DictReader(io.StringIO(render_csv(report))))
+    assert (row["q_2023/24 Q1"], row["q_2023/24 Q1_marker"]) == ("190.0", "[r]")
+    assert (row["q_2023/24 Q2"], row["q_2023/24 Q2_marker"]) == ("", "[c]")
+    assert row["q_2023/24 Q3_marker"] == ""
+    # the year sums over a suppressed quarter: it is not the year, and not compared with one
+    assert row["current_value"] == "600.0" and row["change"] == "" and row["direction"] == ""
+    assert "No value for 2023/24 Q2 ([c])" in row["notes"]

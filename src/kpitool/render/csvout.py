@@ -23,7 +23,8 @@ def _num(value: float | None) -> str:
 def render_csv(report: ComparisonReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    quarter_cols = [f"q_{p}" for p in report.quarters]
+    # each quarter's value, and beside it its marker ([x] suppressed, [r] revised, .. missing): never lost
+    quarter_cols = [name for p in report.quarters for name in (f"q_{p}", f"q_{p}_marker")]
     header = [
             "section", "measure", "unit", "aggregate", "polarity", "tolerance",
             "baseline_period", "baseline_basis", "baseline_value",
@@ -34,13 +35,21 @@ def render_csv(report: ComparisonReport) -> str:
     writer.writerow(header)
     width = len(header)
     for c in report.comparisons:
-        by_period = {q.period: q.value for q in c.quarters}
+        by_period = {q.period: q for q in c.quarters}
+        quarter_cells = [
+            cell
+            for p in report.quarters
+            for cell in (
+                _num(by_period[p].value) if p in by_period else "",
+                safe_text(by_period[p].marker or "") if p in by_period else "",
+            )
+        ]
         qoq, yoy = c.quarter_on_quarter, c.year_on_year
         writer.writerow(
             [
                 safe_text(c.section), safe_text(c.measure), c.unit, c.aggregate, c.polarity, repr(c.tolerance),
                 c.baseline_period or "", safe_text(c.baseline_basis), _num(c.baseline_value),
-                c.current_period, safe_text(c.current_basis), *[_num(by_period.get(p)) for p in report.quarters],
+                c.current_period, safe_text(c.current_basis), *quarter_cells,
                 _num(c.current_value),
                 _num(c.change), _num(c.change_pct), c.change_unit, c.direction or "", c.arrow, c.assessment,
                 qoq.from_period if qoq else "", _num(qoq.absolute if qoq else None), _num(qoq.relative if qoq else None),
