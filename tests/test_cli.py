@@ -164,3 +164,13 @@ def test_compare_finds_the_catalogue_in_a_parent_folder(runner: CliRunner, monke
     result = runner.invoke(app, ["compare", "--measure", "Homicide", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "Violence against the person,Homicide,count,sum,down" in result.stdout
+
+
+def test_the_catalogues_files_are_read_in_natural_order(tmp_path: Path) -> None:
+    from kpitool.models import Catalogue
+    from kpitool.project import data_files
+
+    for name in ("q10.csv", "q4-revised.csv", "q9.csv", "q4.csv", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    catalogue = Catalogue(data=["*.csv", str(tmp_path / "notes.txt")], path=tmp_path / "kpitool.toml")
+    assert [p.name for p in data_files(catalogue)] == ["q4.csv", "q4-revised.csv", "q9.csv", "q10.csv", "notes.txt"]

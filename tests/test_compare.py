@@ -329,3 +329,42 @@ def test_ratios_with_a_zero_or_missing_term(write) -> None:  # type: ignore[no-u
     assert zero.baseline_value == 50.0 and zero.current_value is None and zero.direction is None
     missing = _one(compare(_frame(write, "N,2022/23,5\nD,2022/23,10\nD,2023/24 Q1,4\n"), catalogue), "R")
     assert missing.current_value is None and missing.change is None
+
+
+def test_areas_are_compared_apart_and_never_merged(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(measures=[Measure(name="Homicide", polarity="down")])
+    rows = "section,measure,period,value\n" + "".join(
+        f"{area},Homicide,2022/23,{base}\n{area},Homicide,2023/24,{now}\n"
+        for area, base, now in (("Durham", 7, 5), ("Wiltshire", 5, 2), ("Kent", 10, 10))
+    )
+    report = compare(read_observations([write("areas.csv", rows)]), catalogue)
+    got = {(c.area, c.measure): (c.baseline_value, c.current_value) for c in report.comparisons}
+    assert got == {("Durham", "Homicide"): (7, 5), ("Wiltshire", "Homicide"): (5, 2), ("Kent", "Homicide"): (10, 10)}
+    assert list(report.sections()) == ["Durham", "Wiltshire", "Kent"]
+
+
+def test_a_ratio_is_computed_within_its_area(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        measures=[
+            Measure(name="N"),
+            Measure(name="D"),
+            Measure(name="R", unit="percent", aggregate="ratio", numerator="N", denominator="D"),
+        ]
+    )
+    rows = "section,measure,period,value\n" + "".join(
+        f"{a},N,{y},{n}\n{a},D,{y},{d}\n"
+        for a, n, d in (("East", 1, 10), ("West", 9, 10))
+        for y in ("2022/23", "2023/24")
+    )
+    report = compare(read_observations([write("r.csv", rows)]), catalogue)
+    rates = {c.area: c.current_value for c in report.comparisons if c.measure == "R"}
+    assert rates == {"East": pytest.approx(10.0), "West": pytest.approx(90.0)}
+
+
+def test_every_restatement_resolved_is_noted(write) -> None:  # type: ignore[no-untyped-def]
+    first = write("q3.csv", "measure,period,value\nA,2022/23,100\nA,2023/24 Q1,30\nA,2023/24 Q2,30\n")
+    second = write("q3-revised.csv", "measure,period,value\nA,2023/24 Q1,35\nA,2023/24 Q2,30\n")
+    c = _one(compare(read_observations([first, second])), "A")
+    assert c.quarters[0].value == 35
+    restated = [n for n in c.notes if "restated" in n]
+    assert restated == [f"2023/24 Q1 restated: 35 from {second} used, replacing 30 from {first}."]

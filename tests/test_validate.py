@@ -5,6 +5,7 @@ from pathlib import Path
 
 from conftest import EXAMPLES
 from kpitool.catalogue import load_catalogue, read_catalogue
+from kpitool.models import Catalogue, Measure
 from kpitool.validate import validate_files
 
 MESSY = (
@@ -148,3 +149,10 @@ def test_each_repeat_is_judged_against_the_row_it_repeats(write) -> None:  # typ
         ("duplicate-observation", 4, "1", "1"),
         ("duplicate-observation", 6, "missing", "missing"),  # missing repeated is the same, not a conflict
     ]
+
+
+def test_two_names_of_one_measure_for_one_period_conflict(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(measures=[Measure(name="Total calls", aliases=["All calls"])])
+    path = write("a.csv", "measure,period,value\nTotal calls,2023/24 Q1,100\nAll calls,2023/24 Q1,120\n")
+    findings = [f for f in validate_files([path], catalogue).findings if f.code == "conflicting-observation"]
+    assert [(f.row, f.measure, f.expected, f.actual) for f in findings] == [(3, "All calls", "100", "120")]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kpitool import arithmetic as ar
 from kpitool.errors import UsageError
 from kpitool.models import Catalogue, CompareOptions, Comparison, ComparisonReport, Delta, Measure, QuarterValue, Unit
+from kpitool.numbers import show_value
 from kpitool.periods import Period, period_of, quarter_span
 from kpitool.readers import Observations
 
@@ -32,6 +33,29 @@ class Series:
     values: dict[Period, tuple[float | None, str | None]] = field(default_factory=dict)
     percent: bool = False
     stock: bool = False
+    sources: dict[Period, int] = field(default_factory=dict)  # the file (index) each value came from
+    restated: list[str] = field(default_factory=list)  # the later file's value replaced an earlier one
+
+    def put(self, period: Period, value: float | None, marker: str | None, source: int, files: dict[int, str]) -> None:
+        """Record a value; a later file's different value for the same period wins, and says so."""
+        before = self.values.get(period)
+        if before is not None and self.sources.get(period) != source and before[0] != value:
+            was = self.sources[period]
+            self.restated.append(
+                f"{period} restated: {show_value(value)} from {files.get(source, '?')} used, replacing"
+                f" {show_value(before[0])} from {files.get(was, '?')}."
+            )
+        self.values[period] = (value, marker)
+        self.sources[period] = source
+
+    def merge(self, other: Series, files: dict[int, str]) -> None:
+        """Another series of the same measure (an alias, say), taken in file order."""
+        for period in sorted(other.values, key=lambda p: other.sources.get(p, 0)):
+            value, marker = other.values[period]
+            self.put(period, value, marker, other.sources.get(period, 0), files)
+        self.restated.extend(x for x in other.restated if x not in self.restated)
+        self.percent = self.percent or other.percent
+        self.stock = self.stock or other.stock
 
     def get(self, period: Period) -> float | None:
         return self.values.get(period, (None, None))[0]
@@ -48,7 +72,7 @@ def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
         return out
     periods = observations.periods
     ordered = frame.sort_values(["file_index", "row"], kind="stable")
-    for section, measure, label, value, marker, percent, stock in zip(
+    for section, measure, label, value, marker, percent, stock, source in zip(
         ordered["section"].astype(str),
         ordered["measure"].astype(str),
         ordered["period"].astype(str),
@@ -56,10 +80,17 @@ def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
         ordered["marker"].astype(object),
         ordered["percent"].to_numpy(dtype=bool),
         ordered["stock"].to_numpy(dtype=bool),
+        ordered["file_index"].to_numpy(dtype="int64"),
         strict=True,
     ):
         s = out.setdefault((section, measure), Series(section, measure))
-        s.values[periods[label]] = (ar.known(value), marker if isinstance(marker, str) else None)
+        s.put(
+            periods[label],
+            ar.known(value),
+            marker if isinstance(marker, str) else None,
+            int(source),
+            observations.files,
+        )
         s.percent = s.percent or bool(percent)
         s.stock = s.stock or bool(stock)
     return out
@@ -75,6 +106,7 @@ class _Resolved:
     inferred: bool
     numerator: _Resolved | None = None  # the terms of a ratio, each with its own aggregation
     denominator: _Resolved | None = None
+    area: str = ""
 
     def value(self, period: Period) -> float | None:
         """One quarter's (or year's) value; a ratio is recomputed from its terms when they are there."""
@@ -132,7 +164,7 @@ def compare(
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
-    for r in _resolve(series, catalogue):
+    for r in _resolve(series, catalogue, observations.files):
         if wanted_sections and r.measure.section.lower() not in wanted_sections:
             continue
         if wanted_measures and r.measure.name.lower() not in wanted_measures:
@@ -180,30 +212,36 @@ def _method_notes(rows: list[Comparison], base: Period, year: Period, band: floa
     return notes
 
 
-def _resolve(series: dict[tuple[str, str], Series], catalogue: Catalogue | None) -> list[_Resolved]:
+def _resolve(
+    series: dict[tuple[str, str], Series], catalogue: Catalogue | None, files: dict[int, str]
+) -> list[_Resolved]:
+    """Each (area, measure) with data: a catalogue measure applies in every area the data have."""
     out: list[_Resolved] = []
     used: set[tuple[str, str]] = set()
     if catalogue is not None:
-        by_measure: dict[tuple[str, str], Series] = {}
+        # (area, measure key) -> series; the area is the data's section where it is not the measure's own
+        by_measure: dict[tuple[str, tuple[str, str]], Series] = {}
+        areas: dict[str, None] = {"": None}
         for key, s in series.items():
             m = catalogue.resolve(s.name, s.section)
             if m is None:
                 continue
             used.add(key)
-            merged = by_measure.setdefault(m.key, Series(m.section, m.name))
-            merged.values.update(s.values)
-            merged.percent = merged.percent or s.percent
-        for m in catalogue.measures:
-            s = by_measure.get(m.key, Series(m.section, m.name))
-            num = den = None
-            if m.aggregate == "ratio":
-                nm = catalogue.resolve(m.numerator or "", m.section)
-                dm = catalogue.resolve(m.denominator or "", m.section)
-                if nm and dm and nm.key in by_measure and dm.key in by_measure:
-                    num = _Resolved(nm, by_measure[nm.key], False)
-                    den = _Resolved(dm, by_measure[dm.key], False)
-            if s.values or (num and den):
-                out.append(_Resolved(m, s, False, num, den))
+            area = "" if catalogue.is_own_section(s.section, m) else s.section
+            areas.setdefault(area, None)
+            by_measure.setdefault((area, m.key), Series(m.section, m.name)).merge(s, files)
+        for area in areas:
+            for m in catalogue.measures:
+                s = by_measure.get((area, m.key), Series(m.section, m.name))
+                num = den = None
+                if m.aggregate == "ratio":
+                    nm = catalogue.resolve(m.numerator or "", m.section)
+                    dm = catalogue.resolve(m.denominator or "", m.section)
+                    if nm and dm and (area, nm.key) in by_measure and (area, dm.key) in by_measure:
+                        num = _Resolved(nm, by_measure[(area, nm.key)], False, area=area)
+                        den = _Resolved(dm, by_measure[(area, dm.key)], False, area=area)
+                if s.values or (num and den):
+                    out.append(_Resolved(m, s, False, num, den, area=area))
     for key, s in series.items():
         if key in used:
             continue
@@ -288,6 +326,7 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
         notes.append("The baseline is zero: no % change; the arrow follows the absolute change.")
     if base_value is not None and base_value < 0 and pct is not None:
         notes.append("The baseline is negative: the % change is relative to its size.")
+    notes.extend(r.series.restated)
     if r.inferred:
         notes.append(
             f"Not in a catalogue: taken as a {m.unit} measure, year = {m.aggregate} of the quarters, no polarity."
@@ -306,6 +345,7 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
     return Comparison(
         measure=m.name,
         section=m.section,
+        area=r.area,
         unit=m.unit,
         aggregate=m.aggregate,
         polarity=m.polarity,

@@ -210,6 +210,11 @@ class Catalogue(BaseModel):
             return same[0]
         return matches[0] if len(matches) == 1 else None
 
+    def is_own_section(self, section: str, measure: Measure) -> bool:
+        """Is a data row's section the measure's own (or blank, or a report title for it)? Else it is an area."""
+        low = section.strip().lower()
+        return not low or self._titles.get(low, low) == measure.section.strip().lower()
+
     @property
     def root(self) -> Path:
         return self.path.parent if self.path else Path.cwd()
@@ -330,10 +335,11 @@ class QuarterValue(BaseModel):
 
 
 class Comparison(BaseModel):
-    """One measure's row of the KPI table."""
+    """One measure's row of the KPI table, in one area (``""``: the measure's own section)."""
 
     measure: str
     section: str
+    area: str = ""
     unit: Unit
     aggregate: Aggregate
     polarity: Polarity
@@ -413,7 +419,9 @@ class ComparisonReport(BaseModel):
     skipped: list[SkippedRow] = Field(default_factory=list)  # rows left out by --skip-invalid
 
     def sections(self) -> dict[str, list[Comparison]]:
+        """The rows by table: each section, and each area's section apart (``Durham — Call data``)."""
         out: dict[str, list[Comparison]] = {}
         for c in self.comparisons:
-            out.setdefault(c.section, []).append(c)
+            title = " — ".join(x for x in (c.area, c.section) if x)
+            out.setdefault(title, []).append(c)
         return out

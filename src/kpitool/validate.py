@@ -77,7 +77,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     if frame.empty:
         return []
     findings: list[Finding] = []
-    findings.extend(_duplicates(frame, data.path))
+    findings.extend(_duplicates(frame, data.path, catalogue))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
     else:
@@ -85,15 +85,19 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     return findings
 
 
-def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
-    """Each repeat of a (section, measure, period) against its first row: the same value warns, another errs."""
+def _duplicates(frame: pd.DataFrame, name: str, catalogue: Catalogue | None = None) -> list[Finding]:
+    """Each repeat of a (section, measure, period) against its first row: the same value warns, another errs.
+
+    With a catalogue, a measure's aliases are the measure: two names for one measure and period repeat it.
+    """
     import numpy as np
 
-    keys = ["section", "measure", "period"]
+    keys = ["section", "measure_key", "period"]
+    frame = frame.assign(measure_key=_measure_keys(frame, catalogue))
     dup = frame.duplicated(keys, keep=False).to_numpy()
     if not dup.any():
         return []
-    sub = frame.loc[dup, [*keys, "value", "row", "column"]].sort_values("row", kind="stable")
+    sub = frame.loc[dup, [*keys, "measure", "value", "row", "column"]].sort_values("row", kind="stable")
     for k in keys:
         sub[k] = sub[k].astype(object)
     position = sub.groupby(keys, sort=False).cumcount().to_numpy()
@@ -129,6 +133,22 @@ def _duplicates(frame: pd.DataFrame, name: str) -> list[Finding]:
             )
         )
     return findings
+
+
+def _measure_keys(frame: pd.DataFrame, catalogue: Catalogue | None) -> object:
+    """Each row's measure as the catalogue knows it (its name for any alias), else as written."""
+    import numpy as np
+
+    if catalogue is None:
+        return frame["measure"]
+    keys = ["section", "measure"]
+    pairs = frame[keys].drop_duplicates(keys)  # in order of first appearance, as ngroup numbers them
+    group = frame.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
+    names = []
+    for section, measure in pairs.itertuples(index=False):
+        m = catalogue.resolve(str(measure), str(section))
+        names.append(m.name if m is not None else str(measure))
+    return np.array(names, dtype=object)[group]
 
 
 def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:

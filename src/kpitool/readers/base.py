@@ -157,6 +157,7 @@ class Observations:
 
     frame: pd.DataFrame
     periods: dict[str, Period] = field(default_factory=dict)
+    files: dict[int, str] = field(default_factory=dict)  # file_index -> the file's name
 
     @classmethod
     def of(cls, files: list[DataFile], skip: Sequence[Finding] = ()) -> Observations:
@@ -186,6 +187,9 @@ class Observations:
         if not frames:
             return cls(empty_frame())
         periods: dict[str, Period] = {}
+        names: dict[int, str] = {}
         for data in files:
             periods.update(data.periods)
-        return cls(pd.concat(frames, ignore_index=True), periods)
+            if not data.frame.empty:
+                names[int(data.frame["file_index"].iloc[0])] = data.path
+        return cls(pd.concat(frames, ignore_index=True), periods, names)
