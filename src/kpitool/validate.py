@@ -15,6 +15,7 @@ from kpitool.periods import YearStart
 from kpitool.readers import DataFile, read_file
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -135,12 +136,12 @@ def _duplicates(frame: pd.DataFrame, name: str, catalogue: Catalogue | None = No
     return findings
 
 
-def _measure_keys(frame: pd.DataFrame, catalogue: Catalogue | None) -> object:
+def _measure_keys(frame: pd.DataFrame, catalogue: Catalogue | None) -> np.ndarray:
     """Each row's measure as the catalogue knows it (its name for any alias), else as written."""
     import numpy as np
 
     if catalogue is None:
-        return frame["measure"]
+        return frame["measure"].to_numpy(dtype=object)
     keys = ["section", "measure"]
     pairs = frame[keys].drop_duplicates(keys)  # in order of first appearance, as ngroup numbers them
     group = frame.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
