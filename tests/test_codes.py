@@ -52,6 +52,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.FRACTIONAL_COUNT: ([LONG + "999 calls,2023/24 Q1,1.5\n"], True),
     Code.PERCENT_OUT_OF_RANGE: ([LONG + "Rate,2023/24 Q1,120%\n"], False),
     Code.MEASURE_NOT_SUBMITTED: ([LONG + "999 calls,2023/24 Q1,1\n"], True),
+    Code.IMPLAUSIBLE_AGGREGATE: (
+        ["T\t2023/24 Q1\t2023/24 Q2\tQ1-Q2 2023/24\nAverage wait (mins)\t10\t12\t22\n"],
+        False,
+    ),
     Code.RESTATED: ([LONG + "A,2023/24 Q1,1\n", LONG + "A,2023/24 Q1,2\n"], False),
     Code.TOTAL_MISMATCH: ([SEED], False),
     Code.CHANGE_MISMATCH: ([SEED], False),
@@ -76,7 +80,7 @@ def test_the_code_is_produced(code: Code, tmp_path: Path) -> None:
         if isinstance(f, Path):
             paths.append(f)
         else:
-            paths.append(tmp_path / f"f{i}.csv")
+            paths.append(tmp_path / f"f{i}.{'tsv' if f.startswith('T') else 'csv'}")
             paths[-1].write_text(f, encoding="utf-8")
     catalogue = load_catalogue(EXAMPLES / "kpitool.toml") if with_catalogue else None
     report = validate_files(paths, catalogue)

@@ -156,3 +156,21 @@ def test_two_names_of_one_measure_for_one_period_conflict(write) -> None:  # typ
     path = write("a.csv", "measure,period,value\nTotal calls,2023/24 Q1,100\nAll calls,2023/24 Q1,120\n")
     findings = [f for f in validate_files([path], catalogue).findings if f.code == "conflicting-observation"]
     assert [(f.row, f.measure, f.expected, f.actual) for f in findings] == [(3, "All calls", "100", "120")]
+
+
+def test_a_catalogue_that_adds_up_percentages_or_averages_is_warned(tmp_path: Path) -> None:
+    toml = tmp_path / "kpitool.toml"
+    toml.write_text(
+        '[[measure]]\nname = "Answered within 10s"\nunit = "percent"\naggregate = "sum"\n'
+        '[[measure]]\nname = "Average answer time"\naggregate = "sum"\n'
+        '[[measure]]\nname = "Calls"\n'
+        '[[measure]]\nname = "Answer seconds"\nunit = "seconds"\n',  # no aggregate: the mean, no warning
+        encoding="utf-8",
+    )
+    catalogue, findings = read_catalogue(toml)
+    assert catalogue is not None
+    assert [(f.code, f.measure, f.row) for f in findings] == [
+        ("implausible-aggregate", "Answered within 10s", 4),
+        ("implausible-aggregate", "Average answer time", 7),
+    ]
+    assert catalogue.measures[3].aggregate == "mean"

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kpitool.arithmetic import AVERAGE_NAME_RE
 from kpitool.codes import Code
 from kpitool.errors import ConfigError
 from kpitool.models import Catalogue, Finding
@@ -80,7 +81,32 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
                 )
             )
         return None, findings
-    return catalogue, []
+    return catalogue, implausible_aggregates(catalogue, text, name)
+
+
+def implausible_aggregates(catalogue: Catalogue, text: str, name: str) -> list[Finding]:
+    """Measures whose quarters are added up though their unit or name says they are a rate or an average."""
+    findings = []
+    for index, m in enumerate(catalogue.measures):
+        if m.aggregate != "sum":
+            continue
+        if m.unit in ("percent", "seconds"):
+            why = f"unit = {m.unit!r} is summed: 70%, 75%, 80%, 85% would make a year of 310%"
+        elif AVERAGE_NAME_RE.search(m.name):
+            why = "its name says it is an average or a rate, but aggregate = 'sum' adds its quarters up"
+        else:
+            continue
+        findings.append(
+            Finding(
+                code=Code.IMPLAUSIBLE_AGGREGATE,
+                file=name,
+                row=_locate(text, ("measures", index, "aggregate")),
+                column_name=f"measure[{index + 1}].aggregate",
+                measure=m.name,
+                message=f"kpitool.toml: measure {m.name!r}: {why} (use 'mean', or a 'ratio' of two counts)",
+            )
+        )
+    return findings
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -36,6 +36,7 @@ class Code(StrEnum):
     NEGATIVE_COUNT = "negative-count"
     FRACTIONAL_COUNT = "fractional-count"
     PERCENT_OUT_OF_RANGE = "percent-out-of-range"
+    IMPLAUSIBLE_AGGREGATE = "implausible-aggregate"
     MEASURE_NOT_SUBMITTED = "measure-not-submitted"
     RESTATED = "restated"
     CONFIG_SYNTAX = "config-syntax"
@@ -91,6 +92,10 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.NEGATIVE_COUNT: CodeInfo(("error",), "a count below zero"),
     Code.FRACTIONAL_COUNT: CodeInfo(("error",), "a count that is not a whole number"),
     Code.PERCENT_OUT_OF_RANGE: CodeInfo(("error",), "a percentage outside 0–100 (with or without a catalogue)"),
+    Code.IMPLAUSIBLE_AGGREGATE: CodeInfo(
+        ("warning",),
+        "a year value its unit or name makes unlikely: percentages or averages added up, a year percentage over 100",
+    ),
     Code.MEASURE_NOT_SUBMITTED: CodeInfo(("warning",), "a quarterly file without a catalogue measure for its quarter"),
     Code.RESTATED: CodeInfo(
         ("warning",), "two files give different values for the same measure and period (the later file wins)"

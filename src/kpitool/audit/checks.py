@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kpitool.arithmetic import EDGE, band_direction, headline_change, relative_change
+from kpitool.arithmetic import AVERAGE_NAME_RE, EDGE, band_direction, headline_change, relative_change
 from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, half, shown_half, truncate
 from kpitool.audit.table import TableView
 from kpitool.codes import Code
@@ -24,6 +24,16 @@ def check_totals(view: TableView, row: TableRow) -> None:
         est, how = computed
         tol = est.error + shown_half(shown.decimals) if shown.decimals else est.error
         if abs(est.value - shown.value) <= tol + EDGE:
+            if how.startswith("sum") and view.measure(row) is None and AVERAGE_NAME_RE.search(row.name):
+                view.add(
+                    "warning",
+                    Code.IMPLAUSIBLE_AGGREGATE,
+                    row,
+                    col,
+                    f"{col.header} adds up the quarters of what its name says is an average or a rate"
+                    f" ({fmt(shown.value, shown.decimals)}); its year is more likely their mean",
+                    actual=row.raw.get(col.index, "").strip(),
+                )
             continue
         d = max(shown.decimals, 0)
         view.add(
