@@ -163,7 +163,7 @@ def test_compare_finds_the_catalogue_in_a_parent_folder(runner: CliRunner, monke
     monkeypatch.chdir(EXAMPLES / "data")
     result = runner.invoke(app, ["compare", "--measure", "Homicide", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    assert "Violence against the person,Homicide,count,sum,down" in result.stdout
+    assert "Violence against the person,,Homicide,count,sum,down" in result.stdout
 
 
 def test_the_catalogues_files_are_read_in_natural_order(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def test_export_writes_and_refuses_to_overwrite(
     assert second.exit_code == 2 and "exists; use --force" in second.output
     assert out.read_text(encoding="utf-8") == "the analyst's edits"  # nothing the user had is lost
     forced = runner.invoke(app, ["export", "--format", "csv", "-o", str(out), "--force"])
-    assert forced.exit_code == 0 and out.read_text(encoding="utf-8").startswith("section,measure,")
+    assert forced.exit_code == 0 and out.read_text(encoding="utf-8").startswith("section,area,measure,")
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temporary file left behind
 
 

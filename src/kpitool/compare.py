@@ -165,7 +165,7 @@ def compare(
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
     for r in _resolve(series, catalogue, observations.files):
-        if wanted_sections and r.measure.section.lower() not in wanted_sections:
+        if wanted_sections and not {r.measure.section.lower(), r.area.lower()} & wanted_sections:
             continue
         if wanted_measures and r.measure.name.lower() not in wanted_measures:
             continue
@@ -275,10 +275,13 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
     # the quarters the year should have: all four, or those since the measure was first reported
     expected = [q.quarter for q in year.quarters() if q.quarter and (m.since is None or q >= m.since)]
     partial = bool(present) and present != expected
+    # a quarter missing before the latest one, or one marked ([c] suppressed, say) and without a value
     gaps = [
-        period_of(year.year, q, year.calendar)
-        for q in range(1, max(present, default=0))
-        if q not in present and (m.since is None or period_of(year.year, q, year.calendar) >= m.since)
+        q
+        for q in year.quarters()
+        if q.quarter not in present
+        and (q.quarter < max(present, default=0) or r.series.marker(q) is not None)
+        and (m.since is None or q >= m.since)
     ]
     if gaps:
         named = ", ".join(f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "") for q in gaps)

@@ -53,7 +53,7 @@ def data_files(catalogue: Catalogue) -> list[Path]:
         if not matches:
             raise UsageError(f"kpitool.toml: data pattern {pattern!r} matches no file under {catalogue.root}")
         found.extend(m for m in matches if m not in found)
-    return found
+    return [Path(shown_path(p)) for p in found]
 
 
 def shown_path(path: Path) -> str:

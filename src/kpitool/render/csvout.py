@@ -26,7 +26,7 @@ def render_csv(report: ComparisonReport) -> str:
     # each quarter's value, and beside it its marker ([x] suppressed, [r] revised, .. missing): never lost
     quarter_cols = [name for p in report.quarters for name in (f"q_{p}", f"q_{p}_marker")]
     header = [
-            "section", "measure", "unit", "aggregate", "polarity", "tolerance",
+            "section", "area", "measure", "unit", "aggregate", "polarity", "tolerance",
             "baseline_period", "baseline_basis", "baseline_value",
             "current_period", "current_basis", *quarter_cols, "current_value",
             "change", "change_pct", "change_unit", "direction", "arrow", "assessment",
@@ -47,7 +47,7 @@ def render_csv(report: ComparisonReport) -> str:
         qoq, yoy = c.quarter_on_quarter, c.year_on_year
         writer.writerow(
             [
-                safe_text(c.section), safe_text(c.measure), c.unit, c.aggregate, c.polarity, repr(c.tolerance),
+                safe_text(c.section), safe_text(c.area), safe_text(c.measure), c.unit, c.aggregate, c.polarity, repr(c.tolerance),
                 c.baseline_period or "", safe_text(c.baseline_basis), _num(c.baseline_value),
                 c.current_period, safe_text(c.current_basis), *quarter_cells,
                 _num(c.current_value),
@@ -58,5 +58,5 @@ def render_csv(report: ComparisonReport) -> str:
             ]
         )  # fmt: skip
     for s in report.skipped:  # rows not read: named in the file itself, after the measures
-        writer.writerow([SKIPPED_SECTION, safe_text(s.measure or ""), *[""] * (width - 3), safe_text(s.sentence)])
+        writer.writerow([SKIPPED_SECTION, "", safe_text(s.measure or ""), *[""] * (width - 4), safe_text(s.sentence)])
     return out.getvalue()

@@ -51,7 +51,7 @@ def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:
     about: dict[str, list[str]] = {}
     for c in report.comparisons:
         for n in c.notes:
-            about.setdefault(n, []).append(c.measure)
+            about.setdefault(n, []).append(f"{c.measure} ({c.area})" if c.area else c.measure)
     out = []
     for note, names in about.items():
         listed = ", ".join(names[:names_shown])
