@@ -280,7 +280,7 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
         q
         for q in year.quarters()
         if q.quarter not in present
-        and (q.quarter < max(present, default=0) or r.series.marker(q) is not None)
+        and ((q.quarter or 0) < max(present, default=0) or r.series.marker(q) is not None)
         and (m.since is None or q >= m.since)
     ]
     if gaps:
