@@ -233,6 +233,10 @@ def compare(
     With no files it reads the data named by kpitool.toml; with files it needs no catalogue
     (counts are summed by quarter, values with % signs are percentages).
 
+    Input rows with errors stop it (exit 1) unless --skip-invalid, which names each row left
+    out. A part-year count against a full-year baseline gets no change or arrow, unless
+    --pro-rata projects it. Each area (a section that is not the measure's own) is compared apart.
+
     Example: kpitool compare --baseline 2022/23
     """
     from kpitool.render.terminal import render_table
