@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -282,6 +281,8 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
+    from kpitool.output import write_atomic
+
     write_atomic(output, text)
     typer.echo(f"wrote {output}", err=True)
 
@@ -308,22 +309,6 @@ def schema(
     if which not in models:
         raise UsageError(f"schema: choose one of {', '.join(models)}")
     typer.echo(json.dumps(models[which].model_json_schema(mode="serialization"), indent=2, ensure_ascii=False))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def main() -> None:
