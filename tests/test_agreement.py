@@ -92,7 +92,7 @@ def test_a_calendar_year_project_agrees(write, tmp_path: Path) -> None:  # type:
         f"Calls,2024 Q{q},{100 + q}\nAnswered,2024 Q{q},{90 + q}\nOfficers,2024 Q{q},{50 + q}\n" for q in range(1, 5)
     )
     path = write("cal.csv", "measure,period,value\n" + rows)
-    report = compare(read_observations([path], "january"), catalogue)
+    report = compare(read_observations([path], catalogue.read_options()), catalogue)
     assert report.current == "2024" and report.baseline == "2023"
     by = {c.measure: c for c in report.comparisons}
     assert by["Calls"].current_value == 410 and by["Officers"].current_value == 54

@@ -13,7 +13,7 @@ from kpitool import __version__
 from kpitool.cli import app
 from kpitool.validate import validate_files
 
-MESSY = "measure,period,value\nA,2023/24 Q1,1\nA,2023/24 Q9,2\nB,2023/24 Q1,x\nC,2023/24 Q1,3,4\n"
+MESSY = "measure,period,value\nA,2023/24 Q1,1\nA,2023/24 Q9,2\nB,2023/24 Q1,xyz\nC,2023/24 Q1,3,4\n"
 
 
 def test_version(runner: CliRunner) -> None:

@@ -99,7 +99,7 @@ def test_a_broken_catalogue_is_a_usage_error(code: Code) -> None:
 
 def test_exit_codes_follow_the_registry(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text(LONG + "A,2023/24 Q1,x\n", encoding="utf-8")
+    bad.write_text(LONG + "A,2023/24 Q1,xyz\n", encoding="utf-8")
     assert validate_files([bad]).exit_code == ExitCode.INVALID
     assert validate_files([BAD / "binary_garbage.csv", bad]).exit_code == ExitCode.USAGE
     assert validate_files([EXAMPLES / "data" / "2023-24-q1.csv"]).exit_code == ExitCode.OK

@@ -95,3 +95,14 @@ def test_values_in_messages_are_shown_exactly() -> None:
     assert show_value(1234567.0) == "1,234,567"  # not 1.23457e+06
     assert show_value(13.7) == "13.7" and show_value(-0.25) == "-0.25"
     assert show_value(None) == "missing" and show_value(float("nan")) == "missing"
+
+
+@pytest.mark.parametrize("text", ["x", "X", "c", "z", "u", ":", "*", "..", "-"])
+def test_bare_markers_as_published_are_missing_values(text: str) -> None:
+    cell = parse_cell(text)
+    assert cell.value is None and cell.error is None and cell.marker == text
+
+
+def test_a_project_adds_its_own_missing_markers() -> None:
+    assert parse_cell("n.k.").error is not None
+    assert parse_cell("n.k.", frozenset({"n.k."})) == (None, "n.k.", False, 0, None)

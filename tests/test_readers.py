@@ -115,3 +115,17 @@ def test_seed_tables_are_read_as_they_stand() -> None:
         "2023/24 Q3": 26284,
         "2023/24 Q4": 23937,
     }
+
+
+def test_the_projects_missing_markers_reach_both_readers(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.models import Catalogue
+    from kpitool.readers import read_file
+
+    options = Catalogue(missing=["N.K."]).read_options()
+    long = read_file(write("l.csv", "measure,period,value\nA,2023/24 Q1,n.k.\nA,2023/24 Q2,5\n"), options)
+    assert not long.findings and long.frame["marker"].tolist()[0] == "n.k."
+    wide = read_file(write("w.tsv", "T\t2023/24 Q1\t2023/24 Q2\nA\tn.k.\t5\n"), options)
+    assert not wide.findings and wide.frame["marker"].tolist()[0] == "n.k."
+    assert [f.code for f in read_file(write("d.csv", "measure,period,value\nA,2023/24 Q1,n.k.\n")).findings] == [
+        "not-a-number"
+    ]

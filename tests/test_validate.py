@@ -102,7 +102,7 @@ def test_declared_parts_must_add_up_in_a_submission(write) -> None:  # type: ign
 def test_errors_come_first_so_a_capped_screen_never_hides_one(write) -> None:  # type: ignore[no-untyped-def]
     catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
     path = write(
-        "q2.csv", "section,measure,period,value\nCall data,999 calls,2023/24 Q2,1\nCall data,101 calls,2023/24 Q2,x\n"
+        "q2.csv", "section,measure,period,value\nCall data,999 calls,2023/24 Q2,1\nCall data,101 calls,2023/24 Q2,xyz\n"
     )
     findings = validate_files([path], catalogue).findings
     assert findings[0].code == "not-a-number"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,9 @@ from kpitool.arithmetic import DEFAULT_AGGREGATE
 from kpitool.codes import REGISTRY, SEVERITIES, Code, Severity
 from kpitool.errors import ExitCode
 from kpitool.periods import Period, YearStart, parse_period
+
+if TYPE_CHECKING:
+    from kpitool.readers.base import ReadOptions
 
 Unit = Literal["count", "percent", "seconds", "currency", "number"]
 Aggregate = Literal["sum", "last", "mean", "ratio"]
@@ -128,6 +131,7 @@ class Catalogue(BaseModel):
     baseline: PeriodText | None = None
     tolerance: float = Field(default=5.0, ge=0)
     data: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)  # more cell texts that mean "no value" (as published)
     measures: list[Measure] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)  # report table title -> catalogue section
     path: Path | None = Field(default=None, exclude=True)
@@ -209,6 +213,12 @@ class Catalogue(BaseModel):
         if len(same) == 1:
             return same[0]
         return matches[0] if len(matches) == 1 else None
+
+    def read_options(self) -> ReadOptions:
+        """How this project's files are read."""
+        from kpitool.readers.base import ReadOptions
+
+        return ReadOptions(year_start=self.year_start, missing=frozenset(m.strip().lower() for m in self.missing))
 
     def is_own_section(self, section: str, measure: Measure) -> bool:
         """Is a data row's section the measure's own (or blank, or a report title for it)? Else it is an area."""

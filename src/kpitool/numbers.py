@@ -29,7 +29,9 @@ GSS_MARKERS: dict[str, str] = {
     "[z]": "not applicable",
 }
 # Plain missing markers as spreadsheets and statistical tables show them.
-MISSING_MARKERS = frozenset({"..", "…", "-", "–", "—", "n/a", "na", "n.a.", ":", "*", "#n/a"})
+# Bare letters as the Scottish Government, DfT and others publish them: x not available,
+# c confidential, z not applicable, u low reliability.
+MISSING_MARKERS = frozenset({"..", "…", "-", "–", "—", "n/a", "na", "n.a.", ":", "*", "#n/a", "x", "c", "z", "u"})
 
 _NUMBER_RE = re.compile(
     r"""^(?P<sign>[+\-\u2212]?)\s*
@@ -57,13 +59,13 @@ class Cell(NamedTuple):
 
 
 @lru_cache(maxsize=65536)
-def parse_cell(raw: str) -> Cell:
-    """Parse one cell; never raises."""
+def parse_cell(raw: str, missing: frozenset[str] = frozenset()) -> Cell:
+    """Parse one cell; never raises. ``missing`` adds the project's own markers (lower case)."""
     text = raw.replace("\u00a0", " ").strip()
     if text == "":
         return Cell(None)
     low = text.lower()
-    if low in MISSING_MARKERS:
+    if low in MISSING_MARKERS or low in missing:
         return Cell(None, marker=text)
     if low in GSS_MARKERS:
         return Cell(None, marker=low)

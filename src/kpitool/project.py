@@ -94,7 +94,7 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, catalogue.year_start if catalogue else "april")
+    read, unreadable = read_files(paths, catalogue.read_options() if catalogue else None)
     if unreadable:
         raise InputError(unreadable[0].message)
     report = check_files(read, catalogue, paths=paths)

@@ -11,8 +11,7 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
-from kpitool.periods import YearStart
-from kpitool.readers import DataFile, read_file
+from kpitool.readers import DataFile, ReadOptions, read_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -21,13 +20,13 @@ if TYPE_CHECKING:
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def read_files(paths: Sequence[Path], year_start: YearStart = "april") -> tuple[list[DataFile], list[Finding]]:
+def read_files(paths: Sequence[Path], options: ReadOptions | None = None) -> tuple[list[DataFile], list[Finding]]:
     """Every file that can be read, and an ``unreadable-file`` finding for each that cannot."""
     files: list[DataFile] = []
     findings: list[Finding] = []
     for index, path in enumerate(paths):
         try:
-            files.append(read_file(path, year_start, index))
+            files.append(read_file(path, options, index))
         except InputError as exc:
             findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
     return files, findings
@@ -63,7 +62,7 @@ def validate_files(
     strict: bool = False,
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
-    files, unreadable = read_files(paths, catalogue.year_start if catalogue else "april")
+    files, unreadable = read_files(paths, catalogue.read_options() if catalogue else None)
     return check_files(files, catalogue, [*config_findings, *unreadable], paths=paths, strict=strict)
 
 

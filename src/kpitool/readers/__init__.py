@@ -12,11 +12,11 @@ from pathlib import Path
 
 from kpitool.codes import Code
 from kpitool.errors import InputError
-from kpitool.periods import YearStart
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     DataFile,
     Observations,
+    ReadOptions,
     Table,
     TableColumn,
     TableRow,
@@ -32,6 +32,7 @@ __all__ = [
     "FRAME_COLUMNS",
     "DataFile",
     "Observations",
+    "ReadOptions",
     "Table",
     "TableColumn",
     "TableRow",
@@ -42,8 +43,9 @@ __all__ = [
 ]
 
 
-def read_file(path: Path, year_start: YearStart = "april", file_index: int = 0) -> DataFile:
+def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 0) -> DataFile:
     """Read a long or wide file. Raises InputError only when the file cannot be read at all."""
+    options = options or ReadOptions()
     name = str(path)
     data = read_bytes(path)
     encoding, skip = detect_encoding(data, name)
@@ -59,20 +61,20 @@ def read_file(path: Path, year_start: YearStart = "april", file_index: int = 0) 
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     if any(n in LONG_COLUMNS for n in names):
-        return _read_long(data[skip:], encoding, delimiter, name, year_start, file_index)
+        return _read_long(data[skip:], encoding, delimiter, name, options, file_index)
     text = data[skip:].decode(encoding)
-    return _read_wide(text, delimiter, name, year_start, file_index)
+    return _read_wide(text, delimiter, name, options, file_index)
 
 
 # a file whose structure leaves nothing to compare: compare stops at it (validate says why)
 FATAL = (Code.EMPTY_FILE, Code.MISSING_COLUMN, Code.NO_DATA)
 
 
-def read_observations(paths: Sequence[Path], year_start: YearStart = "april") -> Observations:
+def read_observations(paths: Sequence[Path], options: ReadOptions | None = None) -> Observations:
     """All files' observations, in the order given; a file that cannot be read -> InputError."""
     files = []
     for index, path in enumerate(paths):
-        data = read_file(path, year_start, index)
+        data = read_file(path, options, index)
         fatal = [f for f in data.findings if f.code in FATAL]
         if fatal:
             raise InputError(f"{path}: {fatal[0].message}")

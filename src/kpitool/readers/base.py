@@ -10,7 +10,7 @@ from kpitool.arithmetic import known
 from kpitool.codes import Code
 from kpitool.models import Finding, Observation, ReportedFigure
 from kpitool.numbers import Cell
-from kpitool.periods import Period
+from kpitool.periods import Period, YearStart
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
 
 Role = Literal["period", "total", "change", "direction", "ignored"]
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a file: the project's year start, and the missing-value markers it adds."""
+
+    year_start: YearStart = "april"
+    missing: frozenset[str] = frozenset()  # lower-case cell texts that mean "no value"
+
+
 Basis = Period | Literal["baseline"] | None
 
 # --------------------------------------------------------------------------- results

@@ -16,8 +16,8 @@ from kpitool.codes import Code
 from kpitool.errors import InputError, PeriodError
 from kpitool.models import Finding
 from kpitool.numbers import parse_cell
-from kpitool.periods import Period, YearStart, parse_period
-from kpitool.readers.base import DataFile, broken_quote, empty_file, empty_frame, no_data, ragged_row
+from kpitool.periods import Period, parse_period
+from kpitool.readers.base import DataFile, ReadOptions, broken_quote, empty_file, empty_frame, no_data, ragged_row
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,9 +103,7 @@ def _field_counts(buf: bytes, recs: _Records, delimiter: str) -> np.ndarray:
     return counts
 
 
-def _read_long(
-    buf: bytes, encoding: str, delimiter: str, name: str, year_start: YearStart, file_index: int
-) -> DataFile:
+def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: ReadOptions, file_index: int) -> DataFile:
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -204,7 +202,7 @@ def _read_long(
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
-    frame, periods, cell_findings = _long_frame(table, roles, rows, name, year_start, file_index)
+    frame, periods, cell_findings = _long_frame(table, roles, rows, name, options, file_index)
     findings.extend(cell_findings)
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
 
@@ -284,7 +282,7 @@ def _long_frame(
     roles: dict[str, int | None],
     rows: np.ndarray,
     name: str,
-    year_start: YearStart,
+    options: ReadOptions,
     file_index: int,
 ) -> tuple[pd.DataFrame, dict[str, Period], list[Finding]]:
     import numpy as np
@@ -311,7 +309,7 @@ def _long_frame(
     periods: dict[str, Period] = {}
     for word in p_words:
         try:
-            parsed = parse_period(word, year_start)
+            parsed = parse_period(word, options.year_start)
             periods[parsed.label] = parsed
             labels.append(parsed.label)
             reasons.append(None)
@@ -360,7 +358,7 @@ def _long_frame(
     if len(other):
         enc = pc.dictionary_encode(raw_values.take(pa.array(other)))
         texts = enc.dictionary.to_pylist()
-        cells = [parse_cell(t) for t in texts]
+        cells = [parse_cell(t, options.missing) for t in texts]
         marker_words = list(dict.fromkeys(c.marker for c in cells if c.marker is not None))
         idx = enc.indices.to_numpy(zero_copy_only=False)
         value[other] = np.array([np.nan if c.value is None else c.value for c in cells], dtype="float64")[idx]

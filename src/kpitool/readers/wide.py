@@ -19,6 +19,7 @@ from kpitool.readers.base import (
     FRAME_COLUMNS,
     Basis,
     DataFile,
+    ReadOptions,
     Table,
     TableColumn,
     TableRow,
@@ -104,7 +105,7 @@ def _basis(text: str, year_start: YearStart) -> tuple[Basis, Basis]:
     return one(m.group("a")), one(m.group("b"))
 
 
-def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file_index: int) -> DataFile:
+def _read_wide(text: str, delimiter: str, name: str, options: ReadOptions, file_index: int) -> DataFile:
     import numpy as np
     import pandas as pd
 
@@ -142,7 +143,7 @@ def _read_wide(text: str, delimiter: str, name: str, year_start: YearStart, file
     reported: list[ReportedFigure] = []
     cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
     for number, block in enumerate(blocks, start=1):
-        table, block_findings = _wide_table(block, number, name, year_start)
+        table, block_findings = _wide_table(block, number, name, options)
         findings.extend(block_findings)
         if table is None:
             continue
@@ -198,14 +199,14 @@ ARROW_WORDS = {"↑": "up", "↓": "down", "↔": "level", "⬆": "up", "⬇": "
 
 
 def _wide_table(
-    block: list[tuple[int, list[str]]], number: int, name: str, year_start: YearStart
+    block: list[tuple[int, list[str]]], number: int, name: str, options: ReadOptions
 ) -> tuple[Table | None, list[Finding]]:
     findings: list[Finding] = []
     header_line, header = block[0]
     title = header[0].strip() if header else ""
     columns: list[TableColumn] = []
     for i, text in enumerate(header[1:], start=2):
-        col = parse_header(text, year_start)
+        col = parse_header(text, options.year_start)
         col.index = i
         if not text.strip():
             col.role = "ignored"
@@ -305,7 +306,7 @@ def _wide_table(
                     )
                 cells[c.index] = Cell(None)
                 continue
-            cell = parse_cell(text)
+            cell = parse_cell(text, options.missing)
             cells[c.index] = cell
             if cell.error:
                 findings.append(
