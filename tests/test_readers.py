@@ -129,3 +129,10 @@ def test_the_projects_missing_markers_reach_both_readers(write) -> None:  # type
     assert [f.code for f in read_file(write("d.csv", "measure,period,value\nA,2023/24 Q1,n.k.\n")).findings] == [
         "not-a-number"
     ]
+
+
+@pytest.mark.parametrize("first", ["Measure", "KPI", "Indicator", "Police Division", ""])
+def test_the_layout_is_decided_by_where_the_periods_are(first: str, write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("w.csv", f"{first},2022/23,2023/24 Q1\nCalls,100,30\n"))
+    assert data.layout == "wide" and not data.findings
+    assert data.frame["value"].tolist() == [100.0, 30.0]

@@ -59,11 +59,20 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
         )
     delimiter = sniff_delimiter(_first_line(head))
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
-    names = [h.strip().lstrip("\ufeff").lower() for h in header]
-    if any(n in LONG_COLUMNS for n in names):
+    if detect_shape(header, options) == "long":
         return _read_long(data[skip:], encoding, delimiter, name, options, file_index)
     text = data[skip:].decode(encoding)
     return _read_wide(text, delimiter, name, options, file_index)
+
+
+def detect_shape(header: list[str], options: ReadOptions) -> str:
+    """Long or wide, decided by where the periods are: headings that are periods make a wide table
+    whatever its first column is called (``Measure``, ``KPI``, ``Police Division``); otherwise a
+    ``measure``, ``period`` or ``value`` column makes a long file."""
+    names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    if any(parse_header(h, options.year_start).role == "period" for h in header[1:] if h.strip()):
+        return "wide"
+    return "long" if any(n in LONG_COLUMNS for n in names) else "wide"
 
 
 # a file whose structure leaves nothing to compare: compare stops at it (validate says why)
