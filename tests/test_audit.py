@@ -267,3 +267,22 @@ def test_wide_table_structure_problems_are_findings(write) -> None:  # type: ign
     ]
     rows = {f.cell: f.message for f in findings}
     assert "the row was not read" in rows["row 5"] and "not read" not in rows["row 4"]
+
+
+ABS_HEAD = "T\tQ1-Q4 2022/23 baseline\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ4 2023/24\tQ1-Q4 2023/24 total\t{}\n"
+
+
+@pytest.mark.parametrize("heading", ["Change", "Change (number)", "Change (baseline to 23/24)"])
+def test_an_absolute_change_column_is_audited_as_one(heading: str, write) -> None:  # type: ignore[no-untyped-def]
+    head = ABS_HEAD.format(heading)
+    assert validate_files([write("r.tsv", head + "A\t100\t25\t25\t25\t30\t105\t5\n")]).findings == []
+    wrong = validate_files([write("w.tsv", head + "A\t100\t25\t25\t25\t30\t105\t6\n")]).findings
+    assert [(f.code, f.cell, f.expected) for f in wrong] == [("change-mismatch", "H2", "5")]
+    # a "Change" column whose cells carry a % sign is a % change
+    pct = validate_files([write("p.tsv", head + "A\t100\t25\t25\t25\t30\t105\t5.0%\n")]).findings
+    assert pct == []
+
+
+def test_rounded_inputs_allow_for_their_rounding_in_an_absolute_change(write) -> None:  # type: ignore[no-untyped-def]
+    head = ABS_HEAD.format("Change")
+    assert validate_files([write("r.tsv", head + "Avg\t18.7\t18.8\t16.0\t12.6\t10.3\t14.4\t-4.3\n")]).findings == []

@@ -33,7 +33,7 @@ DEFAULT_AGGREGATE: dict[Unit, Aggregate] = {
 
 
 # A row whose name says it is an average or a rate is not a flow to add up.
-AVERAGE_NAME_RE = re.compile(r"\b(average|mean|median|rate|per\s?cent|percentage|proportion)\b|%", re.IGNORECASE)
+AVERAGE_NAME_RE = re.compile(r"\b(average|avg|mean|median|rate|per\s?cent|percentage|proportion)\b|%", re.IGNORECASE)
 
 
 def inferred_aggregate(name: str, *, percent: bool, stock: bool) -> Aggregate:

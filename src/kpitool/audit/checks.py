@@ -7,7 +7,7 @@ from typing import Literal
 from kpitool.arithmetic import AVERAGE_NAME_RE, EDGE, band_direction, headline_change, relative_change
 from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, half, shown_half, truncate
 from kpitool.audit.table import TableView
-from kpitool.codes import Code
+from kpitool.codes import Code, Severity
 from kpitool.models import ARROWS
 from kpitool.periods import Period
 from kpitool.readers import ARROW_WORDS, TableColumn, TableRow
@@ -68,7 +68,35 @@ def check_change(view: TableView, row: TableRow) -> None:
         cur = view.basis_value(row, col.basis_to, default_to_year=True)
         if base is None or cur is None:
             continue
-        _judge_change(view, row, col, base, cur, cell.value, cell.decimals)
+        if col.absolute and not cell.percent:
+            _judge_absolute_change(view, row, col, base, cur, cell.value, cell.decimals)
+        else:
+            _judge_change(view, row, col, base, cur, cell.value, cell.decimals)
+
+
+def _judge_absolute_change(
+    view: TableView,
+    row: TableRow,
+    col: TableColumn,
+    base: tuple[Estimate, str],
+    cur: tuple[Estimate, str],
+    reported: float,
+    k: int,
+) -> None:
+    """A change in the measure's own units: current − baseline, allowing for the inputs' rounding."""
+    interval = change_interval(base[0], cur[0], points=True)  # a difference, as for percentage points
+    if consistent(interval, reported, k):
+        return
+    exact = cur[0].value - base[0].value
+    shown = view.shown_total(row, col)
+    severity: Severity = "error"
+    why = f"reported {fmt(reported, k)} but {base[1]} {fmt(base[0].value, k)} to {fmt(cur[0].value, k)} ({cur[1]}) is {fmt(exact, k)}"
+    if shown is not None and consistent(change_interval(base[0], shown, points=True), reported, k):
+        severity = "warning"
+        why = f"{fmt(reported, k)} follows from the total shown ({fmt(shown.value, k)}), not from the quarters, which give {fmt(exact, k)}"
+    view.add(
+        severity, Code.CHANGE_MISMATCH, row, col, why, expected=fmt(exact, k), actual=row.raw.get(col.index, "").strip()
+    )
 
 
 def _judge_change(

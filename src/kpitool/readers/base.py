@@ -45,6 +45,7 @@ class TableColumn:
     # what a change or arrow column runs from and to: the baseline column, a period, or (None) the year
     basis_from: Basis = None
     basis_to: Basis = None
+    absolute: bool = False  # a change column in the measure's units ("Change"), not in % ("% change")
 
 
 @dataclass

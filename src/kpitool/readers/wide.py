@@ -45,8 +45,12 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
         frm, _to = _basis(basis, year_start)
         return TableColumn(0, raw, "direction", basis_from=frm or "baseline")
     if "%" in low or "change" in low:
-        frm, to = _basis(parens[0], year_start) if parens else ("baseline", None)
-        return TableColumn(0, raw, "change", basis_from=frm or "baseline", basis_to=to)
+        # "Change", "Change (number)", "12 month change": a change in the measure's own units,
+        # unless the heading (or, later, the cell) says per cent
+        absolute = not re.search(r"%|per\s?cent|percentage", low)
+        basis_text = next((p for p in parens if not re.fullmatch(r"\s*(number|no\.?|count)\s*", p, re.I)), None)
+        frm, to = _basis(basis_text, year_start) if basis_text else ("baseline", None)
+        return TableColumn(0, raw, "change", basis_from=frm or "baseline", basis_to=to, absolute=absolute)
     m = _QEND_RE.match(raw)
     if m:
         y = int(m.group(4))
