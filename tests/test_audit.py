@@ -286,3 +286,12 @@ def test_an_absolute_change_column_is_audited_as_one(heading: str, write) -> Non
 def test_rounded_inputs_allow_for_their_rounding_in_an_absolute_change(write) -> None:  # type: ignore[no-untyped-def]
     head = ABS_HEAD.format("Change")
     assert validate_files([write("r.tsv", head + "Avg\t18.7\t18.8\t16.0\t12.6\t10.3\t14.4\t-4.3\n")]).findings == []
+
+
+def test_a_table_of_year_columns_only_is_audited(write) -> None:  # type: ignore[no-untyped-def]
+    head = "T\t2021/22\t2022/23\t2023/24\t% change (from 2022/23)\t% change\tDirection of travel\n"
+    right = "A\t90\t100\t120\t20.0%\t20.0%\t↑\nB\t50\t50\t51\t2.0%\t2.0%\t↔\n"
+    assert validate_files([write("r.tsv", head + right)]).findings == []
+    wrong = "A\t90\t100\t120\t25.0%\t20.0%\t↔\n"
+    got = [(f.code, f.cell) for f in validate_files([write("w.tsv", head + wrong)]).findings]
+    assert got == [("change-mismatch", "E2"), ("direction-mismatch", "G2")]

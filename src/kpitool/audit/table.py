@@ -4,6 +4,7 @@ year values its quarters give (by the same arithmetic ``compare`` uses)."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from kpitool.arithmetic import DEFAULT_TOLERANCE, EDGE, inferred_aggregate, ratio, tolerance_for, year_value
 from kpitool.audit.rounding import Estimate, half
@@ -36,6 +37,14 @@ class TableView:
         years = [c for c in self.periods if c.period and not c.period.is_quarter]
         self.baseline_col = baselines[0] if baselines else (years[0] if years else None)
         self.stock_table = any(c.stock for c in self.periods)
+        # a table of year columns only (2022/23, 2023/24, % change): the latest year is the current one
+        # against the year before it, unless a column is headed as the baseline
+        self.latest_year_col = None
+        if not quarters and len(years) >= 2:
+            ordered = sorted(years, key=lambda c: c.period.sort_key if c.period else (date.min, 0))
+            self.latest_year_col = ordered[-1]
+            if not baselines:
+                self.baseline_col = ordered[-2]
         self.rows_by_name = {r.name.strip().lower(): r for r in table.rows}
         self._measures: dict[int, Measure | None] = {}
         self.percent_rows = {r.row for r in table.rows if self._is_percent(r)}
@@ -180,6 +189,11 @@ class TableView:
                         return Estimate(cell.value, half(cell.decimals)), c.header
             if basis.is_quarter:
                 return None
+        if self.latest_year_col is not None:
+            cell = self.cell(row, self.latest_year_col)
+            if cell is None or cell.value is None:
+                return None
+            return Estimate(cell.value, half(cell.decimals)), self.latest_year_col.header
         return self.year_from_quarters(row)
 
     def period_value(self, row: TableRow, period: Period) -> tuple[Estimate, str] | None:
