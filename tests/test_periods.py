@@ -131,3 +131,26 @@ def test_the_caches_are_pure() -> None:
     with pytest.raises(ValueError):
         p.year = 1999  # type: ignore[misc]
     assert parse_cell("1,234") == parse_cell.__wrapped__("1,234") and isinstance(parse_cell("1"), tuple)
+
+
+@pytest.mark.parametrize(
+    ("text", "fiscal", "calendar"),
+    [
+        ("January to March 2017", "2016/17 Q4", "2017 Q1"),
+        ("Jan-Mar 2023", "2022/23 Q4", "2023 Q1"),
+        ("Jan–Mar 23", "2022/23 Q4", "2023 Q1"),
+        ("April to June 2023", "2023/24 Q1", "2023 Q2"),
+        ("2023 Jul-Sep", "2023/24 Q2", "2023 Q3"),
+        ("Oct - Dec 2023", "2023/24 Q3", "2023 Q4"),
+    ],
+)
+def test_a_quarter_spelled_by_its_months_is_placed_in_either_year(text: str, fiscal: str, calendar: str) -> None:
+    assert parse_period(text).label == fiscal
+    assert parse_period(text, "january").label == calendar
+
+
+def test_months_that_are_not_a_quarter_and_the_flag_that_decides_an_ambiguity() -> None:
+    with pytest.raises(PeriodError, match="not a quarter"):
+        parse_period("Feb-Apr 2023")
+    with pytest.raises(PeriodError, match="--year-start january"):
+        parse_period("2023 Q1")

@@ -117,6 +117,40 @@ _PERIOD_RES = (
 )
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# a quarter spelled by its months: "Jan-Mar 2023", "January to March 2023", "Jan–Mar 23", "2023 Apr-Jun"
+_MONTH_RANGE = rf"(?P<m1>{_MONTH})\s*(?:-|–|—|to)\s*(?P<m2>{_MONTH})"
+_MONTH_QUARTER_RES = (
+    re.compile(rf"^{_MONTH_RANGE}[\s,]*(?P<y>\d{{4}}|\d{{2}})$", re.IGNORECASE),
+    re.compile(rf"^(?P<y>\d{{4}})[\s,]*{_MONTH_RANGE}$", re.IGNORECASE),
+)
+
+
+def _month_quarter(text: str, year_start: YearStart) -> Period | None:
+    """A calendar quarter named by its first and last months, placed in this project's years."""
+    m = _MONTH_QUARTER_RES[0].match(text) or _MONTH_QUARTER_RES[1].match(text)
+    if not m:
+        return None
+    first, last = _MONTHS[m.group("m1").lower()], _MONTHS[m.group("m2").lower()]
+    if first % 3 != 1 or last != first + 2:
+        raise PeriodError(f"{text!r}: {m.group('m1')} to {m.group('m2')} is not a quarter (Jan–Mar, Apr–Jun, …)")
+    year = int(m.group("y"))
+    year = year + 2000 if year < 100 else year
+    return quarter_containing(date(year, first, 1), year_start)
+
+
 def _fiscal_start(m: re.Match[str]) -> int | None:
     if m.group("y1"):
         y1, y2 = int(m.group("y1")), m.group("y2")
@@ -139,6 +173,9 @@ def parse_period(text: str, year_start: YearStart = "april") -> Period:
     A bare four-digit year (``2010``) is a calendar year in either mode, as in "2010 baseline".
     """
     cleaned = " ".join(text.replace("\u00a0", " ").split())
+    by_months = _month_quarter(cleaned, year_start)
+    if by_months is not None:
+        return by_months
     m = _PERIOD_RES[0].match(cleaned) or _PERIOD_RES[1].match(cleaned)
     if not m:
         raise PeriodError(f"{text!r} is not a period (expected e.g. 2023/24 or 2023/24 Q1)")
@@ -146,13 +183,14 @@ def parse_period(text: str, year_start: YearStart = "april") -> Period:
     fiscal = _fiscal_start(m)
     if fiscal is not None:
         if year_start == "january":
-            raise PeriodError(f"{text!r} is a fiscal year, but this project uses calendar years")
+            raise PeriodError(f"{text!r} is a fiscal year, but this project uses calendar years (--year-start january)")
         return period_of(fiscal, quarter)
     year = int(m.group("cy"))
     if quarter is not None and year_start == "april":
         raise PeriodError(
             f"{text!r} is ambiguous: this project uses fiscal years, so write {year}/{(year + 1) % 100:02d} Q{quarter}"
-            f" or {year - 1}/{year % 100:02d} Q{quarter}"
+            f" or {year - 1}/{year % 100:02d} Q{quarter}; for calendar quarters use --year-start january"
+            ' (or year_start = "january" in kpitool.toml)'
         )
     return period_of(year, quarter, True)
 
