@@ -174,3 +174,21 @@ def test_the_catalogues_files_are_read_in_natural_order(tmp_path: Path) -> None:
         (tmp_path / name).write_text("x")
     catalogue = Catalogue(data=["*.csv", str(tmp_path / "notes.txt")], path=tmp_path / "kpitool.toml")
     assert [p.name for p in data_files(catalogue)] == ["q4.csv", "q4-revised.csv", "q9.csv", "q10.csv", "notes.txt"]
+
+
+def test_year_start_january_reads_calendar_years(runner: CliRunner, write, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = write(
+        "cal.csv", "measure,period,value\nA,2023,100\n" + "".join(f"A,2024 Q{q},{30 + q}\n" for q in range(1, 5))
+    )
+    fiscal = runner.invoke(app, ["validate", str(data)])
+    assert fiscal.exit_code == 1 and "--year-start january" in fiscal.stdout
+    result = runner.invoke(
+        app, ["compare", str(data), "--year-start", "january", "--baseline", "2023", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["current"], report["comparisons"][0]["current_value"]) == ("2024", 130)
+    assert runner.invoke(app, ["validate", str(data), "--year-start", "january"]).exit_code == 0
+    toml = write("kpitool.toml", '[project]\nyear_start = "april"\n')
+    clash = runner.invoke(app, ["compare", str(data), "--config", str(toml), "--year-start", "january"])
+    assert clash.exit_code == 2 and "year_start = 'april' here, but 'january' was asked for" in clash.stderr

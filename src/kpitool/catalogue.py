@@ -13,6 +13,7 @@ from kpitool.arithmetic import AVERAGE_NAME_RE
 from kpitool.codes import Code
 from kpitool.errors import ConfigError
 from kpitool.models import Catalogue, Finding
+from kpitool.periods import YearStart
 
 CONFIG_NAME = "kpitool.toml"
 
@@ -27,8 +28,12 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
-    """The catalogue, or None with findings saying what is wrong and where."""
+def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Catalogue | None, list[Finding]]:
+    """The catalogue, or None with findings saying what is wrong and where.
+
+    ``year_start`` (asked for on the command line) applies when the file sets none; one that
+    contradicts the file's is a finding.
+    """
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -62,6 +67,18 @@ def read_catalogue(path: Path) -> tuple[Catalogue | None, list[Finding]]:
                     message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections] and [[measure]] tables)",
                 )
             )
+    if year_start is not None:
+        if fields.get("year_start", year_start) != year_start:
+            findings.append(
+                Finding(
+                    code=Code.CONFIG_INVALID,
+                    file=name,
+                    row=_locate(text, ("year_start",)),
+                    column_name="year_start",
+                    message=f"kpitool.toml: year_start = {fields['year_start']!r} here, but {year_start!r} was asked for",
+                )
+            )
+        fields.setdefault("year_start", year_start)
     if findings:
         return None, findings
     try:
@@ -109,9 +126,9 @@ def implausible_aggregates(catalogue: Catalogue, text: str, name: str) -> list[F
     return findings
 
 
-def load_catalogue(path: Path) -> Catalogue:
+def load_catalogue(path: Path, year_start: YearStart | None = None) -> Catalogue:
     """The catalogue, or ConfigError with the first problem as one line."""
-    catalogue, findings = read_catalogue(path)
+    catalogue, findings = read_catalogue(path, year_start)
     if catalogue is None:
         first = findings[0]
         where = f", line {first.row}" if first.row else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from kpitool import __version__
 from kpitool.errors import ExitCode, InvalidDataError, KpiError, OutputError, UsageError
 from kpitool.models import Catalogue, CompareOptions, ComparisonReport
 from kpitool.periods import Period
+from kpitool.periods import YearStart as YearStartName
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
 
 
@@ -102,6 +104,21 @@ ProRataOpt = Annotated[
         help="Project a part-year count to the year (× 4 / quarters) to compare it; shown as a projection.",
     ),
 ]
+
+
+class YearStart(StrEnum):
+    april = "april"
+    january = "january"
+
+
+YearStartOpt = Annotated[
+    YearStart | None,
+    typer.Option(
+        "--year-start",
+        help="april: UK fiscal years (2023/24 Q1 = Apr–Jun, the default); january: calendar years (2024 Q1 = Jan–Mar).",
+        show_default=False,
+    ),
+]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an error.")]
 
 
@@ -129,7 +146,13 @@ def stdout_console() -> Console:
     return console
 
 
-def _year_option(text: str | None, flag: str, catalogue: Catalogue | None) -> Period | None:
+def _start(year_start: YearStart | None) -> YearStartName | None:
+    return None if year_start is None else ("january" if year_start == YearStart.january else "april")
+
+
+def _year_option(
+    text: str | None, flag: str, catalogue: Catalogue | None, year_start: YearStartName | None
+) -> Period | None:
     """A year option read with the project's year start; a bad one is a usage error naming the flag."""
     from kpitool.errors import PeriodError
     from kpitool.periods import parse_year
@@ -137,7 +160,7 @@ def _year_option(text: str | None, flag: str, catalogue: Catalogue | None) -> Pe
     if text is None:
         return None
     try:
-        return parse_year(text, catalogue.year_start if catalogue else "april")
+        return parse_year(text, catalogue.year_start if catalogue else (year_start or "april"))
     except PeriodError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 
@@ -151,6 +174,7 @@ def validate(
         ValidateFormat, typer.Option("--format", "-f", help="text (terminal), json (every finding), md (audit report).")
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make the data invalid too.")] = False,
+    year_start: YearStartOpt = None,
 ) -> None:
     """Check submissions and report tables: every finding, with its file, row and column.
 
@@ -163,7 +187,7 @@ def validate(
     from kpitool.project import run_validation
     from kpitool.render.findings import render_json, render_markdown, render_text
 
-    report = run_validation(files, config, strict=strict)
+    report = run_validation(files, config, strict=strict, year_start=_start(year_start))
     console = stdout_console()
     renderers = {
         ValidateFormat.text: lambda: render_text(report, console),
@@ -185,19 +209,21 @@ def _comparison(
     measure: list[str] | None,
     skip_invalid: bool,
     pro_rata: bool,
+    year_start: YearStart | None,
 ) -> ComparisonReport:
     from kpitool.project import open_catalogue, run_comparison
 
-    catalogue = open_catalogue(config, required=not files)
+    start = _start(year_start)
+    catalogue = open_catalogue(config, required=not files, year_start=start)
     options = CompareOptions(
-        baseline=_year_option(baseline, "--baseline", catalogue),
-        current=_year_option(current, "--current", catalogue),
+        baseline=_year_option(baseline, "--baseline", catalogue, start),
+        current=_year_option(current, "--current", catalogue, start),
         tolerance=tolerance,
         sections=section or [],
         measures=measure or [],
         pro_rata=pro_rata,
     )
-    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid)
+    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start)
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:
@@ -223,6 +249,7 @@ def compare(
     measure: MeasureOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
+    year_start: YearStartOpt = None,
     output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
         CompareFormat.table
     ),
@@ -240,7 +267,9 @@ def compare(
     """
     from kpitool.render.terminal import render_table
 
-    report = _comparison(files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata)
+    report = _comparison(
+        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start
+    )
     console = stdout_console()
     renderers = {
         CompareFormat.table: lambda: render_table(report, console),
@@ -267,6 +296,7 @@ def export(
     measure: MeasureOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
+    year_start: YearStartOpt = None,
 ) -> None:
     """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
 
@@ -276,7 +306,9 @@ def export(
     """
     if output is not None and output.exists() and not force:
         raise OutputError(f"{output} exists; use --force to overwrite it")
-    report = _comparison(files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata)
+    report = _comparison(
+        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start
+    )
     text = _render(report, output_format.value)
     if output is None:
         sys.stdout.write(text)

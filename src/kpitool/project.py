@@ -13,6 +13,8 @@ from pathlib import Path
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
 from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
 from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, SkippedRow, ValidationReport
+from kpitool.periods import YearStart
+from kpitool.readers.base import ReadOptions
 
 
 def catalogue_path(config: Path | None) -> Path | None:
@@ -24,14 +26,23 @@ def catalogue_path(config: Path | None) -> Path | None:
     return find_config()
 
 
-def open_catalogue(config: Path | None, *, required: bool = False) -> Catalogue | None:
+def open_catalogue(
+    config: Path | None, *, required: bool = False, year_start: YearStart | None = None
+) -> Catalogue | None:
     """The project's catalogue, or None when there is none (ConfigError when it is broken or required)."""
     path = catalogue_path(config)
     if path is None:
         if required:
             raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
         return None
-    return load_catalogue(path)
+    return load_catalogue(path, year_start)
+
+
+def read_options(catalogue: Catalogue | None, year_start: YearStart | None = None) -> ReadOptions:
+    """How the files are read: the catalogue's settings, else the year start asked for."""
+    if catalogue is not None:
+        return catalogue.read_options()
+    return ReadOptions(year_start=year_start or "april")
 
 
 def _natural_key(path: Path) -> tuple[object, ...]:
@@ -64,7 +75,9 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def run_validation(files: Sequence[Path], config: Path | None, *, strict: bool = False) -> ValidationReport:
+def run_validation(
+    files: Sequence[Path], config: Path | None, *, strict: bool = False, year_start: YearStart | None = None
+) -> ValidationReport:
     """``kpitool validate``: the catalogue's own findings, then every file's."""
     from kpitool.validate import validate_files
 
@@ -72,12 +85,18 @@ def run_validation(files: Sequence[Path], config: Path | None, *, strict: bool =
     catalogue: Catalogue | None = None
     config_findings: list[Finding] = []
     if path is not None:
-        catalogue, config_findings = read_catalogue(path)
-    return validate_files(files, catalogue, config_findings, strict=strict)
+        catalogue, config_findings = read_catalogue(path, year_start)
+    options = read_options(catalogue, None if config_findings and catalogue is None else year_start)
+    return validate_files(files, catalogue, config_findings, strict=strict, options=options)
 
 
 def run_comparison(
-    files: Sequence[Path], catalogue: Catalogue | None, options: CompareOptions, *, skip_invalid: bool = False
+    files: Sequence[Path],
+    catalogue: Catalogue | None,
+    options: CompareOptions,
+    *,
+    skip_invalid: bool = False,
+    year_start: YearStart | None = None,
 ) -> ComparisonReport:
     """``kpitool compare`` / ``export``: the files given (else the catalogue's), checked, read and compared.
 
@@ -94,7 +113,7 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, catalogue.read_options() if catalogue else None)
+    read, unreadable = read_files(paths, read_options(catalogue, year_start))
     if unreadable:
         raise InputError(unreadable[0].message)
     report = check_files(read, catalogue, paths=paths)

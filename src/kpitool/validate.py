@@ -60,9 +60,10 @@ def validate_files(
     config_findings: Sequence[Finding] = (),
     *,
     strict: bool = False,
+    options: ReadOptions | None = None,
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
-    files, unreadable = read_files(paths, catalogue.read_options() if catalogue else None)
+    files, unreadable = read_files(paths, options or (catalogue.read_options() if catalogue else None))
     return check_files(files, catalogue, [*config_findings, *unreadable], paths=paths, strict=strict)
 
 
