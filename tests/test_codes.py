@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BAD, EXAMPLES, ROOT, SEED
+from conftest import BAD, EXAMPLES, FIXTURES, ROOT, SEED
 from kpitool.catalogue import load_catalogue, read_catalogue
 from kpitool.codes import REGISTRY, Code, readme_row
 from kpitool.errors import ExitCode
@@ -37,6 +37,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.NO_DATA: ([BAD / "header_only.csv"], False),
     Code.MISSING_COLUMN: ([BAD / "missing_value_column.csv"], False),
     Code.DUPLICATE_COLUMN: ([BAD / "duplicate_column.csv"], False),
+    Code.LAYOUT: ([FIXTURES / "layouts" / "two_header_rows.csv"], False),
     Code.UNKNOWN_COLUMN: (["measure,period,value,colour\nA,2023/24 Q1,1,red\n"], False),
     Code.RAGGED_ROW: ([BAD / "ragged_rows.csv"], False),
     Code.BROKEN_QUOTE: ([BAD / "unclosed_quote.csv"], False),

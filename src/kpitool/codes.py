@@ -23,6 +23,7 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing-column"
     DUPLICATE_COLUMN = "duplicate-column"
     UNKNOWN_COLUMN = "unknown-column"
+    LAYOUT = "layout"
     RAGGED_ROW = "ragged-row"
     BROKEN_QUOTE = "broken-quote"
     BAD_PERIOD = "bad-period"
@@ -74,6 +75,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.MISSING_COLUMN: CodeInfo(("error",), "a long file needs `measure`, `period` and `value` columns"),
     Code.DUPLICATE_COLUMN: CodeInfo(("error",), "a column given twice (the first is read)"),
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
+    Code.LAYOUT: CodeInfo(
+        ("info",), "how a report layout was read: title and note rows skipped, two header rows combined"
+    ),
     Code.RAGGED_ROW: CodeInfo(("error",), "a row with more or fewer fields than its header (never silently shifted)"),
     Code.BROKEN_QUOTE: CodeInfo(
         ("error",),

@@ -315,7 +315,12 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
         elif partial and base_value is not None:
             notes.append(f"{quarter_span(present)} of {year} ({m.aggregate}) compared with the full year {base}.")
     if base_value is None:
-        notes.append(f"No baseline value for {base}.")
+        missing = [q for q in base.quarters() if q.quarter not in base_present]
+        if base_present and missing:
+            named = ", ".join(f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "") for q in missing)
+            notes.append(f"No baseline value for {base}, which has no value for {named}.")
+        else:
+            notes.append(f"No baseline value for {base}.")
     if current_value is None:
         notes.append(f"No value for {year}.")
     points = m.unit == "percent"

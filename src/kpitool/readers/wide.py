@@ -12,7 +12,7 @@ from datetime import date
 
 from kpitool.codes import Code
 from kpitool.errors import PeriodError
-from kpitool.models import Finding, ReportedFigure
+from kpitool.models import Finding, ReportedFigure, column_letter
 from kpitool.numbers import Cell, parse_cell
 from kpitool.periods import YearStart, parse_period, quarter_containing
 from kpitool.readers.base import (
@@ -110,9 +110,12 @@ def _basis(text: str, year_start: YearStart) -> tuple[Basis, Basis]:
 
 
 def _read_wide(text: str, delimiter: str, name: str, options: ReadOptions, file_index: int) -> DataFile:
-    import numpy as np
-    import pandas as pd
+    records, findings = text_records(text, delimiter, name)
+    return read_records(records, name, options, file_index, findings)
 
+
+def text_records(text: str, delimiter: str, name: str) -> tuple[list[tuple[int, list[str]]], list[Finding]]:
+    """The delimited text's records with the line each starts on; a broken quote is a finding."""
     findings: list[Finding] = []
     records: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -129,12 +132,25 @@ def _read_wide(text: str, delimiter: str, name: str, options: ReadOptions, file_
             continue
         records.append((last_line + 1, record))
         last_line = reader.line_num
+    return records, findings
 
-    # split into tables at blank records
+
+# a row that ends a table: its source, notes and footnotes follow it
+_END_RE = re.compile(r"^\s*(source|sources|notes?|footnotes?|\(\d+\)|\[\d+\]|\*)\b", re.IGNORECASE)
+
+
+def _filled(record: list[str]) -> int:
+    return sum(1 for cell in record if cell.strip())
+
+
+def _blocks(
+    records: list[tuple[int, list[str]]], name: str, findings: list[Finding]
+) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Tables split at blank rows, each with the title above it; title and note rows are skipped."""
     blocks: list[list[tuple[int, list[str]]]] = []
     current: list[tuple[int, list[str]]] = []
     for line, record in records:
-        if not any(cell.strip() for cell in record):
+        if not _filled(record):
             if current:
                 blocks.append(current)
                 current = []
@@ -142,12 +158,95 @@ def _read_wide(text: str, delimiter: str, name: str, options: ReadOptions, file_
         current.append((line, record))
     if current:
         blocks.append(current)
+    out: list[tuple[str, list[tuple[int, list[str]]]]] = []
+    title = ""
+    for block in blocks:
+        lead = 0  # title, subtitle and note rows above the header: one filled cell, the first
+        while lead < len(block) and _filled(block[lead][1]) == 1 and block[lead][1][0].strip():
+            lead += 1
+        if lead:
+            texts = [block[i][1][0].strip() for i in range(lead)]
+            if lead == len(block):  # a block of titles or notes only: the next table's title, or footnotes
+                notes = any(_END_RE.match(t) for t in texts)
+                if not notes:
+                    title = texts[0]
+                what = "notes or footnotes, not a table" if notes else "the title of the table below (its section)"
+                _skipped(findings, name, block[0][0], block[-1][0], what)
+                continue
+            title = texts[0]
+            _skipped(findings, name, block[0][0], block[lead - 1][0], "a title or note above the table (its section)")
+        body = block[lead:]
+        for i, (line, record) in enumerate(body[1:], start=1):
+            if _END_RE.match(record[0]) and _filled(record) == 1:
+                _skipped(findings, name, line, body[-1][0], "a source or note row, which ends the table")
+                body = body[:i]
+                break
+        out.append((title, body))
+        title = ""
+    return out
+
+
+def _skipped(findings: list[Finding], name: str, first: int, last: int, what: str) -> None:
+    rows = f"row {first}" if first == last else f"rows {first}–{last}"
+    findings.append(Finding(code=Code.LAYOUT, file=name, row=first, message=f"{rows}: {what}; skipped"))
+
+
+def _combined_header(
+    block: list[tuple[int, list[str]]], name: str, findings: list[Finding]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """One header from two rows where the second names quarters or months under a year row's labels.
+
+    A label over the first of its columns (what a merged cell leaves after "Save as CSV") applies
+    to the columns after it until the next label.
+    """
+    header_line, header = block[0]
+    if len(block) < 2:
+        return header, block[1:]
+    line, below = block[1]
+    if (
+        below[0].strip()
+        or not any(c.strip() for c in below[1:])
+        or any(parse_cell(c).value is not None for c in below[1:])
+    ):
+        return header, block[1:]
+    combined = [header[0]]
+    label = ""
+    for i in range(1, max(len(header), len(below))):
+        upper = header[i].strip() if i < len(header) else ""
+        lower = below[i].strip() if i < len(below) else ""
+        label = upper or label
+        combined.append(f"{lower} {label}".strip() if lower else upper)
+    findings.append(
+        Finding(
+            code=Code.LAYOUT,
+            file=name,
+            row=header_line,
+            message=f"rows {header_line}–{line}: two header rows, read as one (e.g. {combined[1]!r})",
+        )
+    )
+    return combined, block[2:]
+
+
+def read_records(
+    records: list[tuple[int, list[str]]],
+    name: str,
+    options: ReadOptions,
+    file_index: int,
+    findings: list[Finding] | None = None,
+    default_title: str = "",
+) -> DataFile:
+    """Report tables from records (a delimited file's, or a spreadsheet sheet's)."""
+    import numpy as np
+    import pandas as pd
+
+    findings = findings if findings is not None else []
+    blocks = _blocks(records, name, findings)
 
     tables: list[Table] = []
     reported: list[ReportedFigure] = []
     cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
-    for number, block in enumerate(blocks, start=1):
-        table, block_findings = _wide_table(block, number, name, options)
+    for number, (title, block) in enumerate(blocks, start=1):
+        table, block_findings = _wide_table(block, number, name, options, title or default_title)
         findings.extend(block_findings)
         if table is None:
             continue
@@ -203,17 +302,30 @@ ARROW_WORDS = {"↑": "up", "↓": "down", "↔": "level", "⬆": "up", "⬇": "
 
 
 def _wide_table(
-    block: list[tuple[int, list[str]]], number: int, name: str, options: ReadOptions
+    block: list[tuple[int, list[str]]], number: int, name: str, options: ReadOptions, title_above: str = ""
 ) -> tuple[Table | None, list[Finding]]:
     findings: list[Finding] = []
-    header_line, header = block[0]
-    title = header[0].strip() if header else ""
+    header_line = block[0][0]
+    header, rows_below = _combined_header(block, name, findings)
+    block = [block[0], *rows_below]
+    title = title_above or (header[0].strip() if header else "")
     columns: list[TableColumn] = []
     for i, text in enumerate(header[1:], start=2):
         col = parse_header(text, options.year_start)
         col.index = i
         if not text.strip():
             col.role = "ignored"
+            if any(i <= len(r) and parse_cell(r[i - 1]).value is not None for _, r in rows_below):
+                findings.append(
+                    Finding(
+                        code=Code.UNKNOWN_COLUMN,
+                        file=name,
+                        row=header_line,
+                        column=i,
+                        message=f"column {column_letter(i)} has no heading but holds numbers; it was not read"
+                        " (give it a period heading such as 2023/24 Q1)",
+                    )
+                )
         columns.append(col)
     periods = [c for c in columns if c.role == "period"]
     if not periods:

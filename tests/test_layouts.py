@@ -1,0 +1,39 @@
+"""Report layouts as published: title and note rows, two header rows, source rows that end a table."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES
+from kpitool.compare import compare
+from kpitool.readers import ReadOptions, read_file, read_observations
+
+TWO_ROWS = FIXTURES / "layouts" / "two_header_rows.csv"
+
+
+def test_title_header_rows_and_footnotes_are_read_as_a_person_reads_them() -> None:
+    data = read_file(TWO_ROWS, ReadOptions(year_start="january"))
+    assert [f.code for f in data.findings] == ["layout"] * 4
+    (table,) = data.tables
+    assert table.section.startswith("Table A: drug deaths by division")
+    assert [c.period.label for c in table.columns if c.period] == [
+        f"{y} Q{q}" for y in (2022, 2023) for q in range(1, 5)
+    ]
+    assert [r.name for r in table.rows] == ["A: North East", "N: Highlands", "Total"]  # no Source or Footnotes row
+    values = data.frame[data.frame["measure"] == "N: Highlands"]
+    assert values["marker"].tolist()[1] == "x" and values["value"].isna().tolist()[1]
+
+
+def test_the_comparison_of_a_two_header_table() -> None:
+    report = compare(read_observations([TWO_ROWS], ReadOptions(year_start="january")))
+    by = {c.measure: c for c in report.comparisons}
+    assert (by["A: North East"].baseline_value, by["A: North East"].current_value) == (87, 101)
+    assert by["N: Highlands"].baseline_value is None
+    assert "2022 Q2 (x)" in " ".join(by["N: Highlands"].notes)
+    # under fiscal years the same quarters are placed in 2021/22 Q4 ... 2023/24 Q3
+    fiscal = read_file(TWO_ROWS)
+    assert sorted(fiscal.periods)[0] == "2021/22 Q4"
+
+
+def test_a_blank_headed_column_of_numbers_is_reported(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("b.csv", "T,2022/23,,2023/24\nA,1,5,2\n"))
+    assert [(f.code, f.cell) for f in data.findings] == [("unknown-column", "C1")]
+    assert "holds numbers" in data.findings[0].message
