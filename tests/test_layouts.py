@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from conftest import FIXTURES
 from kpitool.compare import compare
 from kpitool.readers import ReadOptions, read_file, read_observations
@@ -37,3 +41,36 @@ def test_a_blank_headed_column_of_numbers_is_reported(write) -> None:  # type: i
     data = read_file(write("b.csv", "T,2022/23,,2023/24\nA,1,5,2\n"))
     assert [(f.code, f.cell) for f in data.findings] == [("unknown-column", "C1")]
     assert "holds numbers" in data.findings[0].message
+
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+SCOTLAND = REALDATA / "scotland-suspected-drug-deaths" / "SuspectedDRDs_OctDec2023.xlsx"
+needs_realdata = pytest.mark.skipif(not SCOTLAND.exists(), reason="../shared/realdata is not beside the checkout")
+
+
+@needs_realdata
+def test_a_spreadsheet_and_its_save_as_csv_give_the_same_comparison() -> None:
+    options = ReadOptions(year_start="january", sheets=("C - Sex",))
+    from_xlsx = compare(read_observations([SCOTLAND], options))
+    saved = FIXTURES / "layouts" / "scotland-2023-sex-saved-as.csv"
+    from_csv = compare(read_observations([saved], ReadOptions(year_start="january")))
+    strip = {"files"}
+    assert from_xlsx.model_dump(exclude=strip) == from_csv.model_dump(exclude=strip)
+
+
+@needs_realdata
+def test_the_scottish_release_agrees_with_an_independent_computation() -> None:
+    import pandas as pd
+
+    raw = pd.read_excel(SCOTLAND, sheet_name="A - Police Division", header=None, engine="calamine")
+    years = raw.iloc[2].ffill()  # the year row, over the first of its four quarters
+    body = raw.iloc[4:18].set_index(0)
+    expected = {}
+    for name, row in body.iterrows():
+        values = pd.to_numeric(row, errors="coerce")
+        by_year = {int(y): values[years == y] for y in (2022.0, 2023.0)}
+        base = None if by_year[2022].isna().any() else by_year[2022].sum()
+        expected[str(name).strip()] = (base, by_year[2023].sum())
+    report = compare(read_observations([SCOTLAND], ReadOptions(year_start="january", sheets=("A - Police Division",))))
+    got = {c.measure: (c.baseline_value, c.current_value) for c in report.comparisons}
+    assert got == expected and len(got) == 14

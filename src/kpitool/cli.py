@@ -111,6 +111,14 @@ class YearStart(StrEnum):
     january = "january"
 
 
+SheetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sheet",
+        help="Only this sheet of a spreadsheet (repeatable; default: every sheet with a table).",
+        metavar="NAME",
+    ),
+]
 YearStartOpt = Annotated[
     YearStart | None,
     typer.Option(
@@ -175,6 +183,7 @@ def validate(
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make the data invalid too.")] = False,
     year_start: YearStartOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Check submissions and report tables: every finding, with its file, row and column.
 
@@ -187,7 +196,7 @@ def validate(
     from kpitool.project import run_validation
     from kpitool.render.findings import render_json, render_markdown, render_text
 
-    report = run_validation(files, config, strict=strict, year_start=_start(year_start))
+    report = run_validation(files, config, strict=strict, year_start=_start(year_start), sheets=sheet or [])
     console = stdout_console()
     renderers = {
         ValidateFormat.text: lambda: render_text(report, console),
@@ -210,6 +219,7 @@ def _comparison(
     skip_invalid: bool,
     pro_rata: bool,
     year_start: YearStart | None,
+    sheet: list[str] | None,
 ) -> ComparisonReport:
     from kpitool.project import open_catalogue, run_comparison
 
@@ -223,7 +233,9 @@ def _comparison(
         measures=measure or [],
         pro_rata=pro_rata,
     )
-    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start)
+    return run_comparison(
+        files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start, sheets=sheet or []
+    )
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:
@@ -250,6 +262,7 @@ def compare(
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
     year_start: YearStartOpt = None,
+    sheet: SheetOpt = None,
     output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
         CompareFormat.table
     ),
@@ -268,7 +281,7 @@ def compare(
     from kpitool.render.terminal import render_table
 
     report = _comparison(
-        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start
+        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start, sheet
     )
     console = stdout_console()
     renderers = {
@@ -297,6 +310,7 @@ def export(
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
     year_start: YearStartOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
 
@@ -307,7 +321,7 @@ def export(
     if output is not None and output.exists() and not force:
         raise OutputError(f"{output} exists; use --force to overwrite it")
     report = _comparison(
-        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start
+        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start, sheet
     )
     text = _render(report, output_format.value)
     if output is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
@@ -38,11 +39,12 @@ def open_catalogue(
     return load_catalogue(path, year_start)
 
 
-def read_options(catalogue: Catalogue | None, year_start: YearStart | None = None) -> ReadOptions:
-    """How the files are read: the catalogue's settings, else the year start asked for."""
-    if catalogue is not None:
-        return catalogue.read_options()
-    return ReadOptions(year_start=year_start or "april")
+def read_options(
+    catalogue: Catalogue | None, year_start: YearStart | None = None, sheets: Sequence[str] = ()
+) -> ReadOptions:
+    """How the files are read: the catalogue's settings (else the year start asked for), and the sheets."""
+    base = catalogue.read_options() if catalogue is not None else ReadOptions(year_start=year_start or "april")
+    return replace(base, sheets=tuple(sheets))
 
 
 def _natural_key(path: Path) -> tuple[object, ...]:
@@ -76,7 +78,12 @@ def shown_path(path: Path) -> str:
 
 
 def run_validation(
-    files: Sequence[Path], config: Path | None, *, strict: bool = False, year_start: YearStart | None = None
+    files: Sequence[Path],
+    config: Path | None,
+    *,
+    strict: bool = False,
+    year_start: YearStart | None = None,
+    sheets: Sequence[str] = (),
 ) -> ValidationReport:
     """``kpitool validate``: the catalogue's own findings, then every file's."""
     from kpitool.validate import validate_files
@@ -86,7 +93,7 @@ def run_validation(
     config_findings: list[Finding] = []
     if path is not None:
         catalogue, config_findings = read_catalogue(path, year_start)
-    options = read_options(catalogue, None if config_findings and catalogue is None else year_start)
+    options = read_options(catalogue, None if config_findings and catalogue is None else year_start, sheets)
     return validate_files(files, catalogue, config_findings, strict=strict, options=options)
 
 
@@ -97,6 +104,7 @@ def run_comparison(
     *,
     skip_invalid: bool = False,
     year_start: YearStart | None = None,
+    sheets: Sequence[str] = (),
 ) -> ComparisonReport:
     """``kpitool compare`` / ``export``: the files given (else the catalogue's), checked, read and compared.
 
@@ -113,7 +121,7 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, read_options(catalogue, year_start))
+    read, unreadable = read_files(paths, read_options(catalogue, year_start, sheets))
     if unreadable:
         raise InputError(unreadable[0].message)
     report = check_files(read, catalogue, paths=paths)

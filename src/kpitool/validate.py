@@ -11,7 +11,7 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
-from kpitool.readers import DataFile, ReadOptions, read_file
+from kpitool.readers import DataFile, ReadOptions, read_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,9 +24,9 @@ def read_files(paths: Sequence[Path], options: ReadOptions | None = None) -> tup
     """Every file that can be read, and an ``unreadable-file`` finding for each that cannot."""
     files: list[DataFile] = []
     findings: list[Finding] = []
-    for index, path in enumerate(paths):
+    for path in paths:
         try:
-            files.append(read_file(path, options, index))
+            files.extend(read_path(path, options, len(files)))
         except InputError as exc:
             findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
     return files, findings

@@ -40,6 +40,7 @@ __all__ = [
     "parse_header",
     "read_file",
     "read_observations",
+    "read_path",
 ]
 
 
@@ -75,17 +76,27 @@ def detect_shape(header: list[str], options: ReadOptions) -> str:
     return "long" if any(n in LONG_COLUMNS for n in names) else "wide"
 
 
+def read_path(path: Path, options: ReadOptions | None = None, first_index: int = 0) -> list[DataFile]:
+    """A file's DataFiles: one for a delimited file, one a sheet for a spreadsheet."""
+    from kpitool.readers.spreadsheet import SPREADSHEET_SUFFIXES, read_workbook
+
+    options = options or ReadOptions()
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return read_workbook(path, options, first_index)
+    return [read_file(path, options, first_index)]
+
+
 # a file whose structure leaves nothing to compare: compare stops at it (validate says why)
 FATAL = (Code.EMPTY_FILE, Code.MISSING_COLUMN, Code.NO_DATA)
 
 
 def read_observations(paths: Sequence[Path], options: ReadOptions | None = None) -> Observations:
     """All files' observations, in the order given; a file that cannot be read -> InputError."""
-    files = []
-    for index, path in enumerate(paths):
-        data = read_file(path, options, index)
-        fatal = [f for f in data.findings if f.code in FATAL]
-        if fatal:
-            raise InputError(f"{path}: {fatal[0].message}")
-        files.append(data)
+    files: list[DataFile] = []
+    for path in paths:
+        for data in read_path(path, options, len(files)):
+            fatal = [f for f in data.findings if f.code in FATAL]
+            if fatal:
+                raise InputError(f"{path}: {fatal[0].message}")
+            files.append(data)
     return Observations.of(files)

@@ -26,6 +26,7 @@ class ReadOptions:
 
     year_start: YearStart = "april"
     missing: frozenset[str] = frozenset()  # lower-case cell texts that mean "no value"
+    sheets: tuple[str, ...] = ()  # the spreadsheet sheets to read (default: every one that holds a table)
 
 
 Basis = Period | Literal["baseline"] | None

@@ -1,0 +1,78 @@
+"""Spreadsheets (.xlsx, .xlsm, .xls, .xlsb, .ods), read by python-calamine: every sheet that holds a
+table, or those asked for. Each sheet is read as report tables, as a delimited file's records
+are; the sheet's name is the section of a table without a title of its own."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+from pathlib import Path
+
+from kpitool.codes import Code
+from kpitool.errors import InputError
+from kpitool.models import Finding
+from kpitool.readers.base import DataFile, ReadOptions
+from kpitool.readers.wide import read_records
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
+
+
+def cell_text(value: object) -> str:
+    """A cell as text the readers parse: numbers exactly (18.0 -> "18"), dates as ISO dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> list[DataFile]:
+    """One DataFile a sheet read (named ``book.xlsx[Sheet]``), in the workbook's order."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except Exception as exc:  # calamine's own errors: a corrupt or password-protected file
+        raise InputError(f"{path}: cannot be read as a spreadsheet ({str(exc).splitlines()[0]})") from None
+    names = list(book.sheet_names)
+    if options.sheets:
+        by_lower = {n.strip().lower(): n for n in names}
+        unknown = [s for s in options.sheets if s.strip().lower() not in by_lower]
+        if unknown:
+            raise InputError(f"{path}: no sheet {unknown[0]!r}; the sheets are {', '.join(map(repr, names))}")
+        chosen = [by_lower[s.strip().lower()] for s in options.sheets]
+    else:
+        chosen = names
+    files: list[DataFile] = []
+    skipped: list[str] = []
+    for sheet in chosen:
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
+        data = read_records(records, f"{path}[{sheet}]", options, first_index + len(files), default_title=sheet)
+        if not data.tables and not options.sheets:
+            skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
+            continue
+        files.append(data)
+    if not files:
+        raise InputError(f"{path}: no sheet holds a table with period columns (sheets: {', '.join(map(repr, names))})")
+    if skipped:
+        files[0].findings.append(
+            Finding(
+                code=Code.LAYOUT,
+                file=str(path),
+                message=f"sheets without a table of periods, not read: {', '.join(map(repr, skipped))}",
+            )
+        )
+    return files
