@@ -136,3 +136,18 @@ def test_the_layout_is_decided_by_where_the_periods_are(first: str, write) -> No
     data = read_file(write("w.csv", f"{first},2022/23,2023/24 Q1\nCalls,100,30\n"))
     assert data.layout == "wide" and not data.findings
     assert data.frame["value"].tolist() == [100.0, 30.0]
+
+
+@pytest.mark.parametrize(
+    ("header", "period"),
+    [("30/06/2023", "2023/24 Q1"), ("2019-03-31", "2018/19 Q4"), ("As at 31 March 2019", "2018/19 Q4"),
+     ("30 September 2019", "2019/20 Q2"), ("31 Dec 2023", "2023/24 Q3")],
+)  # fmt: skip
+def test_a_quarter_end_date_heading_is_a_stock_column(header: str, period: str) -> None:
+    col = parse_header(header)
+    assert (col.role, col.period.label if col.period else None, col.stock) == ("period", period, True)
+
+
+@pytest.mark.parametrize("header", ["2019-03-30", "15/06/2023", "31 April 2019"])
+def test_a_date_that_is_not_a_quarter_end_is_not_a_period(header: str) -> None:
+    assert parse_header(header).role == "ignored"

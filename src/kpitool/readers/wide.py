@@ -61,6 +61,9 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
             return TableColumn(0, raw, "ignored")
         period = quarter_containing(day, year_start)
         return TableColumn(0, raw, "period", period=period, stock=True)
+    count_date = quarter_end(raw)
+    if count_date is not None:  # "30/06/2023", "2023-06-30", "As at 31 March 2019": a stock at a quarter's end
+        return TableColumn(0, raw, "period", period=quarter_containing(count_date, year_start), stock=True)
     core = _PARENS_RE.sub(" ", raw)
     words = core.split()
     baseline = any(w.lower() == "baseline" for w in words)
@@ -86,6 +89,43 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
     if total:
         return TableColumn(0, raw, "total", period=period.year_period(), quarters=[1, 2, 3, 4], baseline=baseline)
     return TableColumn(0, raw, "period", period=period, baseline=baseline)
+
+
+_DATE_RES = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?:as\s+at:?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\s+(?P<y>\d{4})$", re.IGNORECASE),
+)
+_MONTH_NUMBERS = {
+    m: i
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+
+
+def quarter_end(text: str) -> date | None:
+    """The date a heading names, when it is the last day of a quarter (a stock's count date)."""
+    for pattern in _DATE_RES:
+        m = pattern.match(text.strip())
+        if not m:
+            continue
+        month = (
+            int(m.group("m"))
+            if "m" in m.groupdict() and m.group("m")
+            else _MONTH_NUMBERS.get((m.groupdict().get("mon") or "").lower(), 0)
+        )
+        try:
+            day = date(int(m.group("y")), month, int(m.group("d")))
+        except ValueError:
+            return None
+        after = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return day if day.month % 3 == 0 and (after - day).days == 1 else None
+    return None
 
 
 def _basis(text: str, year_start: YearStart) -> tuple[Basis, Basis]:
