@@ -74,3 +74,41 @@ def test_the_scottish_release_agrees_with_an_independent_computation() -> None:
     report = compare(read_observations([SCOTLAND], ReadOptions(year_start="january", sheets=("A - Police Division",))))
     got = {c.measure: (c.baseline_value, c.current_value) for c in report.comparisons}
     assert got == expected and len(got) == 14
+
+
+def test_column_roles_by_name_with_an_area_hierarchy(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kpitool.cli import app
+
+    roles = ["--period-col", "12 months ending", "--measure-col", "offence", "--value-col"]
+    roles += ["Rolling year total number of offences", "--area-col", "Region", "--area-col", "PFA"]
+    result = runner.invoke(app, ["compare", str(FIXTURES / "layouts" / "roles.csv"), *roles, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["comparisons"]
+    got = {(c["area"] or c["section"], c["measure"]): (c["baseline_value"], c["current_value"]) for c in rows}
+    assert got == {
+        ("North East / Durham", "Burglary"): (2000, 1800),
+        ("North East / Durham", "Robbery"): (300, 330),
+        ("South East / Kent", "Burglary"): (5000, 5300),
+    }
+
+
+def test_a_value_column_named_as_a_measure_and_a_period_for_the_whole_file(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers.base import ReadOptions as Options
+
+    path = write("fte.csv", "Police force,FTE Count\nDurham,1168.54\nKent,3500\n")
+    data = read_file(path, Options(area_cols=("Police force",), value_col="FTE Count", period="2019/20"))
+    assert not data.findings
+    assert data.frame[["section", "measure", "period"]].astype(str).values.tolist() == [
+        ["Durham", "FTE Count", "2019/20"],
+        ["Kent", "FTE Count", "2019/20"],
+    ]
+
+
+def test_a_role_naming_no_column_says_what_the_header_has(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers.base import ReadOptions as Options
+
+    data = read_file(write("x.csv", "Force,Count,Year\nA,1,2015\n"), Options(value_col="Total", period_col="Year"))
+    assert [f.code for f in data.findings] == ["missing-column", "unknown-column", "unknown-column"]
+    assert "no column 'Total' for the value (the header has 'Force', 'Count', 'Year')" in data.findings[0].message

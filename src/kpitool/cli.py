@@ -7,7 +7,7 @@ import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from kpitool.models import Catalogue, CompareOptions, ComparisonReport
 from kpitool.periods import Period
 from kpitool.periods import YearStart as YearStartName
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
+
+if TYPE_CHECKING:
+    from kpitool.readers.base import Reading
 
 
 class _Commands(TyperGroup):
@@ -119,6 +122,28 @@ SheetOpt = Annotated[
         metavar="NAME",
     ),
 ]
+MeasureColOpt = Annotated[
+    str | None, typer.Option("--measure-col", metavar="COLUMN", help="The column that names the measure.")
+]
+PeriodColOpt = Annotated[str | None, typer.Option("--period-col", metavar="COLUMN", help="The column of periods.")]
+ValueColOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--value-col",
+        metavar="COLUMN",
+        help="The column of values (without a measure column, its heading is the measure).",
+    ),
+]
+AreaColOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area-col", metavar="COLUMN", help="A column of areas (repeatable, outermost first: Region, Force)."
+    ),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", metavar="PERIOD", help="The period of every row, for a file with no period column."),
+]
 YearStartOpt = Annotated[
     YearStart | None,
     typer.Option(
@@ -154,6 +179,19 @@ def stdout_console() -> Console:
     return console
 
 
+def _reading(
+    sheet: list[str] | None,
+    measure_col: str | None,
+    period_col: str | None,
+    value_col: str | None,
+    area_col: list[str] | None,
+    period: str | None,
+) -> Reading:
+    from kpitool.readers.base import Reading
+
+    return Reading(tuple(sheet or ()), measure_col, period_col, value_col, tuple(area_col or ()), period)
+
+
 def _start(year_start: YearStart | None) -> YearStartName | None:
     return None if year_start is None else ("january" if year_start == YearStart.january else "april")
 
@@ -184,6 +222,11 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings make the data invalid too.")] = False,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
+    measure_col: MeasureColOpt = None,
+    period_col: PeriodColOpt = None,
+    value_col: ValueColOpt = None,
+    area_col: AreaColOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """Check submissions and report tables: every finding, with its file, row and column.
 
@@ -196,7 +239,13 @@ def validate(
     from kpitool.project import run_validation
     from kpitool.render.findings import render_json, render_markdown, render_text
 
-    report = run_validation(files, config, strict=strict, year_start=_start(year_start), sheets=sheet or [])
+    report = run_validation(
+        files,
+        config,
+        strict=strict,
+        year_start=_start(year_start),
+        reading=_reading(sheet, measure_col, period_col, value_col, area_col, period),
+    )
     console = stdout_console()
     renderers = {
         ValidateFormat.text: lambda: render_text(report, console),
@@ -219,7 +268,7 @@ def _comparison(
     skip_invalid: bool,
     pro_rata: bool,
     year_start: YearStart | None,
-    sheet: list[str] | None,
+    reading: Reading,
 ) -> ComparisonReport:
     from kpitool.project import open_catalogue, run_comparison
 
@@ -233,9 +282,7 @@ def _comparison(
         measures=measure or [],
         pro_rata=pro_rata,
     )
-    return run_comparison(
-        files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start, sheets=sheet or []
-    )
+    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start, reading=reading)
 
 
 def _render(report: ComparisonReport, fmt: str) -> str:
@@ -263,6 +310,11 @@ def compare(
     pro_rata: ProRataOpt = False,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
+    measure_col: MeasureColOpt = None,
+    period_col: PeriodColOpt = None,
+    value_col: ValueColOpt = None,
+    area_col: AreaColOpt = None,
+    period: PeriodOpt = None,
     output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
         CompareFormat.table
     ),
@@ -281,7 +333,17 @@ def compare(
     from kpitool.render.terminal import render_table
 
     report = _comparison(
-        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start, sheet
+        files,
+        config,
+        baseline,
+        current,
+        tolerance,
+        section,
+        measure,
+        skip_invalid,
+        pro_rata,
+        year_start,
+        _reading(sheet, measure_col, period_col, value_col, area_col, period),
     )
     console = stdout_console()
     renderers = {
@@ -311,6 +373,11 @@ def export(
     pro_rata: ProRataOpt = False,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
+    measure_col: MeasureColOpt = None,
+    period_col: PeriodColOpt = None,
+    value_col: ValueColOpt = None,
+    area_col: AreaColOpt = None,
+    period: PeriodOpt = None,
 ) -> None:
     """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
 
@@ -321,7 +388,17 @@ def export(
     if output is not None and output.exists() and not force:
         raise OutputError(f"{output} exists; use --force to overwrite it")
     report = _comparison(
-        files, config, baseline, current, tolerance, section, measure, skip_invalid, pro_rata, year_start, sheet
+        files,
+        config,
+        baseline,
+        current,
+        tolerance,
+        section,
+        measure,
+        skip_invalid,
+        pro_rata,
+        year_start,
+        _reading(sheet, measure_col, period_col, value_col, area_col, period),
     )
     text = _render(report, output_format.value)
     if output is None:

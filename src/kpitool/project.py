@@ -8,14 +8,14 @@ from __future__ import annotations
 import glob
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
 from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
 from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, SkippedRow, ValidationReport
 from kpitool.periods import YearStart
-from kpitool.readers.base import ReadOptions
+from kpitool.readers.base import Reading, ReadOptions
 
 
 def catalogue_path(config: Path | None) -> Path | None:
@@ -40,11 +40,12 @@ def open_catalogue(
 
 
 def read_options(
-    catalogue: Catalogue | None, year_start: YearStart | None = None, sheets: Sequence[str] = ()
+    catalogue: Catalogue | None, year_start: YearStart | None = None, reading: Reading | None = None
 ) -> ReadOptions:
-    """How the files are read: the catalogue's settings (else the year start asked for), and the sheets."""
+    """How the files are read: the catalogue's settings (else the year start asked for), the sheets
+    and the column roles asked for."""
     base = catalogue.read_options() if catalogue is not None else ReadOptions(year_start=year_start or "april")
-    return replace(base, sheets=tuple(sheets))
+    return replace(base, **asdict(reading or Reading()))
 
 
 def _natural_key(path: Path) -> tuple[object, ...]:
@@ -83,7 +84,7 @@ def run_validation(
     *,
     strict: bool = False,
     year_start: YearStart | None = None,
-    sheets: Sequence[str] = (),
+    reading: Reading | None = None,
 ) -> ValidationReport:
     """``kpitool validate``: the catalogue's own findings, then every file's."""
     from kpitool.validate import validate_files
@@ -93,7 +94,7 @@ def run_validation(
     config_findings: list[Finding] = []
     if path is not None:
         catalogue, config_findings = read_catalogue(path, year_start)
-    options = read_options(catalogue, None if config_findings and catalogue is None else year_start, sheets)
+    options = read_options(catalogue, None if config_findings and catalogue is None else year_start, reading)
     return validate_files(files, catalogue, config_findings, strict=strict, options=options)
 
 
@@ -104,7 +105,7 @@ def run_comparison(
     *,
     skip_invalid: bool = False,
     year_start: YearStart | None = None,
-    sheets: Sequence[str] = (),
+    reading: Reading | None = None,
 ) -> ComparisonReport:
     """``kpitool compare`` / ``export``: the files given (else the catalogue's), checked, read and compared.
 
@@ -121,7 +122,7 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, read_options(catalogue, year_start, sheets))
+    read, unreadable = read_files(paths, read_options(catalogue, year_start, reading))
     if unreadable:
         raise InputError(unreadable[0].message)
     report = check_files(read, catalogue, paths=paths)

@@ -71,6 +71,8 @@ def detect_shape(header: list[str], options: ReadOptions) -> str:
     whatever its first column is called (``Measure``, ``KPI``, ``Police Division``); otherwise a
     ``measure``, ``period`` or ``value`` column makes a long file."""
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
+    if options.has_roles:
+        return "long"
     if any(parse_header(h, options.year_start).role == "period" for h in header[1:] if h.strip()):
         return "wide"
     return "long" if any(n in LONG_COLUMNS for n in names) else "wide"

@@ -21,12 +21,34 @@ Role = Literal["period", "total", "change", "direction", "ignored"]
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What the command line says about how to read the files: sheets and column roles."""
+
+    sheets: tuple[str, ...] = ()
+    measure_col: str | None = None
+    period_col: str | None = None
+    value_col: str | None = None
+    area_cols: tuple[str, ...] = ()
+    period: str | None = None
+
+
+@dataclass(frozen=True)
 class ReadOptions:
     """How to read a file: the project's year start, and the missing-value markers it adds."""
 
     year_start: YearStart = "april"
     missing: frozenset[str] = frozenset()  # lower-case cell texts that mean "no value"
     sheets: tuple[str, ...] = ()  # the spreadsheet sheets to read (default: every one that holds a table)
+    # column roles, by header name, for long files whose columns are not measure, period, value
+    measure_col: str | None = None
+    period_col: str | None = None
+    value_col: str | None = None
+    area_cols: tuple[str, ...] = ()  # a hierarchy (Region, Force): the area is their values joined by " / "
+    period: str | None = None  # the period of every row of a file with no period column
+
+    @property
+    def has_roles(self) -> bool:
+        return any((self.measure_col, self.period_col, self.value_col, self.area_cols, self.period))
 
 
 Basis = Period | Literal["baseline"] | None

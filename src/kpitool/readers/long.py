@@ -141,10 +141,11 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         return DataFile(name, "long", empty_frame(), findings)
     header_text = buf[hstart:hend].decode(encoding).rstrip("\r")
     header = next(csv.reader([header_text], delimiter=delimiter), [""])
-    roles, header_findings = _long_header(header, name, header_line)
+    roles, areas, header_findings = _long_header(header, name, header_line, options)
     findings.extend(header_findings)
-    if any(roles[c] is None for c in LONG_COLUMNS):
+    if any(f.code == Code.MISSING_COLUMN for f in header_findings):
         return DataFile(name, "long", empty_frame(), findings)
+    value_heading = header[roles["value"] or 0].strip()
 
     body = buf[hend + 1 :]
     if not body or body.isspace():
@@ -202,7 +203,7 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
-    frame, periods, cell_findings = _long_frame(table, roles, rows, name, options, file_index)
+    frame, periods, cell_findings = _long_frame(table, roles, areas, value_heading, rows, name, options, file_index)
     findings.extend(cell_findings)
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
 
@@ -217,51 +218,89 @@ def _has_quoted_newline(buf: bytes) -> bool:
     return any(buf.find(b"\n", int(o), int(c)) >= 0 for o, c in zip(q[0::2], q[1::2], strict=False))
 
 
-def _long_header(header: list[str], name: str, line: int) -> tuple[dict[str, int | None], list[Finding]]:
+def _long_header(
+    header: list[str], name: str, line: int, options: ReadOptions
+) -> tuple[dict[str, int | None], list[int], list[Finding]]:
+    """Which column is which: by the roles asked for, else by the names measure, period, value, section.
+
+    Returns the roles, the area columns (a hierarchy, outermost first) and the findings.
+    """
     findings: list[Finding] = []
     roles: dict[str, int | None] = dict.fromkeys((*LONG_COLUMNS, *OPTIONAL_COLUMNS))
     seen: dict[str, int] = {}
     for i, raw in enumerate(header):
         key = raw.strip().lstrip("\ufeff").lower()
-        col = i + 1
         if key in seen:
             findings.append(
                 Finding(
                     code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=line,
-                    column=col,
+                    column=i + 1,
                     column_name=raw,
                     message=f"column {raw!r} appears twice (also column {seen[key]}); only the first is read",
                 )
             )
             continue
-        seen[key] = col
-        if key in roles:
-            roles[key] = i
-        else:
+        seen[key] = i + 1
+    listed = ", ".join(repr(h.strip()) for h in header)
+
+    def find(wanted: str, what: str) -> int | None:
+        col = seen.get(wanted.strip().lower())
+        if col is None:
+            findings.append(
+                Finding(
+                    code=Code.MISSING_COLUMN,
+                    file=name,
+                    row=line,
+                    column_name=wanted,
+                    message=f"no column {wanted!r} for the {what} (the header has {listed})",
+                )
+            )
+            return None
+        return col - 1
+
+    asked = {"measure": options.measure_col, "period": options.period_col, "value": options.value_col}
+    for role, wanted in asked.items():
+        if wanted:
+            roles[role] = find(wanted, role)
+        elif role in seen:
+            roles[role] = seen[role] - 1
+    for role in OPTIONAL_COLUMNS:
+        if role in seen:
+            roles[role] = seen[role] - 1
+    areas = [c for c in (find(a, "area") for a in options.area_cols) if c is not None]
+    used = {c for c in (*roles.values(), *areas) if c is not None}
+    for i, raw in enumerate(header):
+        if i not in used and seen.get(raw.strip().lstrip("\ufeff").lower()) == i + 1:
             findings.append(
                 Finding(
                     code=Code.UNKNOWN_COLUMN,
                     file=name,
                     row=line,
-                    column=col,
+                    column=i + 1,
                     column_name=raw,
-                    message=f"unknown column {raw!r} is ignored (known: {', '.join((*LONG_COLUMNS, *OPTIONAL_COLUMNS))})",
+                    message=f"column {raw!r} is not read (a long file's columns are measure, period, value,"
+                    " section; others can be named with --measure-col, --period-col, --value-col, --area-col)",
                 )
             )
-    for required in LONG_COLUMNS:
-        if roles[required] is None:
+    needed = ["value"] + ([] if options.period else ["period"])
+    # a value column named as a measure ("FTE Count") and no measure column: its heading is the measure
+    if not (roles["measure"] is None and options.value_col and not options.measure_col):
+        needed.append("measure")
+    for required in needed:
+        if roles[required] is None and not asked.get(required):
             findings.append(
                 Finding(
                     code=Code.MISSING_COLUMN,
                     file=name,
                     row=line,
                     column_name=required,
-                    message=f"the header has no {required!r} column (a long file needs measure, period, value)",
+                    message=f"the header has no {required!r} column (a long file needs measure, period, value;"
+                    " or name its columns with --measure-col, --period-col, --value-col)",
                 )
             )
-    return roles, findings
+    return roles, areas, findings
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -280,6 +319,8 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 def _long_frame(
     table: pa.Table,
     roles: dict[str, int | None],
+    areas: list[int],
+    value_heading: str,
     rows: np.ndarray,
     name: str,
     options: ReadOptions,
@@ -293,15 +334,24 @@ def _long_frame(
     findings: list[Finding] = []
     n = table.num_rows
     m_i, p_i, v_i = roles["measure"], roles["period"], roles["value"]
-    assert m_i is not None and p_i is not None and v_i is not None
+    assert v_i is not None
     s_i = roles.get("section")
 
-    m_codes, m_words = _dictionary(table.column(m_i))
-    p_codes, p_words = _dictionary(table.column(p_i))
-    if s_i is not None:
+    constant = np.zeros(n, dtype="int64")
+    # no measure column: the value column's heading is the measure; no period column: the period given
+    m_codes, m_words = _dictionary(table.column(m_i)) if m_i is not None else (constant, [value_heading])
+    p_codes, p_words = _dictionary(table.column(p_i)) if p_i is not None else (constant, [options.period or ""])
+    if areas:
+        joined = table.column(areas[0])
+        for a in areas[1:]:
+            joined = pc.binary_join_element_wise(
+                pc.utf8_trim_whitespace(joined), pc.utf8_trim_whitespace(table.column(a)), " / "
+            )
+        s_codes, s_words = _dictionary(joined)
+    elif s_i is not None:
         s_codes, s_words = _dictionary(table.column(s_i))
     else:
-        s_codes, s_words = np.zeros(n, dtype="int64"), [""]
+        s_codes, s_words = constant, [""]
 
     # periods: parse each distinct spelling once
     labels: list[str | None] = []
@@ -326,13 +376,13 @@ def _long_frame(
     measure = pd.Categorical.from_codes(m_codes, categories=pd.Index(m_words, dtype=object))
     period = pd.Categorical.from_codes(label_code[p_codes], categories=pd.Index(list(canon), dtype=object))
 
-    def cell_error(i: int, code: str, col: int, column: str, message: str, actual: str | None) -> Finding:
+    def cell_error(i: int, code: str, col: int | None, column: str, message: str, actual: str | None) -> Finding:
         return Finding(
             severity="error",
             code=code,
             file=name,
             row=int(rows[i]),
-            column=col + 1,
+            column=None if col is None else col + 1,
             column_name=column,
             measure=m_words[m_codes[i]] or None,
             period=labels[p_codes[i]],
