@@ -19,6 +19,7 @@ from kpitool.models import Catalogue, CompareOptions, ComparisonReport
 from kpitool.periods import Period
 from kpitool.periods import YearStart as YearStartName
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
+from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:
     from kpitool.readers.base import Reading
@@ -38,7 +39,7 @@ class _Commands(TyperGroup):
         except KpiError as exc:
             if ctx.params.get("debug"):
                 raise
-            typer.echo(f"kpitool: error: {exc}", err=True)
+            typer.echo(f"kpitool: error: {visible_line(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -50,7 +51,7 @@ def _refuse(exc: InvalidDataError) -> None:
     from kpitool.render.findings import finding_line, summary
 
     err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=True)
-    err.out(f"kpitool: error: {exc}", highlight=False)
+    err.out(f"kpitool: error: {visible_line(str(exc))}", highlight=False)
     err.out(summary(exc.report), highlight=False)
     for f in exc.blocking[:REFUSAL_SHOWN]:
         err.out(finding_line(f), highlight=False)
@@ -285,6 +286,15 @@ def _comparison(
     return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start, reading=reading)
 
 
+def _out(console: Console, text: str) -> None:
+    """A file's text to stdout: byte-true into a pipe; on a terminal, its control characters shown, not obeyed."""
+    from kpitool.render.safe import visible
+
+    if console.is_terminal:
+        text = visible(text.replace("\r\n", "\n"))
+    console.file.write(text)
+
+
 def _render(report: ComparisonReport, fmt: str) -> str:
     from kpitool.render.csvout import render_csv
     from kpitool.render.markdown import render_markdown
@@ -348,9 +358,9 @@ def compare(
     console = stdout_console()
     renderers = {
         CompareFormat.table: lambda: render_table(report, console),
-        CompareFormat.md: lambda: console.out(_render(report, "md"), highlight=False, end=""),
-        CompareFormat.csv: lambda: console.out(_render(report, "csv"), highlight=False, end=""),
-        CompareFormat.json: lambda: console.out(_render(report, "json"), highlight=False, end=""),
+        CompareFormat.md: lambda: _out(console, _render(report, "md")),
+        CompareFormat.csv: lambda: _out(console, _render(report, "csv")),
+        CompareFormat.json: lambda: _out(console, _render(report, "json")),
     }
     renderers[output_format]()
 
@@ -402,12 +412,12 @@ def export(
     )
     text = _render(report, output_format.value)
     if output is None:
-        sys.stdout.write(text)
+        _out(stdout_console(), text)
         return
     from kpitool.output import write_atomic
 
     write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(f"wrote {visible_line(str(output))}", err=True)
 
 
 @app.command()
@@ -445,5 +455,6 @@ def main() -> None:
     except Exception as exc:  # a bug: the user still gets one line, not a traceback
         if "--debug" in sys.argv[1:]:
             raise
-        typer.echo(f"kpitool: internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", err=True)
+        message = visible_line(f"{exc.__class__.__name__}: {exc}")
+        typer.echo(f"kpitool: internal error: {message} (run with --debug for details)", err=True)
         sys.exit(ExitCode.INTERNAL)

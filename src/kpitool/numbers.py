@@ -86,12 +86,25 @@ def parse_cell(raw: str, missing: frozenset[str] = frozenset()) -> Cell:
     value = float(f"{digits}.{frac}" if frac else digits)
     if n.group("sign") in ("-", "\u2212"):
         value = -value
+    if out_of_range(value):
+        return Cell(
+            None, marker=marker, error=f"{text[:40]!r}{'…' if len(text) > 40 else ''} is out of range (beyond ±10¹⁵)"
+        )
     return Cell(
         value,
         marker=marker,
         percent=bool(n.group("pct")),
         decimals=len(frac),
     )
+
+
+# The largest magnitude a KPI value may have: far beyond any count, rate or budget, and small enough
+# that a sum over a million of them, its changes and its rounding stay finite and exact enough.
+MAX_MAGNITUDE = 1e15
+
+
+def out_of_range(value: float) -> bool:
+    return not math.isfinite(value) or abs(value) > MAX_MAGNITUDE
 
 
 def _why_not_a_number(text: str) -> str:
@@ -111,6 +124,8 @@ def round_half_away(value: float, places: int = 1) -> float:
     Goes through the shortest decimal text of the float, so 2.675 rounds to 2.68 as a
     person reading "2.675" expects.
     """
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
+        return value  # nothing left to round at this size (and Decimal's precision would not hold it)
     q = Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
 

@@ -148,6 +148,8 @@ def _month_quarter(text: str, year_start: YearStart) -> Period | None:
         raise PeriodError(f"{text!r}: {m.group('m1')} to {m.group('m2')} is not a quarter (Jan–Mar, Apr–Jun, …)")
     year = int(m.group("y"))
     year = year + 2000 if year < 100 else year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"{text!r}: the year {year} is outside {FIRST_YEAR}–{LAST_YEAR}")
     return quarter_containing(date(year, first, 1), year_start)
 
 
@@ -166,8 +168,22 @@ def _fiscal_start(m: re.Match[str]) -> int | None:
     return None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # periods outside these years are typing errors, not data
+
+
+def _in_range(period: Period, text: str) -> Period:
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        raise PeriodError(f"{text!r}: the year {period.year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+    return period
+
+
 @lru_cache(maxsize=4096)
 def parse_period(text: str, year_start: YearStart = "april") -> Period:
+    """Parse a period as analysts type it; raise PeriodError with a reason otherwise."""
+    return _in_range(_parse_period(text, year_start), text)
+
+
+def _parse_period(text: str, year_start: YearStart) -> Period:
     """Parse a period as analysts type it; raise PeriodError with a reason otherwise.
 
     A bare four-digit year (``2010``) is a calendar year in either mode, as in "2010 baseline".

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from kpitool.codes import Code
 from kpitool.errors import InputError, PeriodError
 from kpitool.models import Finding
-from kpitool.numbers import parse_cell
+from kpitool.numbers import MAX_MAGNITUDE, parse_cell
 from kpitool.periods import Period, parse_period
 from kpitool.readers.base import DataFile, ReadOptions, broken_quote, empty_file, empty_frame, no_data, ragged_row
 
@@ -400,6 +400,10 @@ def _long_frame(
     for sign in (",", "%", " "):
         numbers = pc.replace_substring(numbers, sign, "")
     value[fast_np] = pc.cast(numbers, pa.float64()).to_numpy(zero_copy_only=False)
+    huge = fast_np & ~(np.abs(value) <= MAX_MAGNITUDE)  # 400 digits is a float's infinity: out of range
+    if huge.any():
+        fast_np = fast_np & ~huge
+        value[huge] = np.nan
     percent = pc.and_(fast, pc.ends_with(raw_values, "%")).to_numpy(zero_copy_only=False).astype(bool)
     marker_codes = np.full(n, -1, dtype="int32")
     marker_words: list[str] = []

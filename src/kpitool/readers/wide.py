@@ -14,7 +14,7 @@ from kpitool.codes import Code
 from kpitool.errors import PeriodError
 from kpitool.models import Finding, ReportedFigure, column_letter
 from kpitool.numbers import Cell, parse_cell
-from kpitool.periods import YearStart, parse_period, quarter_containing
+from kpitool.periods import FIRST_YEAR, LAST_YEAR, YearStart, parse_period, quarter_containing
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     Basis,
@@ -122,6 +122,8 @@ def quarter_end(text: str) -> date | None:
         try:
             day = date(int(m.group("y")), month, int(m.group("d")))
         except ValueError:
+            return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
             return None
         after = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
         return day if day.month % 3 == 0 and (after - day).days == 1 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from kpitool.models import ComparisonReport
 
@@ -12,8 +13,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A text cell a spreadsheet will not run as a formula: at its start, or after a line break in it."""
+    lines = re.split(r"(\r\n|\r|\n)", text)
+    return "".join(
+        "'" + part if i % 2 == 0 and part.startswith(FORMULA_START) else part for i, part in enumerate(lines)
+    )
 
 
 def _num(value: float | None) -> str:
@@ -22,7 +26,8 @@ def _num(value: float | None) -> str:
 
 def render_csv(report: ComparisonReport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF ends records (RFC 4180), so a field holding a bare CR or LF is always quoted
+    writer = csv.writer(out, lineterminator="\r\n")
     # each quarter's value, and beside it its marker ([x] suppressed, [r] revised, .. missing): never lost
     quarter_cols = [name for p in report.quarters for name in (f"q_{p}", f"q_{p}_marker")]
     header = [

@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from kpitool.models import Finding, ValidationReport
 from kpitool.render.markdown import md_cell
+from kpitool.render.safe import visible_line
 
 SCREEN_LIMIT = 200
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -40,7 +41,7 @@ def finding_line(f: Finding) -> str:
     """One finding as a line: ``q2.csv:C4: error [not-a-number] 101 calls 2023/24 Q1: …``."""
     about = " ".join(x for x in (f.measure, f.period) if x)
     about = f" {about}:" if f.measure and f.measure not in f.message else ""
-    return f"{location(f)}: {f.severity} [{f.code}]{about} {f.message}{_expected(f)}"
+    return visible_line(f"{location(f)}: {f.severity} [{f.code}]{about} {f.message}{_expected(f)}")
 
 
 def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_LIMIT) -> None:
@@ -59,11 +60,11 @@ def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_
         for f in shown:
             table.add_row(
                 Text(f.severity, style=STYLE[f.severity]),
-                Text(location(f)),
+                Text(visible_line(location(f))),
                 Text(f.code),
-                Text(f.measure or ""),
-                Text(f.period or ""),
-                Text(f.message + _expected(f)),
+                Text(visible_line(f.measure or "")),
+                Text(visible_line(f.period or "")),
+                Text(visible_line(f.message + _expected(f))),
             )
         console.print(table)
     else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from tabulate import tabulate
 
 from kpitool.models import Comparison, ComparisonReport
+from kpitool.render.safe import visible
 from kpitool.render.values import (
     arrow_words,
     change_text,
@@ -17,8 +20,10 @@ from kpitool.render.values import (
 
 
 def md_cell(text: str) -> str:
-    """Text safe inside a pipe table: ``|`` escaped, line breaks folded."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+    """Text safe inside a pipe table and in the HTML it becomes: ``|``, ``<``, ``>`` and entities escaped, lines folded."""
+    # a bare "&" stays readable ("Drink & drug driving"); one that would start an entity is escaped
+    escaped = re.sub(r"&(?=#?\w+;)", "&amp;", visible(text)).replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(escaped.replace("\\", "\\\\").replace("|", "\\|").split())
 
 
 def headers(report: ComparisonReport) -> list[str]:

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from kpitool.models import ComparisonReport
 from kpitool.render.markdown import headers, row_cells
+from kpitool.render.safe import visible, visible_line
 from kpitool.render.values import rows_left_out, sparkline
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
@@ -18,7 +19,7 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     boxed = console.is_terminal
     for section, rows in report.sections().items():
         table = Table(
-            title=Text(section or "Measures", style="bold"),
+            title=Text(visible_line(section or "Measures"), style="bold"),
             title_justify="left",
             box=box.SIMPLE_HEAD if boxed else None,
             show_edge=False,
@@ -34,16 +35,16 @@ def render_table(report: ComparisonReport, console: Console) -> None:
                 min_width=12 if i == 0 else None,
             )
         for c in rows:
-            cells = [Text(x) for x in row_cells(c, report)]
+            cells = [Text(visible_line(x)) for x in row_cells(c, report)]
             cells[-1].stylize(COLOUR[c.assessment])
             table.add_row(*cells, Text(sparkline(c.history)))
         console.print(table)
     for n in [*report.notes, *grouped_notes(report)]:
-        console.print(Text(n, style="dim"))
+        console.print(Text(visible(n), style="dim"))
     if report.skipped:
         console.print(Text(rows_left_out(len(report.skipped)), style="bold"))
         for s in report.skipped:
-            console.print(Text(s.sentence, style="yellow"))
+            console.print(Text(visible(s.sentence), style="yellow"))
 
 
 def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:

@@ -1,0 +1,101 @@
+"""Inputs that must neither crash kpitool nor reach a terminal, a spreadsheet or a web page raw."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kpitool.cli import app
+from kpitool.compare import compare
+from kpitool.errors import PeriodError
+from kpitool.numbers import format_number, parse_cell
+from kpitool.periods import parse_period
+from kpitool.readers import read_file, read_observations
+from kpitool.render.csvout import render_csv, safe_text
+from kpitool.render.markdown import md_cell
+from kpitool.render.safe import visible, visible_line
+
+LONG = "measure,period,value\n"
+
+
+@pytest.mark.parametrize("text", ["1" * 309, "1" * 400, "9" * 16, "12,000,000,000,000,000", "-2e308"])
+def test_numbers_out_of_range_are_findings_at_their_cell(text: str, write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("h.csv", LONG + f'A,2022/23,1\nA,2023/24,"{text}"\n'))
+    assert [(f.code, f.cell) for f in data.findings] == [("not-a-number", "C3")]
+    assert "out of range" in data.findings[0].message or "not a number" in data.findings[0].message
+
+
+def test_extreme_finite_values_compute_and_display(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("e.csv", LONG + "A,2022/23,0.000001\nA,2023/24,999999999999999\nB,2022/23,1e-9\n")
+    report = compare(read_observations([path]), options=None)
+    a = next(c for c in report.comparisons if c.measure == "A")
+    assert a.change_pct is not None and a.change_pct > 1e20
+    assert format_number(a.change_pct, 1) != "" and format_number(1e300, 1)  # no Decimal overflow
+    assert parse_cell("1e-9").error is not None  # exponents are not how people type figures
+
+
+@pytest.mark.parametrize("text", ["0000/01", "0999/00", "9999/00", "10000", "1899", "2201 Q1"])
+def test_years_out_of_range_are_bad_periods(text: str, write) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PeriodError):
+        parse_period(text, "january" if "Q" in text else "april")
+    data = read_file(write("y.csv", LONG + f"A,{text},1\n"))
+    assert [f.code for f in data.findings] == ["bad-period"]
+
+
+def test_a_year_out_of_range_as_an_option_is_a_usage_error(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("a.csv", LONG + "A,2022/23,1\nA,2023/24,2\n")
+    result = CliRunner().invoke(app, ["compare", str(path), "--baseline", "0000/01"])
+    assert result.exit_code == 2 and "outside 1900–2200" in result.stderr
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b]8;;http://x\x1b\\"
+
+
+def test_escape_sequences_from_the_data_never_reach_the_terminal(write) -> None:  # type: ignore[no-untyped-def]
+    name = f"Calls{ESCAPES}"
+    path = write("esc.csv", LONG + f'"{name}",2022/23,1\n"{name}",2023/24,2\n"{name}",2023/24 Q9,3\n')
+    runner = CliRunner()
+    for args in (["compare", str(path), "--skip-invalid"], ["validate", str(path)], ["compare", str(path)]):
+        result = runner.invoke(app, args)
+        assert "\x1b" not in result.stdout and "\x1b" not in result.stderr and "\x07" not in result.output
+        assert "\\x1b" in result.output
+    # a file keeps the data byte-true where its format allows: JSON escapes it
+    exported = runner.invoke(app, ["export", str(path), "--format", "json", "--skip-invalid"])
+    assert json.loads(exported.stdout)["comparisons"][0]["measure"] == name
+
+
+def test_visible_writes_control_characters_out() -> None:
+    assert visible("a\x1bb\x9bc\x7f") == "a\\x1bb\\x9bc\\x7f" and visible("plain £ é") == "plain £ é"
+    assert visible_line("a\tb\nc") == "a\\tb\\nc"
+
+
+def test_no_formula_hides_behind_a_line_break_in_csv(write) -> None:  # type: ignore[no-untyped-def]
+    assert safe_text("Calls\r@SUM(1)") == "Calls\r'@SUM(1)" and safe_text("a\n=1") == "a\n'=1"
+    path = write("f.csv", LONG + '"Calls\n@SUM(1)",2022/23,1\n"Calls\n@SUM(1)",2023/24,2\n')
+    text = render_csv(compare(read_observations([path])))
+    assert '"Calls\n\'@SUM(1)"' in text  # quoted, so a spreadsheet keeps it in one cell
+    (row,) = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["measure"] == "Calls\n'@SUM(1)"
+
+
+def test_markdown_escapes_html_from_the_data() -> None:
+    assert md_cell("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert md_cell("Drink & drug driving") == "Drink & drug driving" and md_cell("&lt;") == "&amp;lt;"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=40))
+def test_no_cell_text_or_period_text_is_an_internal_error(text: str) -> None:
+    cell = parse_cell(text)
+    assert cell.value is None or abs(cell.value) <= 1e15
+    try:
+        p = parse_period(text)
+    except PeriodError:
+        return
+    assert 1900 <= p.year <= 2200
