@@ -99,3 +99,65 @@ def test_no_cell_text_or_period_text_is_an_internal_error(text: str) -> None:
     except PeriodError:
         return
     assert 1900 <= p.year <= 2200
+
+
+def test_a_device_or_a_fifo_is_refused_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from kpitool.validate import validate_files
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    link = tmp_path / "random.csv"
+    link.symlink_to("/dev/urandom")
+    report = validate_files([fifo, link])
+    assert [f.code for f in report.findings] == ["unreadable-file", "unreadable-file"]
+    assert all("not a regular file" in f.message for f in report.findings) and report.exit_code == 2
+
+
+def test_a_catalogue_nested_too_deeply_is_a_config_finding(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.catalogue import read_catalogue
+
+    toml = tmp_path / "kpitool.toml"
+    toml.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    catalogue, findings = read_catalogue(toml)
+    assert catalogue is None and [f.code for f in findings] == ["config-syntax"]
+
+
+def _run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    return subprocess.run(
+        [sys.executable, "-m", "kpitool", *args],
+        capture_output=True,
+        text=True,
+        cwd=EXAMPLES,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_a_clear_error() -> None:
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "kpitool", "compare"], stdout=full, stderr=subprocess.PIPE, text=True, cwd=EXAMPLES
+        )
+    assert (
+        result.returncode == 2
+        and result.stderr == "kpitool: error: cannot write the output (No space left on device)\n"
+    )
+
+
+def test_an_ascii_terminal_is_not_an_internal_error() -> None:
+    result = _run("compare", "--section", "Call data", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0 and "\\u2191" in result.stdout  # the arrow, written out

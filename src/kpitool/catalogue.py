@@ -48,6 +48,9 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
     except tomllib.TOMLDecodeError as exc:
         line = _line_from_toml_error(str(exc))
         return None, [Finding(code=Code.CONFIG_SYNTAX, file=name, row=line, message=f"kpitool.toml: {exc}")]
+    except RecursionError:
+        message = "kpitool.toml: arrays or tables nested too deeply to read"
+        return None, [Finding(code=Code.CONFIG_SYNTAX, file=name, message=message)]
     findings: list[Finding] = []
     fields: dict[str, Any] = {}
     for key, value in doc.items():

@@ -450,8 +450,16 @@ def main() -> None:
         # `kpitool validate … | head`: end quietly as Unix tools do (status 141), not with click's
         # exit 1, which would read as "invalid"
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for stream in (sys.stdout, sys.stderr):  # PYTHONIOENCODING=ascii: write what cannot be encoded as \u…
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
+    except OSError as exc:  # the output cannot be written: disk full, permission, a closed pipe
+        if "--debug" in sys.argv[1:]:
+            raise
+        typer.echo(f"kpitool: error: cannot write the output ({exc.strerror or exc})", err=True)
+        sys.exit(ExitCode.USAGE)
     except Exception as exc:  # a bug: the user still gets one line, not a traceback
         if "--debug" in sys.argv[1:]:
             raise

@@ -10,7 +10,25 @@ from kpitool.errors import InputError
 DELIMITERS = ("\t", ";", ",")
 
 
+MAX_FILE_BYTES = 4 << 30  # a text file larger than this is not a KPI file
+
+
 def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes; a device, FIFO or socket is refused at once (it may never end)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{path}: not a regular file (a device, pipe or socket); save the data to a file")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: larger than 4 GiB; split it, or count its records (kpitool count)")
     try:
         return path.read_bytes()
     except FileNotFoundError:
