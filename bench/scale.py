@@ -3,16 +3,19 @@
 Usage: python bench/generate.py && python bench/scale.py
 Cases: catalogue checks on 250,000 rows of declared parts; 100,000 rows of measures unknown to
 the catalogue; a 100,000-row file pasted twice into itself; two overlapping 100,000-row files;
-compare over 12,500 measures.
+compare over 12,500 measures; report tables with 400 total rows over 12 parts and with 500 rates
+over 1,000 counts (the audit's searches for parts and terms, bounded to nearby rows).
 """
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 from kpitool.catalogue import load_catalogue
-from kpitool.compare import compare, read_observations
+from kpitool.compare import compare
+from kpitool.readers import read_observations
 from kpitool.validate import validate_files
 
 HERE = Path(__file__).parent
@@ -52,6 +55,28 @@ def main() -> None:
     timed("validate two overlapping 100,000-row files", lambda: validate_files([head, head]))
     frame = read_observations([head])
     timed("compare 100,000 rows (12,500 measures)", lambda: compare(frame))
+    totals, rates = report_tables()
+    timed("validate a report table: 400 total rows over 12 parts", lambda: validate_files([totals]))
+    timed("validate a report table: 500 rates over 1,000 counts", lambda: validate_files([rates]))
+
+
+def report_tables() -> tuple[Path, Path]:
+    """Tables whose every total row could be the sum of any subset of others, or every rate any ratio."""
+    rng = random.Random(1)
+    head = "T\t2022/23\t2023/24 Q1\t2023/24 Q2\t2023/24 Q3\t2023/24 Q4\tQ1-Q4 2023/24 total\n"
+
+    def row(name: str) -> str:
+        qs = [rng.randint(1, 100) for _ in range(4)]
+        return f"{name}\t{rng.randint(100, 400)}\t" + "\t".join(map(str, qs)) + f"\t{sum(qs)}\n"
+
+    totals = DATA / "totals-400.tsv"
+    totals.write_text(
+        head + "".join(row(f"Part {i}") for i in range(12)) + "".join(row(f"Total {i}") for i in range(400))
+    )
+    rates = DATA / "rates-500.tsv"
+    rate_rows = "".join(f"Rate {i}\t10%\t11%\t12%\t13%\t14%\t12.5%\n" for i in range(500))
+    rates.write_text(head + "".join(row(f"Count {i}") for i in range(1000)) + rate_rows)
+    return totals, rates
 
 
 if __name__ == "__main__":

@@ -295,3 +295,20 @@ def test_a_table_of_year_columns_only_is_audited(write) -> None:  # type: ignore
     wrong = "A\t90\t100\t120\t25.0%\t20.0%\t↔\n"
     got = [(f.code, f.cell) for f in validate_files([write("w.tsv", head + wrong)]).findings]
     assert got == [("change-mismatch", "E2"), ("direction-mismatch", "G2")]
+
+
+def test_the_search_for_parts_and_terms_is_bounded_on_large_tables(write) -> None:  # type: ignore[no-untyped-def]
+    head = "T\t2022/23\t2023/24 Q1\t2023/24 Q2\t2023/24 Q3\t2023/24 Q4\tQ1-Q4 2023/24 total\n"
+    parts = "".join(f"Part {i}\t{10 + i}\t1\t2\t3\t{4 + i}\t{10 + i}\n" for i in range(12))
+    totals = "".join(f"Total {i}\t{100 + i}\t20\t30\t40\t{10 + i}\t{100 + i}\n" for i in range(400))
+    findings = validate_files([write("t.tsv", head + parts + totals)]).findings  # bench/scale.py times it
+    assert [f.code for f in findings] == ["audit-bounded"]
+    # and a total right under its parts is still found, and checked, in a large table
+    body = (
+        parts
+        + "Total parts\t"
+        + "\t".join(str(x) for x in (sum(10 + i for i in range(12)), 12, 24, 36, 48 + 66, 9999))
+        + "\n"
+    )
+    got = [(f.code, f.cell) for f in validate_files([write("u.tsv", head + body + totals)]).findings]
+    assert ("parts-mismatch", "G14") in got

@@ -59,6 +59,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     ),
     Code.RESTATED: ([LONG + "A,2023/24 Q1,1\n", LONG + "A,2023/24 Q1,2\n"], False),
     Code.TOTAL_MISMATCH: ([SEED], False),
+    Code.AUDIT_BOUNDED: (
+        ["T\t2023/24 Q1\t2023/24 Q2\n" + "".join(f"Count {i}\t{i}\t{i}\n" for i in range(30)) + "Rate\t5%\t6%\n"],
+        False,
+    ),
     Code.CHANGE_MISMATCH: ([SEED], False),
     Code.DIRECTION_MISMATCH: ([SEED], False),
     Code.PARTS_MISMATCH: ([SEED], False),

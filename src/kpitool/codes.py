@@ -48,6 +48,7 @@ class Code(StrEnum):
     PARTS_MISMATCH = "parts-mismatch"
     RATIO_MISMATCH = "ratio-mismatch"
     ROUNDING = "rounding"
+    AUDIT_BOUNDED = "audit-bounded"
     CHANGE_IN_POINTS = "change-in-points"
 
 
@@ -125,6 +126,11 @@ REGISTRY: dict[Code, CodeInfo] = {
     ),
     Code.RATIO_MISMATCH: CodeInfo(("error",), "a rate that is not its numerator over its denominator", audit=True),
     Code.ROUNDING: CodeInfo(("info",), "a published figure truncated rather than rounded", audit=True),
+    Code.AUDIT_BOUNDED: CodeInfo(
+        ("info",),
+        "a table too large to search for every total and rate: parts and terms were looked for among nearby rows",
+        audit=True,
+    ),
     Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading", audit=True),
 }
 

@@ -10,20 +10,49 @@ from kpitool.arithmetic import EDGE, ratio
 from kpitool.audit.rounding import fmt, half, shown_half
 from kpitool.audit.table import TableView
 from kpitool.codes import Code
+from kpitool.models import Finding
 from kpitool.readers import TableColumn, TableRow
 
 TOTAL_NAME_RE = re.compile(r"\b(total|totals|all)\b", re.IGNORECASE)
 NAMED_PARTS_RE = re.compile(r"\(([^()]+\+[^()]+)\)")
 MAX_SUBSET_ROWS = 12
+MAX_SUBSET_CHECKS = 20_000  # subsets tried a table before the search keeps to nearby rows
+NEARBY = 12  # how many rows above and below a total or a rate its parts or terms are looked for in
+
+
+def _bounded(view: TableView, what: str) -> None:
+    """Say once a table that its search was kept to nearby rows."""
+    if not any(f.code == Code.AUDIT_BOUNDED for f in view.findings):
+        view.findings.append(
+            Finding(
+                code=Code.AUDIT_BOUNDED,
+                file=view.name,
+                row=view.table.header_row,
+                message=f"{view.table.section}: the table is too large to search every {what};"
+                f" they were looked for within {NEARBY} rows of it",
+            )
+        )
+
+
+def _nearby(rows: list[TableRow], row: TableRow, table_rows: list[TableRow]) -> list[TableRow]:
+    position = {r.row: i for i, r in enumerate(table_rows)}
+    here = position[row.row]
+    return [r for r in rows if abs(position[r.row] - here) <= NEARBY]
 
 
 def check_parts(view: TableView, cols: list[TableColumn]) -> None:
     """Totals against their parts: declared, named in the row, or evident in most columns."""
     rows = [r for r in view.table.rows if r.row not in view.percent_rows]
+    totals = [r for r in rows if TOTAL_NAME_RE.search(r.name)]
+    others = len(rows) - len(totals)
+    # every subset of up to 12 rows is tried, unless that is too many for the totals there are
+    near = others <= MAX_SUBSET_ROWS and len(totals) * 2**others > MAX_SUBSET_CHECKS
+    if near:
+        _bounded(view, "subset of rows a total may be the sum of")
     for row in rows:
         parts, declared = _declared_parts(view, row)
         if parts is None and TOTAL_NAME_RE.search(row.name):
-            parts = _inferred_parts(view, row, rows, cols)
+            parts = _inferred_parts(view, row, rows, cols, near)
             declared = False
         if not parts:
             continue
@@ -78,17 +107,19 @@ def _find_row(view: TableView, name: str) -> TableRow | None:
 
 
 def _inferred_parts(
-    view: TableView, row: TableRow, rows: list[TableRow], cols: list[TableColumn]
+    view: TableView, row: TableRow, rows: list[TableRow], cols: list[TableColumn], near: bool = False
 ) -> list[TableRow] | None:
     others = [r for r in rows if r is not row and not TOTAL_NAME_RE.search(r.name)]
     if len(others) < 2:
         return None
-    subsets: list[tuple[TableRow, ...]] = []
-    if len(others) <= MAX_SUBSET_ROWS:
-        for size in range(2, len(others) + 1):
-            subsets.extend(combinations(others, size))
-    else:
-        subsets.append(tuple(others))
+    subsets: list[tuple[TableRow, ...]] = [tuple(others)]
+    if near:  # runs of the rows just above or below the total, as tables are laid out
+        above = [r for r in _nearby(others, row, view.table.rows) if r.row < row.row]
+        below = [r for r in _nearby(others, row, view.table.rows) if r.row > row.row]
+        subsets += [tuple(above[i:]) for i in range(len(above) - 1)]
+        subsets += [tuple(below[: i + 1]) for i in range(1, len(below))]
+    elif len(others) <= MAX_SUBSET_ROWS:
+        subsets = [s for size in range(2, len(others) + 1) for s in combinations(others, size)]
     best: tuple[int, int, list[TableRow]] | None = None
     for subset in subsets:
         results = [_sum_check(view, row, list(subset), c) for c in cols]
@@ -113,11 +144,15 @@ def _sum_check(
 def check_ratios(view: TableView, cols: list[TableColumn]) -> None:
     """Percentage rows against one row divided by another: declared, or evident in most columns."""
     plain = [r for r in view.table.rows if r.row not in view.percent_rows]
+    near = len(plain) > 2 * NEARBY
     for row in view.table.rows:
         if row.row not in view.percent_rows:
             continue
         declared = _declared_ratio(view, row)
-        candidates = [declared] if declared else [(a, b) for a in plain for b in plain if a is not b]
+        terms = _nearby(plain, row, view.table.rows) if near and not declared else plain
+        if near and not declared:
+            _bounded(view, "pair of rows a rate may be the ratio of")
+        candidates = [declared] if declared else [(a, b) for a in terms for b in terms if a is not b]
         best: tuple[int, list[tuple[TableColumn, float, float]], tuple[TableRow, TableRow]] | None = None
         for a, b in candidates:
             good, bad = 0, []
