@@ -92,3 +92,53 @@ def test_csv_keeps_every_marker_beside_its_value(write) -> None:  # type: ignore
     # the year sums over a suppressed quarter: it is not the year, and not compared with one
     assert row["current_value"] == "600.0" and row["change"] == "" and row["direction"] == ""
     assert "No value for 2023/24 Q2 ([c])" in row["notes"]
+
+
+def test_export_never_replaces_what_it_should_not(tmp_path: Path, runner, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import stat
+
+    from kpitool.errors import OutputError
+    from kpitool.output import write_atomic
+
+    monkeypatch.chdir(tmp_path)
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere.md")
+    with pytest.raises(OutputError, match="exists"):
+        write_atomic(dangling, "x")
+    with pytest.raises(OutputError, match="symbolic link"):
+        write_atomic(dangling, "x", force=True)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_atomic(Path("/dev/null"), "x", force=True)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    kept = tmp_path / "kept.md"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(kept, "new", force=True)
+    assert kept.read_text() == "new" and stat.S_IMODE(kept.stat().st_mode) == 0o640
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "fresh.md", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fresh.md").stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.md", "fresh.md", "kept.md"]  # no temp files
+
+
+def test_a_file_made_while_kpitool_computes_is_not_overwritten(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kpitool import output
+    from kpitool.errors import OutputError
+
+    target = tmp_path / "report.md"
+    real = output.check_writable
+    calls = []
+
+    def meanwhile(path: Path, force: bool) -> None:
+        real(path, force)
+        calls.append(path)
+        target.write_text("someone else's")
+
+    monkeypatch.setattr(output, "check_writable", meanwhile)
+    with pytest.raises(OutputError, match="exists"):
+        output.write_atomic(target, "ours")
+    assert target.read_text() == "someone else's" and calls

@@ -14,7 +14,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from kpitool import __version__
-from kpitool.errors import ExitCode, InvalidDataError, KpiError, OutputError, UsageError
+from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
 from kpitool.models import Catalogue, CompareOptions, ComparisonReport
 from kpitool.periods import Period
 from kpitool.periods import YearStart as YearStartName
@@ -395,8 +395,10 @@ def export(
 
     Example: kpitool export --format md -o report.md
     """
-    if output is not None and output.exists() and not force:
-        raise OutputError(f"{output} exists; use --force to overwrite it")
+    from kpitool.output import check_writable, write_atomic
+
+    if output is not None:
+        check_writable(output, force)  # before the work; checked again as the file is put in place
     report = _comparison(
         files,
         config,
@@ -414,9 +416,7 @@ def export(
     if output is None:
         _out(stdout_console(), text)
         return
-    from kpitool.output import write_atomic
-
-    write_atomic(output, text)
+    write_atomic(output, text, force=force)
     typer.echo(f"wrote {visible_line(str(output))}", err=True)
 
 

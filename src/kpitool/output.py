@@ -1,16 +1,35 @@
-"""Files kpitool writes: atomically, so that a reader never sees half a file and nothing is lost."""
+"""Files kpitool writes: atomically, so that a reader never sees half a file and nothing is lost.
+
+Without ``force`` a file is created only where nothing is (checked at the moment it appears, so a
+file made meanwhile is never overwritten); with ``force`` only a regular file is replaced, its
+permissions kept. A new file gets the permissions the umask gives, as any program's would.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 from kpitool.errors import OutputError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse early what ``write_atomic`` would refuse: an existing path without ``force``, a non-file with it."""
+    if not os.path.lexists(path):
+        return
+    if not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    mode = path.lstat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise OutputError(f"{path} is {kind}; kpitool replaces only regular files, even with --force")
+
+
+def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
+    """Write to a temporary file beside ``path``, then put it in place in one step."""
+    check_writable(path, force)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
@@ -19,7 +38,39 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        os.chmod(tmp, _mode_for(path))
+        if force:
+            check_writable(path, force)  # still a regular file (or nothing) at the moment of the swap
+            os.replace(tmp, path)
+        else:
+            _create_exclusive(Path(tmp), path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _create_exclusive(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` only if nothing is there, checked in the same step."""
+    try:
+        os.link(tmp, path)  # fails if anything appeared at the path meanwhile: never overwrites
+        return
+    except FileExistsError:
+        raise OutputError(f"{path} exists; use --force to overwrite it") from None
+    except OSError:
+        pass  # a file system without hard links: reserve the name exclusively, then fill it
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise OutputError(f"{path} exists; use --force to overwrite it") from None
+    os.replace(tmp, path)
+
+
+def _mode_for(path: Path) -> int:
+    """An existing file's permissions; else what the umask allows of rw-rw-rw-."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
