@@ -41,6 +41,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.UNKNOWN_COLUMN: (["measure,period,value,colour\nA,2023/24 Q1,1,red\n"], False),
     Code.RAGGED_ROW: ([BAD / "ragged_rows.csv"], False),
     Code.BROKEN_QUOTE: ([BAD / "unclosed_quote.csv"], False),
+    Code.STRAY_CARRIAGE_RETURN: (["measure,period,value\r\nA\rB,2023/24 Q1,1\r\n"], False),
     Code.BAD_PERIOD: ([BAD / "bad_periods.csv"], False),
     Code.NO_PERIODS: ([BAD / "wide_no_periods.tsv"], False),
     Code.BLANK_MEASURE: ([LONG + ",2023/24 Q1,1\n"], False),

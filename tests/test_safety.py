@@ -161,3 +161,23 @@ def test_output_that_cannot_be_written_is_a_clear_error() -> None:
 def test_an_ascii_terminal_is_not_an_internal_error() -> None:
     result = _run("compare", "--section", "Call data", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and "\\u2191" in result.stdout  # the arrow, written out
+
+
+@pytest.mark.parametrize(
+    ("body", "rows"),
+    [
+        ("A\rB,2023/24 Q1,1\r\nC,2023/24 Q1,2\r\n", [3]),
+        ("A,2023/24 Q1,1\rB,2023/24 Q1,2\r\nC,2023/24 Q1,3\r\nD,2023/24 Q1,4\r\n", [3, 4]),
+    ],
+)
+def test_a_lone_carriage_return_is_a_finding_never_a_silent_change(body: str, rows: list[int], write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("cr.csv", "measure,period,value\r\n" + body))
+    assert [(f.code, f.row) for f in data.findings] == [("stray-carriage-return", 2)]
+    assert data.frame["row"].tolist() == rows
+
+
+def test_a_carriage_return_inside_quotes_is_text_and_old_mac_files_are_lines(write) -> None:  # type: ignore[no-untyped-def]
+    quoted = read_file(write("q.csv", 'measure,period,value\r\n"A\rB",2023/24 Q1,1\r\n'))
+    assert not quoted.findings and quoted.frame["measure"].astype(str).tolist() == ["A\rB"]
+    mac = read_file(write("m.csv", "measure,period,value\rA,2023/24 Q1,1\rB,2023/24 Q1,2\r"))
+    assert not mac.findings and mac.frame["row"].tolist() == [2, 3]

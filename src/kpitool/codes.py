@@ -26,6 +26,7 @@ class Code(StrEnum):
     LAYOUT = "layout"
     RAGGED_ROW = "ragged-row"
     BROKEN_QUOTE = "broken-quote"
+    STRAY_CARRIAGE_RETURN = "stray-carriage-return"
     BAD_PERIOD = "bad-period"
     NO_PERIODS = "no-periods"
     BLANK_MEASURE = "blank-measure"
@@ -83,6 +84,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.BROKEN_QUOTE: CodeInfo(
         ("error",),
         "a quote the strict CSV dialect rejects, or one never closed (it does not swallow the rows after it)",
+    ),
+    Code.STRAY_CARRIAGE_RETURN: CodeInfo(
+        ("error",), "a carriage return alone inside an unquoted row of a file whose lines end otherwise"
     ),
     Code.BAD_PERIOD: CodeInfo(("error",), "a period kpitool cannot read"),
     Code.NO_PERIODS: CodeInfo(("error",), "a report table with no period column"),

@@ -109,8 +109,10 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     import pyarrow.csv as pacsv
 
     findings: list[Finding] = []
-    if b"\r" in buf and b"\r\n" not in buf:  # old Mac line ends
+    if b"\r" in buf and b"\n" not in buf:  # old Mac line ends: a CR ends every line (stated in the README)
         buf = buf.replace(b"\r", b"\n")
+    elif b"\r" in buf:
+        buf = _blank_stray_crs(buf, name, findings)
     # A quote the strict dialect rejects breaks the record it starts; blank that line (keeping
     # its newline, so line numbers stay true) and scan again: one problem a pass, because a
     # stray quote shifts the pairing of every quote after it.
@@ -206,6 +208,34 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     frame, periods, cell_findings = _long_frame(table, roles, areas, value_heading, rows, name, options, file_index)
     findings.extend(cell_findings)
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
+
+
+def _blank_stray_crs(buf: bytes, name: str, findings: list[Finding]) -> bytes:
+    """A lone CR outside quotes in a file of LF or CRLF lines: its row is reported and not read."""
+    import numpy as np
+
+    a = np.frombuffer(buf, dtype=np.uint8)
+    cr = np.flatnonzero(a == 13)
+    lone = cr[(cr + 1 >= len(a)) | (a[np.minimum(cr + 1, len(a) - 1)] != 10)]
+    if not len(lone):
+        return buf
+    quotes = np.flatnonzero(a == 34)
+    lone = lone[(np.searchsorted(quotes, lone) & 1) == 0]  # inside quotes a CR is the field's own text
+    for pos in sorted({int(buf.rfind(b"\n", 0, int(p)) + 1) for p in lone}, reverse=True):
+        end = buf.find(b"\n", pos)
+        end = len(buf) if end < 0 else end
+        line = buf.count(b"\n", 0, pos) + 1
+        findings.append(
+            Finding(
+                code=Code.STRAY_CARRIAGE_RETURN,
+                file=name,
+                row=line,
+                message=f"row {line} holds a carriage return (CR) inside an unquoted field; the row was not read",
+            )
+        )
+        buf = buf[:pos] + buf[end:]  # the row's text goes, its line end stays: later rows keep their numbers
+    findings.sort(key=lambda f: f.row or 0)
+    return buf
 
 
 def _has_quoted_newline(buf: bytes) -> bool:
