@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[int, str | None, int]] = {
     "wide_bad_arrow.tsv": (1, "bad-direction", 0),
     "conflicting_duplicates.csv": (1, "conflicting-observation", 1),
     "cp1252_pounds.csv": (0, None, 2),
+    "mixed_encoding.csv": (0, "mixed-encoding", 2),
     "broken.toml": (2, "config-syntax", 2),
     "invalid_catalogue.toml": (2, "config-invalid", 2),
 }

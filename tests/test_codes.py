@@ -34,6 +34,7 @@ LONG = "measure,period,value\n"
 INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.UNREADABLE_FILE: ([BAD / "binary_garbage.csv"], False),
     Code.EMPTY_FILE: ([BAD / "empty.csv"], False),
+    Code.MIXED_ENCODING: ([BAD / "mixed_encoding.csv"], False),
     Code.NO_DATA: ([BAD / "header_only.csv"], False),
     Code.MISSING_COLUMN: ([BAD / "missing_value_column.csv"], False),
     Code.DUPLICATE_COLUMN: ([BAD / "duplicate_column.csv"], False),

@@ -18,6 +18,7 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 class Code(StrEnum):
     UNREADABLE_FILE = "unreadable-file"
+    MIXED_ENCODING = "mixed-encoding"
     EMPTY_FILE = "empty-file"
     NO_DATA = "no-data"
     MISSING_COLUMN = "missing-column"
@@ -71,6 +72,9 @@ _USAGE = ExitCode.USAGE
 REGISTRY: dict[Code, CodeInfo] = {
     Code.UNREADABLE_FILE: CodeInfo(
         ("error",), "missing, a folder, binary, UTF-16, neither UTF-8 nor Windows-1252 (exit 2)", _USAGE
+    ),
+    Code.MIXED_ENCODING: CodeInfo(
+        ("warning",), "a UTF-8 file with one byte that is not, so read as Windows-1252 (named by its row)"
     ),
     Code.EMPTY_FILE: CodeInfo(("error",), "nothing in the file"),
     Code.NO_DATA: CodeInfo(("error",), "a header and no data rows"),

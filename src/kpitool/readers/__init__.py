@@ -24,7 +24,7 @@ from kpitool.readers.base import (
     empty_frame,
 )
 from kpitool.readers.long import LONG_COLUMNS, _read_long
-from kpitool.readers.text import _first_line, detect_encoding, read_bytes, sniff_delimiter
+from kpitool.readers.text import _first_line, detect_encoding, mixed_encoding, read_bytes, sniff_delimiter
 from kpitool.readers.wide import ARROW_WORDS, _read_wide, parse_header
 
 __all__ = [
@@ -61,9 +61,13 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
     delimiter = sniff_delimiter(_first_line(head))
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
     if detect_shape(header, options) == "long":
-        return _read_long(data[skip:], encoding, delimiter, name, options, file_index)
-    text = data[skip:].decode(encoding)
-    return _read_wide(text, delimiter, name, options, file_index)
+        result = _read_long(data[skip:], encoding, delimiter, name, options, file_index)
+    else:
+        result = _read_wide(data[skip:].decode(encoding), delimiter, name, options, file_index)
+    warning = mixed_encoding(data, name) if encoding == "cp1252" else None
+    if warning is not None:
+        result.findings.insert(0, warning)
+    return result
 
 
 def detect_shape(header: list[str], options: ReadOptions) -> str:

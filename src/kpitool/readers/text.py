@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kpitool.codes import Code
 from kpitool.errors import InputError
+from kpitool.models import Finding
 
 DELIMITERS = ("\t", ";", ",")
 
@@ -60,6 +62,31 @@ def detect_encoding(data: bytes, name: str) -> tuple[str, int]:
             f"{name}: neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
     return "cp1252", 0
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def mixed_encoding(data: bytes, name: str) -> Finding | None:
+    """A file read as Windows-1252 that is mostly UTF-8: the row of the byte that made it so."""
+    if not _UTF8_SEQUENCE.search(data):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        sample = _UTF8_SEQUENCE.search(data)
+        shown = sample.group(0).decode("utf-8") if sample else ""
+        return Finding(
+            code=Code.MIXED_ENCODING,
+            file=name,
+            row=row,
+            actual=f"0x{data[exc.start]:02x}",
+            message=f"row {row} has a byte (0x{data[exc.start]:02x}) that is not UTF-8, so the whole file was read as"
+            f" Windows-1252, though it holds UTF-8 text elsewhere ({shown!r} reads {shown.encode().decode('cp1252', 'replace')!r});"
+            " save it as UTF-8",
+        )
 
 
 def sniff_delimiter(first_line: str) -> str:
