@@ -181,3 +181,55 @@ def test_a_carriage_return_inside_quotes_is_text_and_old_mac_files_are_lines(wri
     assert not quoted.findings and quoted.frame["measure"].astype(str).tolist() == ["A\rB"]
     mac = read_file(write("m.csv", "measure,period,value\rA,2023/24 Q1,1\rB,2023/24 Q1,2\r"))
     assert not mac.findings and mac.frame["row"].tolist() == [2, 3]
+
+
+NASTY = st.sampled_from(
+    ["", "1", "-3", "1,234", "12.5%", "[c]", "x", "..", "nan", "1e308", "9" * 400, "2023/24 Q1", "2022/23",
+     "0000/01", "9999/00", "Q5 2023/24", "Jan-Mar 2023", "30/06/2023", "Total", "All (a + b)", "↑", "↔", "level",
+     '"', "\r", "\x1b[2J", "£453,813", "=SUM(A1)", "A|B", "<b>", "Average time", "% change", "Change",
+     "Q1-Q4 2023/24 total", "Direction of travel"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(NASTY, min_size=1, max_size=6), min_size=1, max_size=6), st.sampled_from([",", "\t"]))
+def test_no_small_file_is_an_internal_error(rows: list[list[str]], delimiter: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    header = [["measure", "period", "value"], ["T", "2022/23", "2023/24 Q1", "% change"]][len(rows) % 2]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("f.csv" if delimiter == "," else "f.tsv")
+        path.write_text("\n".join(delimiter.join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+        runner = CliRunner()
+        for args in (["validate", str(path)], ["compare", str(path)], ["export", str(path), "--format", "csv"]):
+            result = runner.invoke(app, args)
+            assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+            assert result.exit_code in (0, 1, 2), (args, result.output)
+
+
+TOML_VALUES = st.sampled_from(
+    ['"x"', '""', "1", "-5", "1e400", "true", "[]", '["a", ""]', '"2024 Q2"', '"0000/01"', '"/abs/*.csv"', "{}", '"ratio"']
+)
+TOML_KEYS = st.sampled_from(
+    ["name", "baseline", "tolerance", "year_start", "data", "missing", "unit", "aggregate", "polarity", "since",
+     "numerator", "denominator", "parts", "polarty", "section"]
+)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), TOML_KEYS, TOML_VALUES), max_size=10))
+def test_no_catalogue_is_an_internal_error(entries: list[tuple[bool, str, str]]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from kpitool.catalogue import read_catalogue
+
+    project = [f"{k} = {v}" for in_measure, k, v in entries if not in_measure]
+    measure = [f"{k} = {v}" for in_measure, k, v in entries if in_measure]
+    text = "[project]\n" + "\n".join(project) + '\n[[measure]]\nname = "A"\n' + "\n".join(measure) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kpitool.toml"
+        path.write_text(text, encoding="utf-8")
+        catalogue, findings = read_catalogue(path)
+        assert (catalogue is None) == any(f.severity == "error" for f in findings)
