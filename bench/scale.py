@@ -4,7 +4,8 @@ Usage: python bench/generate.py && python bench/scale.py
 Cases: catalogue checks on 250,000 rows of declared parts; 100,000 rows of measures unknown to
 the catalogue; a 100,000-row file pasted twice into itself; two overlapping 100,000-row files;
 compare over 12,500 measures; report tables with 400 total rows over 12 parts and with 500 rates
-over 1,000 counts (the audit's searches for parts and terms, bounded to nearby rows).
+over 1,000 counts (the audit's searches for parts and terms, bounded to nearby rows); a catalogue
+with 8,000 invalid measures (each finding located without rescanning the file).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 import time
 from pathlib import Path
 
-from kpitool.catalogue import load_catalogue
+from kpitool.catalogue import load_catalogue, read_catalogue
 from kpitool.compare import compare
 from kpitool.readers import read_observations
 from kpitool.validate import validate_files
@@ -55,6 +56,9 @@ def main() -> None:
     timed("validate two overlapping 100,000-row files", lambda: validate_files([head, head]))
     frame = read_observations([head])
     timed("compare 100,000 rows (12,500 measures)", lambda: compare(frame))
+    broken = DATA / "kpitool-8000-invalid.toml"
+    broken.write_text("".join(f'[[measure]]\nname = "M{i}"\nunit = "nope"\n' for i in range(8000)))
+    timed("read a kpitool.toml with 8,000 invalid measures", lambda: read_catalogue(broken))
     totals, rates = report_tables()
     timed("validate a report table: 400 total rows over 12 parts", lambda: validate_files([totals]))
     timed("validate a report table: 500 rates over 1,000 counts", lambda: validate_files([rates]))

@@ -209,7 +209,21 @@ def test_no_small_file_is_an_internal_error(rows: list[list[str]], delimiter: st
 
 
 TOML_VALUES = st.sampled_from(
-    ['"x"', '""', "1", "-5", "1e400", "true", "[]", '["a", ""]', '"2024 Q2"', '"0000/01"', '"/abs/*.csv"', "{}", '"ratio"']
+    [
+        '"x"',
+        '""',
+        "1",
+        "-5",
+        "1e400",
+        "true",
+        "[]",
+        '["a", ""]',
+        '"2024 Q2"',
+        '"0000/01"',
+        '"/abs/*.csv"',
+        "{}",
+        '"ratio"',
+    ]
 )
 TOML_KEYS = st.sampled_from(
     ["name", "baseline", "tolerance", "year_start", "data", "missing", "unit", "aggregate", "polarity", "since",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -160,16 +161,26 @@ def _line_from_toml_error(message: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _locate(text: str, loc: tuple[Any, ...]) -> int | None:
-    """The line of ``loc`` (``("measures", 2, "unit")`` or ``("tolerance",)``) in the TOML text."""
+@lru_cache(maxsize=8)
+def _layout(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
+    """The TOML's lines, its [[measure]] heads, its [project] heads and every table head: scanned once."""
     lines = text.splitlines()
     table_re = re.compile(r"^\s*\[\[\s*measure\s*\]\]")
     project_re = re.compile(r"^\s*\[\s*project\s*\]")
+    measures = [i for i, line in enumerate(lines) if table_re.match(line)]
+    projects = [i for i, line in enumerate(lines) if project_re.match(line)]
+    tables = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
+    return lines, measures, projects, tables
+
+
+def _locate(text: str, loc: tuple[Any, ...]) -> int | None:
+    """The line of ``loc`` (``("measures", 2, "unit")`` or ``("tolerance",)``) in the TOML text."""
+    lines, measure_heads, project_heads, table_heads = _layout(text)
     start, end = 0, len(lines)
     rest = list(loc)
     if rest and rest[0] == "measures":
         rest.pop(0)
-        heads = [i for i, line in enumerate(lines) if table_re.match(line)]
+        heads = measure_heads
         if rest and isinstance(rest[0], int) and rest[0] < len(heads):
             index: int = rest.pop(0)
             start = heads[index]
@@ -178,12 +189,9 @@ def _locate(text: str, loc: tuple[Any, ...]) -> int | None:
                 return start + 1
         elif heads:
             return heads[0] + 1
-    else:
-        heads = [i for i, line in enumerate(lines) if project_re.match(line)]
-        if heads:
-            start = heads[0]
-            nxt = [i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")]
-            end = nxt[0] if nxt else len(lines)
+    elif project_heads:
+        start = project_heads[0]
+        end = next((i for i in table_heads if i > start), len(lines))
     if rest and isinstance(rest[0], str):
         key_re = re.compile(rf"^\s*{re.escape(rest[0])}\s*=")
         for i in range(start, end):
