@@ -192,3 +192,13 @@ def test_year_start_january_reads_calendar_years(runner: CliRunner, write, tmp_p
     toml = write("kpitool.toml", '[project]\nyear_start = "april"\n')
     clash = runner.invoke(app, ["compare", str(data), "--config", str(toml), "--year-start", "january"])
     assert clash.exit_code == 2 and "year_start = 'april' here, but 'january' was asked for" in clash.stderr
+
+
+def test_piped_output_is_the_whole_table_whatever_columns_says(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    monkeypatch.setenv("COLUMNS", "40")
+    result = runner.invoke(app, ["compare", "--section", "Call data"])
+    assert result.exit_code == 0 and "Trend" in result.stdout and "Left out" not in result.stdout
+    assert result.stdout.splitlines()[0] == "Call data"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,27 @@ def test_every_restatement_resolved_is_noted(write) -> None:  # type: ignore[no-
     assert c.quarters[0].value == 35
     restated = [n for n in c.notes if "restated" in n]
     assert restated == [f"2023/24 Q1 restated: 35 from {second} used, replacing 30 from {first}."]
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 200])
+def test_the_table_fits_without_wrapping_a_number(width: int) -> None:
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    report = compare(read_observations(sorted((EXAMPLES / "data").glob("*.csv"))), catalogue)
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, no_color=True, record=True)
+    render_table(report, console)
+    lines = console.export_text().splitlines()
+    assert max(cell_len(line) for line in lines) <= max(width, 74)  # the kept columns' least width
+    table = list(lines[: next(i for i, x in enumerate(lines) if x.startswith("Baseline:"))])
+    table = [line for line in table if not line.startswith("Left out")]
+    grouped = re.compile(r"[+-]?£?\d{1,3}(,\d{3})+(\.\d+)?%?")
+    for token in (t.rstrip(",").strip("()") for line in table for t in line.split()):
+        if "," in token and token[:1] in "+-£0123456789":  # every figure whole: no "1,55" over "7"
+            assert grouped.fullmatch(token), token
+    shown = "\n".join(lines)
+    assert "112,454" in shown and "+5.1%" in shown and "↑ up" in shown  # year value, %, direction kept
+    assert "107,042" in shown  # and the baseline
+    left_out = [line for line in lines if line.startswith("Left out")]
+    assert bool(left_out) == (width < 200)
+    calls = lines[lines.index("Call data") : lines.index("Call data") + 8]
+    assert any("Left out" in line for line in calls) == (width < 110)  # Call data fits whole from 110
+    assert all(title in lines for title in report.sections())  # whole lines: no trailing spaces

@@ -175,7 +175,7 @@ def _root(
 def stdout_console() -> Console:
     """Colour and boxes on a terminal only; a pipe gets plain text wide enough not to wrap."""
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ or None, soft_wrap=False)
-    if not console.is_terminal and "COLUMNS" not in os.environ:
+    if not console.is_terminal:  # a pipe or a file: the whole table, whatever COLUMNS says
         console.width = PIPE_WIDTH
     return console
 

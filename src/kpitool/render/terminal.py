@@ -15,36 +15,84 @@ from kpitool.render.values import rows_left_out, sparkline
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
 
 
+MIN_NAME = 12  # the measure column is never narrower than this
+
+
 def render_table(report: ComparisonReport, console: Console) -> None:
-    boxed = console.is_terminal
-    for section, rows in report.sections().items():
-        table = Table(
-            title=Text(visible_line(section or "Measures"), style="bold"),
-            title_justify="left",
-            box=box.SIMPLE_HEAD if boxed else None,
-            show_edge=False,
-            pad_edge=False,
-        )
-        # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
-        names = [name.replace(" ", "\n", 1) for name in headers(report)] + ["Trend"]
-        for i, name in enumerate(names):
+    """Each section's table, fitted to the console: numbers are never wrapped or cut.
+
+    Below the width the full table needs, long measure names are shortened with …, then columns
+    are left out in a stated order — the trend, the quarters (oldest first), the absolute change —
+    keeping baseline, year value, % and direction; a line under the tables says what was left out.
+    """
+    boxed = console.is_terminal and not console.no_color
+    heads = [*headers(report), "Trend"]
+    rows_by_section = report.sections()
+    grid = {section: [[visible_line(x) for x in row_cells(c, report)] + [sparkline(c.history)] for c in rows]
+            for section, rows in rows_by_section.items()}  # fmt: skip
+    for section, rows in rows_by_section.items():
+        keep, name_width, table_width = _fit(heads, grid[section], console.width if console.is_terminal else 10**6)
+        console.print(Text(visible_line(section or "Measures"), style="bold"))
+        table = Table(box=box.SIMPLE_HEAD if boxed else None, show_edge=False, pad_edge=False)
+        for i in keep:
+            # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
             table.add_column(
-                name,
-                justify="left" if i == 0 or i == len(names) - 2 else "right",
-                overflow="fold",
-                min_width=12 if i == 0 else None,
+                heads[i].replace(" ", "\n", 1),
+                justify="left" if i in (0, len(heads) - 2) else "right",
+                no_wrap=True,
+                overflow="ellipsis" if i == 0 else "fold",
+                max_width=max(name_width, MIN_NAME) if i == 0 else None,
+                min_width=MIN_NAME if i == 0 else None,
             )
-        for c in rows:
-            cells = [Text(visible_line(x)) for x in row_cells(c, report)]
-            cells[-1].stylize(COLOUR[c.assessment])
-            table.add_row(*cells, Text(sparkline(c.history)))
-        console.print(table)
+        for c, cells in zip(rows, grid[section], strict=True):
+            texts = [Text(cells[i]) for i in keep]
+            if len(heads) - 2 in keep:
+                texts[keep.index(len(heads) - 2)].stylize(COLOUR[c.assessment])
+            table.add_row(*texts)
+        console.print(table, width=table_width)  # wider than the console only when nothing else fits
+        left_out = [heads[i] for i in range(len(heads)) if i not in keep]
+        if left_out:
+            what = ", ".join(left_out)
+            line = f"Left out to fit {console.width} columns: {what} (a wider terminal, or --format md, shows them)."
+            console.print(Text(line, style="dim"))
     for n in [*report.notes, *grouped_notes(report)]:
         console.print(Text(visible(n), style="dim"))
     if report.skipped:
         console.print(Text(rows_left_out(len(report.skipped)), style="bold"))
         for s in report.skipped:
             console.print(Text(visible(s.sentence), style="yellow"))
+
+
+SHORT_NAME = 28  # long names are shortened to this before any column is left out
+
+
+def _fit(heads: list[str], rows: list[list[str]], width: int) -> tuple[list[int], int, int]:
+    """The columns to show, the measure column's width and the table's width, fitted to ``width``.
+
+    Long names are shortened first (to 28 characters); then the trend, the quarters (oldest
+    first) and the absolute change are left out; then names shorten to 12. If the rest still does
+    not fit, the table is wider than the terminal: the terminal folds lines, but no figure is cut.
+    """
+    from rich.cells import cell_len
+
+    def natural(i: int) -> int:
+        head = heads[i].split(" ", 1)
+        return max([cell_len(h) for h in head] + [cell_len(r[i]) for r in rows])
+
+    widths = [natural(i) for i in range(len(heads))]
+    keep = list(range(len(heads)))
+
+    def total(name: int) -> int:
+        return max(name, MIN_NAME) + sum(widths[i] for i in keep[1:]) + 2 * (len(keep) - 1)
+
+    name = widths[0] if total(widths[0]) <= width else min(widths[0], SHORT_NAME)
+    trend, change, quarters = len(heads) - 1, len(heads) - 4, list(range(2, len(heads) - 5))
+    for drop in [trend, *quarters, change]:
+        if total(name) <= width:
+            break
+        keep.remove(drop)
+    name = max(MIN_NAME, min(name, width - total(0) + MIN_NAME))
+    return keep, name, max(width, total(max(name, MIN_NAME)))
 
 
 def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:
