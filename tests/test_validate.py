@@ -174,3 +174,21 @@ def test_a_catalogue_that_adds_up_percentages_or_averages_is_warned(tmp_path: Pa
         ("implausible-aggregate", "Average answer time", 7),
     ]
     assert catalogue.measures[3].aggregate == "mean"
+
+
+def test_catalogue_messages_are_in_kpitools_words_with_the_nearest_key(tmp_path: Path) -> None:
+    toml = tmp_path / "kpitool.toml"
+    toml.write_text(
+        '[project]\ntolerance = "five"\nyear_strat = "april"\n'
+        '[[measure]]\nname = "A"\npolarty = "up"\nunit = "percnt"\ntolerance = -1\n[[measure]]\nunit = "count"\n',
+        encoding="utf-8",
+    )
+    _, findings = read_catalogue(toml)
+    messages = sorted((f.row or 0, f.message.removeprefix("kpitool.toml: ")) for f in findings)
+    assert messages[0] == (2, "tolerance: 'five' is not a number")
+    assert messages[1][1].startswith("year_strat: unknown key; did you mean year_start?")
+    assert messages[2][1].startswith("measure[1].polarty: unknown key; did you mean polarity?")
+    unit = "measure[1].unit: 'percnt' is not one of count, percent, seconds, currency, number; did you mean percent?"
+    assert messages[3] == (7, unit)
+    assert messages[-1] == (9, "measure[2].name: is required")  # its [[measure]] line
+    assert not any("Input should" in m or "Extra inputs" in m or "Value error" in m for _, m in messages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from functools import lru_cache
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from kpitool.arithmetic import AVERAGE_NAME_RE
 from kpitool.codes import Code
 from kpitool.errors import ConfigError
-from kpitool.models import Catalogue, Finding
+from kpitool.models import Catalogue, Finding, Measure
 from kpitool.periods import YearStart
 
 CONFIG_NAME = "kpitool.toml"
@@ -98,7 +99,7 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
                     file=name,
                     row=_locate(text, loc),
                     column_name=key or None,
-                    message=f"kpitool.toml: {key + ': ' if key else ''}{_clean(err['msg'])}",
+                    message=f"kpitool.toml: {key + ': ' if key else ''}{_in_our_words(err)}",
                 )
             )
         return None, findings
@@ -140,8 +141,33 @@ def load_catalogue(path: Path, year_start: YearStart | None = None) -> Catalogue
     return catalogue
 
 
-def _clean(msg: str) -> str:
-    return msg.removeprefix("Value error, ")
+def _in_our_words(err: Any) -> str:
+    """A validation error said in kpitool's terms, with the nearest valid key or value."""
+    kind, loc, given = err["type"], tuple(err["loc"]), err.get("input")
+    if kind == "extra_forbidden":
+        fields = Measure.model_fields if "measures" in loc else Catalogue.model_fields
+        known = [f for f in fields if f not in ("path", "measures", "sections")]
+        return "unknown key" + _did_you_mean(str(loc[-1]), known) + f" (known: {', '.join(known)})"
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        return f"{given!r} is not one of {', '.join(expected)}" + _did_you_mean(str(given), expected)
+    if kind == "missing":
+        return "is required"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"{given!r} is not a number"
+    if kind in ("string_type", "list_type", "dict_type", "bool_type", "bool_parsing"):
+        want = {"string_type": "text in quotes", "list_type": "a list [ … ]", "dict_type": "a table"}.get(
+            kind, "true or false"
+        )
+        return f"{given!r} should be {want}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{given!r} must be at least {err.get('ctx', {}).get('ge', err.get('ctx', {}).get('gt', 0))}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _toml_key(loc: tuple[Any, ...]) -> str:
