@@ -312,3 +312,14 @@ def test_the_search_for_parts_and_terms_is_bounded_on_large_tables(write) -> Non
     )
     got = [(f.code, f.cell) for f in validate_files([write("u.tsv", head + body + totals)]).findings]
     assert ("parts-mismatch", "G14") in got
+
+
+@pytest.mark.parametrize("arrow", ["▲", "Up", "Increase", "⬆"])
+def test_arrows_and_words_as_reports_draw_them(arrow: str, write) -> None:  # type: ignore[no-untyped-def]
+    assert _audit(write, f"A\t100\t25\t25\t25\t35\t110\t10.0%\t{arrow}\n") == []
+    assert _audit(write, f"A\t100\t25\t25\t25\t25\t100\t0.0%\t{arrow}\n") == [("error", "direction-mismatch", "I2")]
+
+
+@pytest.mark.parametrize("arrow", ["level", "►", "Stable", "No change", "same"])
+def test_level_in_every_spelling_including_kpitools_own(arrow: str, write) -> None:  # type: ignore[no-untyped-def]
+    assert _audit(write, f"A\t100\t25\t25\t25\t25\t100\t0.0%\t{arrow}\n") == []

@@ -41,9 +41,9 @@ def check_totals(view: TableView, row: TableRow) -> None:
             Code.TOTAL_MISMATCH,
             row,
             col,
-            f"{col.header} shows {fmt(shown.value, d)} but the {how} give {fmt(est.value, d)}",
+            f"{col.header} shows {fmt(shown.value, d)} but the {how} gives {fmt(est.value, d)}",
             expected=fmt(est.value, d),
-            actual=row.raw.get(col.index, "").strip(),
+            actual=fmt(shown.value, d),
         )
 
 

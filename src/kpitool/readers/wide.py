@@ -340,7 +340,12 @@ def read_records(
     return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
 
 
-ARROW_WORDS = {"↑": "up", "↓": "down", "↔": "level", "⬆": "up", "⬇": "down", "up": "up", "down": "down"}
+# arrows as reports draw them, and the words they use (kpitool's own "level" among them)
+ARROW_WORDS = {
+    **dict.fromkeys(["↑", "⬆", "▲", "⇧", "up", "increase", "increased", "higher", "rise"], "up"),
+    **dict.fromkeys(["↓", "⬇", "▼", "⇩", "down", "decrease", "decreased", "lower", "fall"], "down"),
+    **dict.fromkeys(["↔", "►", "◄", "⬌", "→", "level", "stable", "same", "no change", "unchanged"], "level"),
+}
 
 
 def _wide_table(
