@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -233,6 +233,7 @@ TOML_KEYS = st.sampled_from(
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), TOML_KEYS, TOML_VALUES), max_size=10))
+@example([(True, "unit", "[]")])  # found by this test: a list where a unit belongs was a TypeError
 def test_no_catalogue_is_an_internal_error(entries: list[tuple[bool, str, str]]) -> None:
     import tempfile
     from pathlib import Path

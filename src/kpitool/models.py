@@ -97,7 +97,8 @@ class Measure(BaseModel):
     @classmethod
     def _aggregate_follows_unit(cls, data: Any) -> Any:
         """Without an ``aggregate``, counts and money sum; percentages and times take the mean."""
-        if isinstance(data, dict) and "aggregate" not in data and data.get("unit") in DEFAULT_AGGREGATE:
+        unit = data.get("unit") if isinstance(data, dict) else None
+        if isinstance(data, dict) and "aggregate" not in data and isinstance(unit, str) and unit in DEFAULT_AGGREGATE:
             return {**data, "aggregate": DEFAULT_AGGREGATE[data["unit"]]}
         return data
 
