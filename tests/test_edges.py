@@ -82,10 +82,10 @@ def test_a_catalogue_ratio_is_checked_even_where_most_columns_fail(write) -> Non
 
 
 def test_an_evident_ratio_is_the_rows_year_value(write) -> None:  # type: ignore[no-untyped-def]
-    body = "N\t10\t1\t2\t3\t4\t10\nD\t100\t10\t10\t10\t10\t40\nR\t10.0%\t10.0%\t20.0%\t30.0%\t40.0%\t30.0%\n"
+    body = "N\t10\t1\t2\t3\t8\t14\nD\t100\t10\t10\t10\t20\t50\nR\t10.0%\t10.0%\t20.0%\t30.0%\t40.0%\t25.0%\n"
     got = validate_files([write("t.tsv", HEAD + body)]).findings
     at_total = {(f.code, f.expected) for f in got if f.cell == "G4"}
-    assert ("ratio-mismatch", "25.0%") in at_total  # 10 / 40, not the mean of the quarters (25.0 either way here)
+    assert ("ratio-mismatch", "28.0%") in at_total  # 14 / 50, not the 25.0% mean of the quarterly rates
     assert not [f for f in got if f.cell in ("C4", "D4", "E4", "F4")]
 
 
