@@ -53,6 +53,13 @@ PeriodText = Annotated[
 ]
 
 
+def _a_year(value: Period | None) -> Period | None:
+    """A baseline is a year, never a quarter."""
+    if value is not None and value.is_quarter:
+        raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
+    return value
+
+
 def column_letter(column: int) -> str:
     """1 -> A, 27 -> AA, as a spreadsheet heads its columns."""
     letters = ""
@@ -105,9 +112,7 @@ class Measure(BaseModel):
     @field_validator("baseline")
     @classmethod
     def _baseline_is_a_year(cls, value: Period | None) -> Period | None:
-        if value is not None and value.is_quarter:
-            raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
-        return value
+        return _a_year(value)
 
     @model_validator(mode="after")
     def _ratio_needs_terms(self) -> Measure:
@@ -140,9 +145,7 @@ class Catalogue(BaseModel):
     @field_validator("baseline")
     @classmethod
     def _baseline_is_a_year(cls, value: Period | None) -> Period | None:
-        if value is not None and value.is_quarter:
-            raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
-        return value
+        return _a_year(value)
 
     @field_validator("data")
     @classmethod
