@@ -112,3 +112,8 @@ def test_a_role_naming_no_column_says_what_the_header_has(write) -> None:  # typ
     data = read_file(write("x.csv", "Force,Count,Year\nA,1,2015\n"), Options(value_col="Total", period_col="Year"))
     assert [f.code for f in data.findings] == ["missing-column", "unknown-column", "unknown-column"]
     assert "no column 'Total' for the value (the header has 'Force', 'Count', 'Year')" in data.findings[0].message
+
+
+def test_a_data_row_without_a_name_is_not_taken_for_a_second_header(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("b.csv", "T,2022/23,2023/24 Q1\n,[c],[x]\nA,1,2\n"))
+    assert [f.code for f in data.findings] == ["blank-measure"]

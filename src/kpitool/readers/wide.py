@@ -234,7 +234,7 @@ def _skipped(findings: list[Finding], name: str, first: int, last: int, what: st
 
 
 def _combined_header(
-    block: list[tuple[int, list[str]]], name: str, findings: list[Finding]
+    block: list[tuple[int, list[str]]], name: str, findings: list[Finding], year_start: YearStart
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """One header from two rows where the second names quarters or months under a year row's labels.
 
@@ -258,6 +258,12 @@ def _combined_header(
         lower = below[i].strip() if i < len(below) else ""
         label = upper or label
         combined.append(f"{lower} {label}".strip() if lower else upper)
+
+    def periods(heads: list[str]) -> int:
+        return sum(1 for h in heads[1:] if h.strip() and parse_header(h, year_start).role == "period")
+
+    if periods(combined) <= periods(header):  # the second row adds no periods: it is data, not a header
+        return header, block[1:]
     findings.append(
         Finding(
             code=Code.LAYOUT,
@@ -353,7 +359,7 @@ def _wide_table(
 ) -> tuple[Table | None, list[Finding]]:
     findings: list[Finding] = []
     header_line = block[0][0]
-    header, rows_below = _combined_header(block, name, findings)
+    header, rows_below = _combined_header(block, name, findings, options.year_start)
     block = [block[0], *rows_below]
     title = title_above or (header[0].strip() if header else "")
     columns: list[TableColumn] = []
