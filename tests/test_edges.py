@@ -209,3 +209,42 @@ def test_a_restatement_names_its_measure_and_period(write) -> None:  # type: ign
     (f,) = validate_files([a, b]).findings
     assert (f.code, f.measure, f.period, f.file, f.row) == ("restated", "A", "2023/24 Q1", str(b), 2)
     assert f.message == f"A 2023/24 Q1 is restated: 30 in {a} (row 2), 35 here; compare uses this later file"
+
+
+def test_a_sum_of_rounded_quarters_allows_for_their_rounding(write) -> None:  # type: ignore[no-untyped-def]
+    body = "Hours\t10.0\t1.1\t2.2\t3.3\t4.4\t11.2\n"  # each quarter stands for ±0.05: the sum for ±0.2
+    assert [f for f in validate_files([write("t.tsv", HEAD + body)]).findings if f.code == "total-mismatch"] == []
+    body = "Hours\t10.0\t1.1\t2.2\t3.3\t4.4\t11.4\n"
+    assert [f.cell for f in validate_files([write("u.tsv", HEAD + body)]).findings if f.code == "total-mismatch"] == [
+        "G2"
+    ]
+
+
+def test_a_part_year_total_of_a_rate_is_its_terms_over_those_quarters(write) -> None:  # type: ignore[no-untyped-def]
+    head = "T\tQ1-Q4 2022/23 baseline\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ1-Q2 2023/24\n"
+    body = "N\t10\t1\t3\t5\t4\nD\t100\t10\t10\t10\t20\nR\t10.0%\t10.0%\t30.0%\t50.0%\t{}\n"
+    right = validate_files([write("r.tsv", head + body.format("20.0%"))]).findings
+    assert [f for f in right if f.code in ("total-mismatch", "ratio-mismatch")] == []
+    wrong = validate_files([write("w.tsv", head + body.format("30.0%"))]).findings
+    assert {(f.code, f.cell, f.expected) for f in wrong if f.cell == "F4"} >= {("ratio-mismatch", "F4", "20.0%")}
+
+
+def test_an_evident_mean_or_last_total(write) -> None:  # type: ignore[no-untyped-def]
+    body = "Wait\t10\t8\t10\t12\t14\t11\nStock\t100\t98\t99\t101\t102\t102\n"
+    assert validate_files([write("t.tsv", HEAD + body)]).findings == []
+    body = "Wait\t10\t8\t10\t12\t14\t12\n"  # neither the sum (44), the mean (11) nor the last (14)
+    got = [
+        (f.code, f.expected)
+        for f in validate_files([write("u.tsv", HEAD + body)]).findings
+        if f.code == "total-mismatch"
+    ]
+    assert got == [("total-mismatch", "44")]
+
+
+def test_findings_carry_their_column_and_period(write) -> None:  # type: ignore[no-untyped-def]
+    (f,) = [
+        x
+        for x in validate_files([write("t.tsv", HEAD + "A\t100\t25\t25\t25\t25\t101\n")]).findings
+        if x.code == "total-mismatch"
+    ]
+    assert (f.column, f.column_name, f.period, f.measure, f.row) == (7, "Q1-Q4 2023/24 total", "2023/24", "A", 2)
