@@ -258,32 +258,27 @@ def validate(
 
 
 # -- compare / export ----------------------------------------------------------------------
-def _comparison(
-    files: list[Path] | None,
-    config: Path | None,
-    baseline: str | None,
-    current: str | None,
-    tolerance: float | None,
-    section: list[str] | None,
-    measure: list[str] | None,
-    skip_invalid: bool,
-    pro_rata: bool,
-    year_start: YearStart | None,
-    reading: Reading,
-) -> ComparisonReport:
+def _comparison(args: dict[str, Any]) -> ComparisonReport:
+    """compare's and export's shared options (their parameters, by name) -> the comparison."""
     from kpitool.project import open_catalogue, run_comparison
 
-    start = _start(year_start)
-    catalogue = open_catalogue(config, required=not files, year_start=start)
+    files: list[Path] = args["files"] or []
+    start = _start(args["year_start"])
+    catalogue = open_catalogue(args["config"], required=not files, year_start=start)
     options = CompareOptions(
-        baseline=_year_option(baseline, "--baseline", catalogue, start),
-        current=_year_option(current, "--current", catalogue, start),
-        tolerance=tolerance,
-        sections=section or [],
-        measures=measure or [],
-        pro_rata=pro_rata,
+        baseline=_year_option(args["baseline"], "--baseline", catalogue, start),
+        current=_year_option(args["current"], "--current", catalogue, start),
+        tolerance=args["tolerance"],
+        sections=args["section"] or [],
+        measures=args["measure"] or [],
+        pro_rata=args["pro_rata"],
     )
-    return run_comparison(files or [], catalogue, options, skip_invalid=skip_invalid, year_start=start, reading=reading)
+    reading = _reading(
+        args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
+    )
+    return run_comparison(
+        files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading
+    )
 
 
 def _out(console: Console, text: str) -> None:
@@ -342,19 +337,7 @@ def compare(
     """
     from kpitool.render.terminal import render_table
 
-    report = _comparison(
-        files,
-        config,
-        baseline,
-        current,
-        tolerance,
-        section,
-        measure,
-        skip_invalid,
-        pro_rata,
-        year_start,
-        _reading(sheet, measure_col, period_col, value_col, area_col, period),
-    )
+    report = _comparison(dict(locals()))
     console = stdout_console()
     renderers = {
         CompareFormat.table: lambda: render_table(report, console),
@@ -399,19 +382,7 @@ def export(
 
     if output is not None:
         check_writable(output, force)  # before the work; checked again as the file is put in place
-    report = _comparison(
-        files,
-        config,
-        baseline,
-        current,
-        tolerance,
-        section,
-        measure,
-        skip_invalid,
-        pro_rata,
-        year_start,
-        _reading(sheet, measure_col, period_col, value_col, area_col, period),
-    )
+    report = _comparison(dict(locals()))
     text = _render(report, output_format.value)
     if output is None:
         _out(stdout_console(), text)
