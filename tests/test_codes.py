@@ -44,6 +44,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.BROKEN_QUOTE: ([BAD / "unclosed_quote.csv"], False),
     Code.STRAY_CARRIAGE_RETURN: (["measure,period,value\r\nA\rB,2023/24 Q1,1\r\n"], False),
     Code.BAD_PERIOD: ([BAD / "bad_periods.csv"], False),
+    Code.AMBIGUOUS_PERIOD: ([LONG + "A,2009-10,1\nA,2010-11,2\n"], False),
     Code.NO_PERIODS: ([BAD / "wide_no_periods.tsv"], False),
     Code.BLANK_MEASURE: ([LONG + ",2023/24 Q1,1\n"], False),
     Code.NOT_A_NUMBER: ([BAD / "bad_numbers.csv"], False),

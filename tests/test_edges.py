@@ -106,7 +106,9 @@ def test_rounding_intervals() -> None:
 # -- periods ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "year"), [("23/24", 2023), ("FY23/24", 2023), ("99/00", 2099), ("Q2 23/24", 2023)])
+@pytest.mark.parametrize(
+    ("text", "year"), [("23/24", 2023), ("FY23/24", 2023), ("99/00", 1999), ("68/69", 2068), ("Q2 23/24", 2023)]
+)
 def test_short_fiscal_years(text: str, year: int) -> None:
     p = parse_period(text)
     assert p.year == year and not p.calendar and p.quarter == (2 if "Q2" in text else None)

@@ -87,8 +87,25 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="kpitool.toml to use (default: found in the working directory or a parent)."),
 ]
-BaselineOpt = Annotated[str | None, typer.Option("--baseline", "-b", help="Baseline year, e.g. 2022/23.")]
-CurrentOpt = Annotated[str | None, typer.Option("--current", help="Current year (default: the latest in the data).")]
+BaselineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--baseline",
+        "-b",
+        metavar="PERIOD",
+        help="Baseline period: a year (2022/23), or a quarter, month or rolling year of the current period's length"
+        " (default: the year before, or the same period a year before).",
+    ),
+]
+CurrentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--current",
+        metavar="PERIOD",
+        help="Current period: a year (default: the latest in the data), a quarter (2025/26 Q4), a month (2026-03)"
+        " or a rolling year (12m to 2018-09).",
+    ),
+]
 ToleranceOpt = Annotated[
     float | None, typer.Option("--tolerance", "-t", min=0, help="Band for ↔ in % (pp for percent measures); default 5.")
 ]
@@ -197,17 +214,17 @@ def _start(year_start: YearStart | None) -> YearStartName | None:
     return None if year_start is None else ("january" if year_start == YearStart.january else "april")
 
 
-def _year_option(
+def _period_option(
     text: str | None, flag: str, catalogue: Catalogue | None, year_start: YearStartName | None
 ) -> Period | None:
-    """A year option read with the project's year start; a bad one is a usage error naming the flag."""
+    """A period option read with the project's year start; a bad one is a usage error naming the flag."""
     from kpitool.errors import PeriodError
-    from kpitool.periods import parse_year
+    from kpitool.periods import parse_period
 
     if text is None:
         return None
     try:
-        return parse_year(text, catalogue.year_start if catalogue else (year_start or "april"))
+        return parse_period(text, catalogue.year_start if catalogue else (year_start or "april"))
     except PeriodError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 
@@ -266,8 +283,8 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
     start = _start(args["year_start"])
     catalogue = open_catalogue(args["config"], required=not files, year_start=start)
     options = CompareOptions(
-        baseline=_year_option(args["baseline"], "--baseline", catalogue, start),
-        current=_year_option(args["current"], "--current", catalogue, start),
+        baseline=_period_option(args["baseline"], "--baseline", catalogue, start),
+        current=_period_option(args["current"], "--current", catalogue, start),
         tolerance=args["tolerance"],
         sections=args["section"] or [],
         measures=args["measure"] or [],

@@ -29,6 +29,7 @@ class Code(StrEnum):
     BROKEN_QUOTE = "broken-quote"
     STRAY_CARRIAGE_RETURN = "stray-carriage-return"
     BAD_PERIOD = "bad-period"
+    AMBIGUOUS_PERIOD = "ambiguous-period"
     NO_PERIODS = "no-periods"
     BLANK_MEASURE = "blank-measure"
     NOT_A_NUMBER = "not-a-number"
@@ -93,6 +94,9 @@ REGISTRY: dict[Code, CodeInfo] = {
         ("error",), "a carriage return alone inside an unquoted row of a file whose lines end otherwise"
     ),
     Code.BAD_PERIOD: CodeInfo(("error",), "a period kpitool cannot read"),
+    Code.AMBIGUOUS_PERIOD: CodeInfo(
+        ("warning",), "a period spelled so it could be a fiscal year or a month (2009-10); read as the fiscal year"
+    ),
     Code.NO_PERIODS: CodeInfo(("error",), "a report table with no period column"),
     Code.BLANK_MEASURE: CodeInfo(("error",), "a row with no measure name"),
     Code.NOT_A_NUMBER: CodeInfo(("error",), "`1,2,3`, `nan`, `inf`, `1_000`, `12abc`, an unknown `[marker]`"),

@@ -9,133 +9,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from typing import Any
 
 from kpitool import arithmetic as ar
 from kpitool.errors import UsageError
-from kpitool.models import Catalogue, CompareOptions, Comparison, ComparisonReport, Delta, Measure, QuarterValue, Unit
-from kpitool.numbers import show_value
+from kpitool.models import (
+    Catalogue,
+    CompareOptions,
+    Comparison,
+    ComparisonReport,
+    Delta,
+    Direction,
+    Measure,
+    QuarterValue,
+    Unit,
+)
 from kpitool.periods import Period, period_of, quarter_span
 from kpitool.readers import Observations
+from kpitool.series import Resolved, Series, collect_series
 
 SPARK_QUARTERS = 8
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass
-class Series:
-    """One measure's observations: period -> (value, marker)."""
-
-    section: str
-    name: str
-    values: dict[Period, tuple[float | None, str | None]] = field(default_factory=dict)
-    percent: bool = False
-    stock: bool = False
-    sources: dict[Period, int] = field(default_factory=dict)  # the file (index) each value came from
-    restated: list[str] = field(default_factory=list)  # the later file's value replaced an earlier one
-
-    def put(self, period: Period, value: float | None, marker: str | None, source: int, files: dict[int, str]) -> None:
-        """Record a value; a later file's different value for the same period wins, and says so."""
-        before = self.values.get(period)
-        if before is not None and self.sources.get(period) != source and before[0] != value:
-            was = self.sources[period]
-            self.restated.append(
-                f"{period} restated: {show_value(value)} from {files.get(source, '?')} used, replacing"
-                f" {show_value(before[0])} from {files.get(was, '?')}."
-            )
-        self.values[period] = (value, marker)
-        self.sources[period] = source
-
-    def merge(self, other: Series, files: dict[int, str]) -> None:
-        """Another series of the same measure (an alias, say), taken in file order."""
-        for period in sorted(other.values, key=lambda p: other.sources.get(p, 0)):
-            value, marker = other.values[period]
-            self.put(period, value, marker, other.sources.get(period, 0), files)
-        self.restated.extend(x for x in other.restated if x not in self.restated)
-        self.percent = self.percent or other.percent
-        self.stock = self.stock or other.stock
-
-    def get(self, period: Period) -> float | None:
-        return self.values.get(period, (None, None))[0]
-
-    def marker(self, period: Period) -> str | None:
-        return self.values.get(period, (None, None))[1]
-
-
-def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
-    """Series by (section, measure); a later row (a later file) wins over an earlier one."""
-    frame = observations.frame
-    out: dict[tuple[str, str], Series] = {}
-    if frame.empty:
-        return out
-    periods = observations.periods
-    ordered = frame.sort_values(["file_index", "row"], kind="stable")
-    for section, measure, label, value, marker, percent, stock, source in zip(
-        ordered["section"].astype(str),
-        ordered["measure"].astype(str),
-        ordered["period"].astype(str),
-        ordered["value"].to_numpy(dtype="float64"),
-        ordered["marker"].astype(object),
-        ordered["percent"].to_numpy(dtype=bool),
-        ordered["stock"].to_numpy(dtype=bool),
-        ordered["file_index"].to_numpy(dtype="int64"),
-        strict=True,
-    ):
-        s = out.setdefault((section, measure), Series(section, measure))
-        s.put(
-            periods[label],
-            ar.known(value),
-            marker if isinstance(marker, str) else None,
-            int(source),
-            observations.files,
-        )
-        s.percent = s.percent or bool(percent)
-        s.stock = s.stock or bool(stock)
-    return out
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-@dataclass
-class _Resolved:
-    measure: Measure
-    series: Series
-    inferred: bool
-    numerator: _Resolved | None = None  # the terms of a ratio, each with its own aggregation
-    denominator: _Resolved | None = None
-    area: str = ""
-
-    def value(self, period: Period) -> float | None:
-        """One quarter's (or year's) value; a ratio is recomputed from its terms when they are there."""
-        if self.measure.aggregate == "ratio" and self.numerator and self.denominator:
-            recomputed = ar.ratio(
-                self.numerator.value(period), self.denominator.value(period), ar.scale_of(self.measure.unit)
-            )
-            if recomputed is not None:
-                return recomputed
-        return self.series.get(period)
-
-    def present(self, year: Period) -> list[int]:
-        """The quarters of ``year`` that have a value."""
-        return [q.quarter for q in year.quarters() if q.quarter and self.value(q) is not None]
-
-    def year_value(self, year: Period, quarters: list[int]) -> float | None:
-        """The value of ``quarters`` of ``year`` by the measure's aggregation (None if one is missing)."""
-        if self.measure.aggregate == "ratio":
-            if not (self.numerator and self.denominator):
-                return None
-            return ar.ratio(
-                self.numerator.year_value(year, quarters),
-                self.denominator.year_value(year, quarters),
-                ar.scale_of(self.measure.unit),
-            )
-        values = [self.series.get(period_of(year.year, q, year.calendar)) for q in quarters]
-        if any(v is None for v in values):
-            return None
-        return ar.year_value([v for v in values if v is not None], self.measure.aggregate)
+HISTORY_MONTHS = 24
 
 
 def compare(
@@ -153,13 +47,18 @@ def compare(
     if not series:
         raise UsageError("no observations to compare")
     periods = sorted({p for s in series.values() for p in s.values})
-    years = sorted({p.year_period() for p in periods})
-    current_year = options.current or periods[-1].year_period()
-    if current_year not in years:
+    years = sorted({p.year_period() for p in periods if p.kind != "rolling"} | {p for p in periods if p.is_year})
+    latest = periods[-1]
+    current_year = options.current or (latest if latest.kind == "rolling" else latest.year_period())
+    if current_year.is_year and current_year not in years:
         raise UsageError(f"no measure has a value for the current year {current_year}; the data have {_listed(years)}")
-    default_base = options.baseline or (catalogue.baseline if catalogue else None) or current_year.previous()
+    if current_year.is_year:
+        default_base = options.baseline or (catalogue.baseline if catalogue else None) or current_year.previous()
+    else:  # a quarter, a month or a rolling year: against the same period a year before, unless asked
+        default_base = options.baseline or current_year.same_period_last_year()
+    _like_for_like(default_base, current_year)
     if default_base >= current_year:
-        raise UsageError(f"the baseline {default_base} is not before the current year {current_year}")
+        raise UsageError(f"the baseline {default_base} is not before the current period {current_year}")
 
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
@@ -169,36 +68,72 @@ def compare(
             continue
         if wanted_measures and r.measure.name.lower() not in wanted_measures:
             continue
-        base = r.measure.baseline or default_base
-        row = _compare_one(r, base, current_year, ar.tolerance_for(r.measure, band), options.pro_rata)
+        tolerance = ar.tolerance_for(r.measure, band)
+        if current_year.is_year:
+            base = r.measure.baseline or default_base
+            row = _compare_one(r, base, current_year, tolerance, options.pro_rata)
+        else:
+            row = _compare_periods(r, default_base, current_year, tolerance)
         if row is not None:
             rows.append(row)
     if not rows:
         what = "the sections and measures asked for" if (wanted_sections or wanted_measures) else f"{current_year}"
         raise UsageError(f"no measure has data for {what}")
     on_default = [c for c in rows if c.baseline_period == default_base.label]
-    if on_default and default_base not in years:  # most likely a typo: say what there is
+    if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {_listed(years)}")
-    quarters = sorted({q for s in series.values() for q in s.values if q.is_quarter and q.year == current_year.year})
     shown = {q.period for c in rows for q in c.quarters}
     return ComparisonReport(
         baseline=default_base.label,
         current=current_year.label,
         tolerance=band,
-        quarters=[q.label for q in quarters if q.label in shown],
+        quarters=[q.label for q in current_year.quarters() if q.label in shown] if current_year.is_year else [],
         comparisons=rows,
         notes=_method_notes(rows, default_base, current_year, band),
         files=list(files),
     )
 
 
-def _listed(years: list[Period]) -> str:
-    return ", ".join(y.label for y in years)
+def _like_for_like(base: Period, current: Period) -> None:
+    """Two periods compare only when they are of one length: a month with a month, 12 months with 12."""
+    if base.months != current.months:
+        raise UsageError(
+            f"the baseline {base} is {_length(base)} and the current period {current} is {_length(current)}:"
+            " compare like with like (--baseline and --current of one kind)"
+        )
+
+
+def _length(p: Period) -> str:
+    return {"year": "a year", "quarter": "a quarter", "month": "a month", "rolling": "12 months"}[p.kind]
+
+
+def _listed(periods: Sequence[Period]) -> str:
+    return ", ".join(p.label for p in periods)
+
+
+def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Period, list[Period]]]]:
+    """For monthly data: the months of ``year`` before the latest month that have no value, and
+    each quarter in progress (some of its months in, the rest still to come) with its months in."""
+    last = r.last_month()
+    gaps: list[Period] = []
+    in_progress: list[tuple[Period, list[Period]]] = []
+    for q in year.quarters():
+        if r.measure.since is not None and q < r.measure.since:
+            continue
+        missing = r.missing_months(q)
+        before = [mo for mo in missing if last is not None and mo < last]
+        if before:
+            gaps.extend(before)
+        elif 0 < len(missing) < 3:
+            in_progress.append((q, [mo for mo in q.month_periods() if mo not in missing]))
+    return gaps, in_progress
 
 
 def _method_notes(rows: list[Comparison], base: Period, year: Period, band: float) -> list[str]:
     notes = [
-        f"Baseline: {base}" + (" (full year)" if not base.is_quarter else "") + f"; current year: {year}.",
+        f"Baseline: {base}"
+        + (" (full year)" if base.is_year else "")
+        + f"; current {'year' if year.is_year else 'period'}: {year}.",
         f"Direction: ↔ when the change is within ±{band:g}% (percentage points for percent measures),"
         " edges included; otherwise ↑ or ↓.",
         "Figures are rounded half away from zero for display; changes are computed at full precision.",
@@ -214,9 +149,9 @@ def _method_notes(rows: list[Comparison], base: Period, year: Period, band: floa
 
 def _resolve(
     series: dict[tuple[str, str], Series], catalogue: Catalogue | None, files: dict[int, str]
-) -> list[_Resolved]:
+) -> list[Resolved]:
     """Each (area, measure) with data: a catalogue measure applies in every area the data have."""
-    out: list[_Resolved] = []
+    out: list[Resolved] = []
     used: set[tuple[str, str]] = set()
     if catalogue is not None:
         # (area, measure key) -> series; the area is the data's section where it is not the measure's own
@@ -238,14 +173,14 @@ def _resolve(
                     nm = catalogue.resolve(m.numerator or "", m.section)
                     dm = catalogue.resolve(m.denominator or "", m.section)
                     if nm and dm and (area, nm.key) in by_measure and (area, dm.key) in by_measure:
-                        num = _Resolved(nm, by_measure[(area, nm.key)], False, area=area)
-                        den = _Resolved(dm, by_measure[(area, dm.key)], False, area=area)
+                        num = Resolved(nm, by_measure[(area, nm.key)], False, area=area)
+                        den = Resolved(dm, by_measure[(area, dm.key)], False, area=area)
                 if s.values or (num and den):
-                    out.append(_Resolved(m, s, False, num, den, area=area))
+                    out.append(Resolved(m, s, False, num, den, area=area))
     for key, s in series.items():
         if key in used:
             continue
-        out.append(_Resolved(_inferred_measure(s), s, True))
+        out.append(Resolved(_inferred_measure(s), s, True))
     return out
 
 
@@ -259,7 +194,7 @@ def _inferred_measure(s: Series) -> Measure:
     return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
 
 
-def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata: bool = False) -> Comparison | None:
+def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata: bool = False) -> Comparison | None:
     m = r.measure
     notes: list[str] = []
     present = r.present(year)
@@ -276,20 +211,42 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
     expected = [q.quarter for q in year.quarters() if q.quarter and (m.since is None or q >= m.since)]
     partial = bool(present) and present != expected
     # a quarter missing before the latest one, or one marked ([c] suppressed, say) and without a value
+    month_gaps, in_progress = _month_gaps(r, year)
+    for q, months in in_progress:
+        notes.append(f"{q} has {_listed(months)} so far: it is left out until its three months are in.")
+    if month_gaps and m.aggregate != "sum":
+        notes.append(
+            f"No value for {_listed(month_gaps)}: the year so far leaves out the quarter"
+            f"{'s' if len({mo.quarter_period() for mo in month_gaps}) > 1 else ''} missing"
+            f" {'it' if len(month_gaps) == 1 else 'them'}."
+        )
+    # a quarter missing before the latest one, or one marked ([c] suppressed, say) and without a value
     gaps = [
         q
         for q in year.quarters()
         if q.quarter not in present
         and ((q.quarter or 0) < max(present, default=0) or r.series.marker(q) is not None)
         and (m.since is None or q >= m.since)
+        and not r.missing_months(q)
     ]
     if gaps:
         named = ", ".join(f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "") for q in gaps)
         notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
+    # a flow's year without one of its months is no year total: no change, no arrow
+    month_reason = (
+        f"No value for {_listed(month_gaps)}: a {year} total without {'it' if len(month_gaps) == 1 else 'them'}"
+        " is not comparable (no change or arrow)."
+        if month_gaps and m.aggregate == "sum"
+        else None
+    )
     like_for_like = partial and set(present) <= set(base_present)
     projected = False
     reason: str | None = None
-    if like_for_like:
+    if month_reason is not None:
+        base_value, base_basis = _year_of(r, base, base_present)
+        reason = month_reason
+        notes.append(reason)
+    elif like_for_like:
         base_value = r.year_value(base, present)
         base_basis = f"{quarter_span(present)} {base}"
         notes.append(f"{quarter_span(present)} of {year} compared with the same quarters of {base}.")
@@ -317,28 +274,16 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
     if base_value is None:
         missing = [q for q in base.quarters() if q.quarter not in base_present]
         if base_present and missing:
-            named = ", ".join(f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "") for q in missing)
+            named = ", ".join(
+                _listed(r.missing_months(q)) or f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "")
+                for q in missing
+            )
             notes.append(f"No baseline value for {base}, which has no value for {named}.")
         else:
             notes.append(f"No baseline value for {base}.")
     if current_value is None:
         notes.append(f"No value for {year}.")
-    points = m.unit == "percent"
-    if reason is None:
-        change = ar.absolute_change(base_value, current_value)
-        pct = ar.relative_change(base_value, current_value)
-        direction = ar.direction_of_change(base_value, current_value, points, band)
-    else:
-        change = pct = direction = None
-    if base_value == 0 and change is not None and not points:
-        notes.append("The baseline is zero: no % change; the arrow follows the absolute change.")
-    if base_value is not None and base_value < 0 and pct is not None:
-        notes.append("The baseline is negative: the % change is relative to its size.")
-    notes.extend(r.series.restated)
-    if r.inferred:
-        notes.append(
-            f"Not in a catalogue: taken as a {m.unit} measure, year = {m.aggregate} of the quarters, no polarity."
-        )
+    change, pct, direction = _change(r, base_value, current_value, band, notes, compared=reason is None)
 
     quarter_values = [
         QuarterValue(period=q.label, value=r.value(q), marker=r.series.marker(q))
@@ -350,15 +295,10 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
         latest = period_of(year.year, present[-1], year.calendar)
         qoq = _delta(r, latest.previous(), latest)
         yoy = _delta(r, latest.same_period_last_year(), latest)
-    return Comparison(
-        measure=m.name,
-        section=m.section,
-        area=r.area,
-        unit=m.unit,
-        aggregate=m.aggregate,
-        polarity=m.polarity,
-        tolerance=band,
-        inferred=r.inferred,
+    return _comparison(
+        r,
+        band,
+        (change, pct, direction),
         baseline_period=base.label,
         baseline_basis=base_basis,
         baseline_value=base_value,
@@ -366,11 +306,6 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
         current_basis=current_basis,
         quarters=quarter_values,
         current_value=current_value,
-        change=change,
-        change_pct=pct,
-        change_unit="pp" if points else "%",
-        direction=direction,
-        assessment=ar.assess(direction, m.polarity),
         quarter_on_quarter=qoq,
         year_on_year=yoy,
         history=_history(r, year),
@@ -382,14 +317,108 @@ def _compare_one(r: _Resolved, base: Period, year: Period, band: float, pro_rata
     )
 
 
-def _year_of(r: _Resolved, year: Period, present: list[int]) -> tuple[float | None, str]:
+def _compare_periods(r: Resolved, base: Period, current: Period, band: float) -> Comparison | None:
+    """A quarter, a month or 12 months against another of the same length (``--baseline 2025/26 Q1
+    --current 2025/26 Q4``; a rolling year against the same 12 months a year before)."""
+    base_value, current_value = _whole(r, base), _whole(r, current)
+    if base_value is None and current_value is None:
+        return None
+    notes: list[str] = []
+    for what, period, value in (("baseline value", base, base_value), ("value", current, current_value)):
+        if value is None:
+            months = r.missing_months(period)
+            notes.append(f"No {what} for {period}" + (f": no value for {_listed(months)}." if months else "."))
+    triple = _change(r, base_value, current_value, band, notes, compared=True)
+    return _comparison(
+        r,
+        band,
+        triple,
+        baseline_period=base.label,
+        baseline_basis=_basis_of(r, base),
+        baseline_value=base_value,
+        current_period=current.label,
+        current_basis=_basis_of(r, current),
+        quarters=[],
+        current_value=current_value,
+        history=_history(r, current),
+        notes=notes,
+        complete=current_value is not None,
+    )
+
+
+def _whole(r: Resolved, period: Period) -> float | None:
+    """A whole period's value: a year of four quarters (or its year figure), or any other period."""
+    if period.is_year:
+        present = r.present(period)
+        return r.year_value(period, present) if present == [1, 2, 3, 4] else r.value(period)
+    return r.value(period)
+
+
+def _basis_of(r: Resolved, period: Period) -> str:
+    if r.series.get(period) is None and period.kind in ("quarter", "rolling") and r.monthly:
+        months = period.month_periods()
+        return f"{months[0]} to {months[-1]} ({len(months)} months)"
+    if period.is_year and r.present(period) == [1, 2, 3, 4]:
+        return f"Q1–Q4 {period}"
+    return f"{period}"
+
+
+Change = tuple[float | None, float | None, Direction | None]
+
+
+def _change(
+    r: Resolved, base_value: float | None, current_value: float | None, band: float, notes: list[str], compared: bool
+) -> Change:
+    """The change, % change and arrow (none when not ``compared``), and the notes they call for."""
+    m = r.measure
+    points = m.unit == "percent"
+    change = pct = direction = None
+    if compared:
+        change = ar.absolute_change(base_value, current_value)
+        pct = ar.relative_change(base_value, current_value)
+        direction = ar.direction_of_change(base_value, current_value, points, band)
+    if base_value == 0 and change is not None and not points:
+        notes.append("The baseline is zero: no % change; the arrow follows the absolute change.")
+    if base_value is not None and base_value < 0 and pct is not None:
+        notes.append("The baseline is negative: the % change is relative to its size.")
+    notes.extend(r.series.restated)
+    if r.inferred:
+        notes.append(
+            f"Not in a catalogue: taken as a {m.unit} measure, year = {m.aggregate} of the quarters, no polarity."
+        )
+    return change, pct, direction
+
+
+def _comparison(r: Resolved, band: float, triple: Change, **fields: Any) -> Comparison:
+    """A row of the table: the measure's settings, the change, and the ``fields`` of its periods."""
+    m = r.measure
+    change, pct, direction = triple
+    return Comparison(
+        measure=m.name,
+        section=m.section,
+        area=r.area,
+        unit=m.unit,
+        aggregate=m.aggregate,
+        polarity=m.polarity,
+        tolerance=band,
+        inferred=r.inferred,
+        change=change,
+        change_pct=pct,
+        change_unit="pp" if m.unit == "percent" else "%",
+        direction=direction,
+        assessment=ar.assess(direction, m.polarity),
+        **fields,
+    )
+
+
+def _year_of(r: Resolved, year: Period, present: list[int]) -> tuple[float | None, str]:
     """A baseline year's value: its four quarters, a stock's last quarter present, else its year figure."""
     if present == [1, 2, 3, 4] or (present and r.measure.aggregate == "last"):
         return r.year_value(year, present), f"{quarter_span(present)} {year}"
     return r.value(year), f"{year} (year figure)"
 
 
-def _delta(r: _Resolved, before: Period, after: Period) -> Delta | None:
+def _delta(r: Resolved, before: Period, after: Period) -> Delta | None:
     a, b = r.value(before), r.value(after)
     if a is None or b is None:
         return None
@@ -403,14 +432,17 @@ def _delta(r: _Resolved, before: Period, after: Period) -> Delta | None:
     )
 
 
-def _history(r: _Resolved, year: Period) -> list[float | None]:
-    """Up to the last eight quarters to the end of ``year``, for the sparkline."""
-    quarters: list[Period] = []
-    p = period_of(year.year, 4, year.calendar)
-    for _ in range(SPARK_QUARTERS):
-        quarters.append(p)
-        p = p.previous()
-    values = [r.value(q) for q in reversed(quarters)]
+def _history(r: Resolved, end: Period) -> list[float | None]:
+    """The sparkline's points to the end of ``end``, on the data's own grain: up to 24 months for
+    monthly data, eight rolling years a quarter apart for rolling data, else eight quarters."""
+    last = end.last_month()
+    if r.monthly:
+        points = [last.shifted(-i) for i in range(HISTORY_MONTHS)]
+    elif end.kind == "rolling" or r.rolling:
+        points = [last.shifted(-3 * i).rolling_to() for i in range(SPARK_QUARTERS)]
+    else:
+        points = [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)]
+    values = [r.value(p) for p in reversed(points)]
     while values and values[0] is None:
         values.pop(0)
     while values and values[-1] is None:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kpitool.codes import Code
-from kpitool.errors import InputError, PeriodError
+from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.numbers import MAX_MAGNITUDE, parse_cell
-from kpitool.periods import Period, parse_period
+from kpitool.periods import Period, read_period_column
 from kpitool.readers.base import DataFile, ReadOptions, broken_quote, empty_file, empty_frame, no_data, ragged_row
 
 if TYPE_CHECKING:
@@ -147,7 +147,6 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     findings.extend(header_findings)
     if any(f.code == Code.MISSING_COLUMN for f in header_findings):
         return DataFile(name, "long", empty_frame(), findings)
-    value_heading = header[roles["value"] or 0].strip()
 
     body = buf[hend + 1 :]
     if not body or body.isspace():
@@ -205,7 +204,7 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
-    frame, periods, cell_findings = _long_frame(table, roles, areas, value_heading, rows, name, options, file_index)
+    frame, periods, cell_findings = _long_frame(table, roles, areas, header, rows, name, options, file_index)
     findings.extend(cell_findings)
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
 
@@ -350,7 +349,7 @@ def _long_frame(
     table: pa.Table,
     roles: dict[str, int | None],
     areas: list[int],
-    value_heading: str,
+    header: list[str],
     rows: np.ndarray,
     name: str,
     options: ReadOptions,
@@ -369,7 +368,7 @@ def _long_frame(
 
     constant = np.zeros(n, dtype="int64")
     # no measure column: the value column's heading is the measure; no period column: the period given
-    m_codes, m_words = _dictionary(table.column(m_i)) if m_i is not None else (constant, [value_heading])
+    m_codes, m_words = _dictionary(table.column(m_i)) if m_i is not None else (constant, [header[v_i].strip()])
     p_codes, p_words = _dictionary(table.column(p_i)) if p_i is not None else (constant, [options.period or ""])
     if areas:
         joined = table.column(areas[0])
@@ -383,20 +382,19 @@ def _long_frame(
     else:
         s_codes, s_words = constant, [""]
 
-    # periods: parse each distinct spelling once
+    # periods: each distinct spelling parsed once, the column decided as a whole (months, dates)
+    column = read_period_column(p_words, options.year_start, header[p_i].strip() if p_i is not None else "")
     labels: list[str | None] = []
     reasons: list[str | None] = []
     periods: dict[str, Period] = {}
     for word in p_words:
-        try:
-            parsed = parse_period(word, options.year_start)
+        parsed = column.periods.get(word)
+        if parsed is not None:
             periods[parsed.label] = parsed
-            labels.append(parsed.label)
-            reasons.append(None)
-        except PeriodError as exc:
-            labels.append(None)
-            reasons.append(str(exc))
+        labels.append(None if parsed is None else parsed.label)
+        reasons.append(None if parsed is not None else column.errors.get(word, f"{word!r} is not a period"))
     bad_period = np.array([r is not None for r in reasons], dtype=bool)[p_codes]
+    count_date = np.array([w in column.count_dates for w in p_words], dtype=bool)[p_codes]
     blank_measure = np.array([w == "" for w in m_words], dtype=bool)[m_codes]
     canon: dict[str, int] = {}
     label_code = np.array(
@@ -461,6 +459,21 @@ def _long_frame(
                 i, Code.BAD_PERIOD, p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
             )
         )
+    for text, month in column.ambiguous.items():
+        first = int(np.flatnonzero(p_codes == p_words.index(text))[0])
+        year = column.periods[text]
+        findings.append(
+            Finding(
+                code=Code.AMBIGUOUS_PERIOD,
+                file=name,
+                row=int(rows[first]),
+                column=None if p_i is None else p_i + 1,
+                column_name="period",
+                actual=text,
+                message=f"{text!r} could be the fiscal year {year} or the month {month.start:%B %Y}; read as the"
+                f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
+            )
+        )
     for i in np.flatnonzero(blank_measure).tolist():
         findings.append(cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None))
     usable = ~(bad_period | blank_measure | not_number)
@@ -473,7 +486,7 @@ def _long_frame(
             "value": value[keep],
             "marker": pd.Categorical.from_codes(marker_codes[keep], categories=pd.Index(marker_words, dtype=object)),
             "percent": percent[keep],
-            "stock": np.zeros(int(usable.sum()), dtype=bool),
+            "stock": count_date[keep],
             "row": rows[keep],
             "column": np.full(int(usable.sum()), v_i + 1, dtype="int32"),
             "file_index": np.full(int(usable.sum()), file_index, dtype="int32"),

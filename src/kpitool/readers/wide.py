@@ -14,7 +14,7 @@ from kpitool.codes import Code
 from kpitool.errors import PeriodError
 from kpitool.models import Finding, ReportedFigure, column_letter
 from kpitool.numbers import Cell, parse_cell
-from kpitool.periods import FIRST_YEAR, LAST_YEAR, YearStart, parse_period, quarter_containing
+from kpitool.periods import YearStart, is_quarter_end, parse_period, quarter_containing, spelled_date
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     Basis,
@@ -91,43 +91,10 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
     return TableColumn(0, raw, "period", period=period, baseline=baseline)
 
 
-_DATE_RES = (
-    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
-    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
-    re.compile(r"^(?:as\s+at:?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\s+(?P<y>\d{4})$", re.IGNORECASE),
-)
-_MONTH_NUMBERS = {
-    m: i
-    for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
-        start=1,
-    )
-    for m in names
-}  # fmt: skip
-
-
 def quarter_end(text: str) -> date | None:
     """The date a heading names, when it is the last day of a quarter (a stock's count date)."""
-    for pattern in _DATE_RES:
-        m = pattern.match(text.strip())
-        if not m:
-            continue
-        month = (
-            int(m.group("m"))
-            if "m" in m.groupdict() and m.group("m")
-            else _MONTH_NUMBERS.get((m.groupdict().get("mon") or "").lower(), 0)
-        )
-        try:
-            day = date(int(m.group("y")), month, int(m.group("d")))
-        except ValueError:
-            return None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            return None
-        after = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-        return day if day.month % 3 == 0 and (after - day).days == 1 else None
-    return None
+    day = spelled_date(text)
+    return day if day is not None and is_quarter_end(day) else None
 
 
 def _basis(text: str, year_start: YearStart) -> tuple[Basis, Basis]:

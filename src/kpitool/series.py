@@ -1,0 +1,173 @@
+"""A measure's observations, and how a period's value is made from them.
+
+A quarter (or a rolling year) without a figure of its own is rolled up from its months by
+the measure's aggregate; a ratio is recomputed from its terms, each rolled up by its own
+aggregate. A period missing one of its months has no value: ``missing_months`` says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kpitool import arithmetic as ar
+from kpitool.models import Measure
+from kpitool.numbers import show_value
+from kpitool.periods import Period, period_of
+from kpitool.readers import Observations
+
+
+@dataclass
+class Series:
+    """One measure's observations: period -> (value, marker)."""
+
+    section: str
+    name: str
+    values: dict[Period, tuple[float | None, str | None]] = field(default_factory=dict)
+    percent: bool = False
+    stock: bool = False
+    sources: dict[Period, int] = field(default_factory=dict)  # the file (index) each value came from
+    restated: list[str] = field(default_factory=list)  # the later file's value replaced an earlier one
+
+    def put(self, period: Period, value: float | None, marker: str | None, source: int, files: dict[int, str]) -> None:
+        """Record a value; a later file's different value for the same period wins, and says so."""
+        before = self.values.get(period)
+        if before is not None and self.sources.get(period) != source and before[0] != value:
+            was = self.sources[period]
+            self.restated.append(
+                f"{period} restated: {show_value(value)} from {files.get(source, '?')} used, replacing"
+                f" {show_value(before[0])} from {files.get(was, '?')}."
+            )
+        self.values[period] = (value, marker)
+        self.sources[period] = source
+
+    def merge(self, other: Series, files: dict[int, str]) -> None:
+        """Another series of the same measure (an alias, say), taken in file order."""
+        for period in sorted(other.values, key=lambda p: other.sources.get(p, 0)):
+            value, marker = other.values[period]
+            self.put(period, value, marker, other.sources.get(period, 0), files)
+        self.restated.extend(x for x in other.restated if x not in self.restated)
+        self.percent = self.percent or other.percent
+        self.stock = self.stock or other.stock
+
+    def get(self, period: Period) -> float | None:
+        return self.values.get(period, (None, None))[0]
+
+    def marker(self, period: Period) -> str | None:
+        return self.values.get(period, (None, None))[1]
+
+    def last_month(self) -> Period | None:
+        """The latest month with a value, for a series of months (None for quarterly data)."""
+        months = [p for p, (v, _) in self.values.items() if p.is_month and v is not None]
+        return max(months) if months else None
+
+
+def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
+    """Series by (section, measure); a later row (a later file) wins over an earlier one."""
+    frame = observations.frame
+    out: dict[tuple[str, str], Series] = {}
+    if frame.empty:
+        return out
+    periods = observations.periods
+    ordered = frame.sort_values(["file_index", "row"], kind="stable")
+    for section, measure, label, value, marker, percent, stock, source in zip(
+        ordered["section"].astype(str),
+        ordered["measure"].astype(str),
+        ordered["period"].astype(str),
+        ordered["value"].to_numpy(dtype="float64"),
+        ordered["marker"].astype(object),
+        ordered["percent"].to_numpy(dtype=bool),
+        ordered["stock"].to_numpy(dtype=bool),
+        ordered["file_index"].to_numpy(dtype="int64"),
+        strict=True,
+    ):
+        s = out.setdefault((section, measure), Series(section, measure))
+        s.put(
+            periods[label],
+            ar.known(value),
+            marker if isinstance(marker, str) else None,
+            int(source),
+            observations.files,
+        )
+        s.percent = s.percent or bool(percent)
+        s.stock = s.stock or bool(stock)
+    return out
+
+
+@dataclass
+class Resolved:
+    """A measure with its series (and a ratio's terms, each with its own series), in one area."""
+
+    measure: Measure
+    series: Series
+    inferred: bool
+    numerator: Resolved | None = None  # the terms of a ratio, each with its own aggregation
+    denominator: Resolved | None = None
+    area: str = ""
+
+    @property
+    def terms(self) -> list[Resolved]:
+        return [t for t in (self.numerator, self.denominator) if t is not None]
+
+    def value(self, period: Period) -> float | None:
+        """A period's value; a ratio is recomputed from its terms when they are there."""
+        if self.measure.aggregate == "ratio" and self.numerator and self.denominator:
+            recomputed = ar.ratio(
+                self.numerator.value(period), self.denominator.value(period), ar.scale_of(self.measure.unit)
+            )
+            if recomputed is not None:
+                return recomputed
+        return self.own(period)
+
+    def own(self, period: Period) -> float | None:
+        """The series' figure for the period, or a quarter or rolling year rolled up from all its months."""
+        figure = self.series.get(period)
+        if figure is not None or period.kind not in ("quarter", "rolling") or self.measure.aggregate == "ratio":
+            return figure
+        if self.series.last_month() is None:
+            return None
+        values = [self.series.get(m) for m in period.month_periods()]
+        if any(v is None for v in values):
+            return None
+        return ar.year_value([v for v in values if v is not None], self.measure.aggregate)
+
+    @property
+    def monthly(self) -> bool:
+        """Are the data (or a ratio's terms) months?"""
+        return self.last_month() is not None
+
+    @property
+    def rolling(self) -> bool:
+        """Are the data rolling years?"""
+        return any(p.kind == "rolling" for p in self.series.values)
+
+    def last_month(self) -> Period | None:
+        months = [m for m in (self.series.last_month(), *(t.last_month() for t in self.terms)) if m is not None]
+        return max(months) if months else None
+
+    def missing_months(self, period: Period) -> list[Period]:
+        """For monthly data, the months of a period without a value of its own that have no value."""
+        if not self.monthly or period.kind not in ("quarter", "rolling") or self.value(period) is not None:
+            return []
+        if self.measure.aggregate == "ratio" and self.numerator and self.denominator:
+            found = {m for t in self.terms for m in t.missing_months(period)}
+            return sorted(found)
+        return [m for m in period.month_periods() if self.series.get(m) is None]
+
+    def present(self, year: Period) -> list[int]:
+        """The quarters of ``year`` that have a value."""
+        return [q.quarter for q in year.quarters() if q.quarter and self.value(q) is not None]
+
+    def year_value(self, year: Period, quarters: list[int]) -> float | None:
+        """The value of ``quarters`` of ``year`` by the measure's aggregation (None if one is missing)."""
+        if self.measure.aggregate == "ratio":
+            if not (self.numerator and self.denominator):
+                return None
+            return ar.ratio(
+                self.numerator.year_value(year, quarters),
+                self.denominator.year_value(year, quarters),
+                ar.scale_of(self.measure.unit),
+            )
+        values = [self.own(period_of(year.year, q, year.calendar)) for q in quarters]
+        if any(v is None for v in values):
+            return None
+        return ar.year_value([v for v in values if v is not None], self.measure.aggregate)
