@@ -253,6 +253,7 @@ class Finding(BaseModel):
     period: str | None = None
     expected: str | None = None
     actual: str | None = None
+    section: str | None = None  # the row's section or area, where the file gives one
 
     @model_validator(mode="before")
     @classmethod
@@ -406,11 +407,26 @@ class SkippedRow(BaseModel):
     period: str | None
     code: Code
     message: str
+    section: str | None = None
+
+    def concerns(self, c: Comparison) -> bool:
+        """Is this skipped row one of the comparison's: its measure, in its section or area?"""
+        if not self.measure or self.measure.strip().lower() != c.measure.strip().lower():
+            return False
+        where = (self.section or "").strip().lower()
+        return not where or where in (c.section.strip().lower(), c.area.strip().lower())
 
     @classmethod
     def of(cls, f: Finding) -> SkippedRow:
         return cls(
-            file=f.file, row=f.row, cell=f.cell, measure=f.measure, period=f.period, code=f.code, message=f.message
+            file=f.file,
+            row=f.row,
+            cell=f.cell,
+            measure=f.measure,
+            period=f.period,
+            code=f.code,
+            message=f.message,
+            section=f.section,
         )
 
     @property

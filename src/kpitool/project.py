@@ -137,7 +137,7 @@ def run_comparison(
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
     for skipped in comparison.skipped:
         for c in comparison.comparisons:
-            if skipped.measure and skipped.measure.strip().lower() == c.measure.strip().lower():
+            if skipped.concerns(c):
                 what = f"{skipped.period} " if skipped.period else ""
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
     return comparison

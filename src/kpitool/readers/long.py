@@ -414,6 +414,7 @@ def _long_frame(
             column_name=column,
             measure=m_words[m_codes[i]] or None,
             period=labels[p_codes[i]],
+            section=s_words[s_codes[i]] or None,
             actual=actual,
             message=message,
         )
