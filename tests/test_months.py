@@ -272,3 +272,17 @@ def test_rolling_years_compare_with_the_same_months_a_year_before(tmp_path: Path
     [row] = report.comparisons
     assert (row.baseline_period, row.baseline_value, row.current_value) == ("12m to 2017-06", 100, 120)
     assert compare(observations).current == "12m to 2018-09"  # the latest, by default
+
+
+def test_a_quarter_beside_its_months_is_checked_against_them(tmp_path: Path) -> None:
+    text = (
+        "measure,period,value\nCalls,2024-04,10\nCalls,2024-05,11\nCalls,2024-06,12\nCalls,2024/25 Q1,34\n"
+        "Average wait (s),2024-04,10\nAverage wait (s),2024-05,11\nAverage wait (s),2024-06,11\n"
+        "Average wait (s),2024/25 Q1,11\n"  # 10.67, rounded: no finding
+    )
+    report = validate_files([_write(tmp_path, text)])
+    [finding] = [f for f in report.findings if f.code == "total-mismatch"]
+    assert (finding.row, finding.column, finding.expected, finding.actual) == (5, 3, "33", "34")
+    assert "its months give 33 (sum of 2024-04, 2024-05, 2024-06)" in finding.message
+    # the quarter's own figure is the quarter's value in compare; the finding does not stop it
+    assert not finding.blocks_comparison

@@ -121,7 +121,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.CONFIG_INVALID: CodeInfo(
         ("error",), "`kpitool.toml` has a wrong key or value, with its line (exit 2)", _USAGE
     ),
-    Code.TOTAL_MISMATCH: CodeInfo(("error",), "a published year total that its quarters do not give", audit=True),
+    Code.TOTAL_MISMATCH: CodeInfo(
+        ("error",), "a published year total that its quarters do not give, or a quarter its months do not", audit=True
+    ),
     Code.CHANGE_MISMATCH: CodeInfo(
         ("error", "warning", "info"),
         "a published % change that its figures do not give (a warning when it follows from a wrong total shown,"
