@@ -98,7 +98,7 @@ def test_a_value_column_named_as_a_measure_and_a_period_for_the_whole_file(write
     from kpitool.readers.base import ReadOptions as Options
 
     path = write("fte.csv", "Police force,FTE Count\nDurham,1168.54\nKent,3500\n")
-    data = read_file(path, Options(area_cols=("Police force",), value_col="FTE Count", period="2019/20"))
+    data = read_file(path, Options(area_cols=("Police force",), value_cols=("FTE Count",), period="2019/20"))
     assert not data.findings
     assert data.frame[["section", "measure", "period"]].astype(str).values.tolist() == [
         ["Durham", "FTE Count", "2019/20"],
@@ -109,7 +109,7 @@ def test_a_value_column_named_as_a_measure_and_a_period_for_the_whole_file(write
 def test_a_role_naming_no_column_says_what_the_header_has(write) -> None:  # type: ignore[no-untyped-def]
     from kpitool.readers.base import ReadOptions as Options
 
-    data = read_file(write("x.csv", "Force,Count,Year\nA,1,2015\n"), Options(value_col="Total", period_col="Year"))
+    data = read_file(write("x.csv", "Force,Count,Year\nA,1,2015\n"), Options(value_cols=("Total",), period_col="Year"))
     assert [f.code for f in data.findings] == ["missing-column", "unknown-column", "unknown-column"]
     assert "no column 'Total' for the value (the header has 'Force', 'Count', 'Year')" in data.findings[0].message
 
@@ -117,3 +117,59 @@ def test_a_role_naming_no_column_says_what_the_header_has(write) -> None:  # typ
 def test_a_data_row_without_a_name_is_not_taken_for_a_second_header(write) -> None:  # type: ignore[no-untyped-def]
     data = read_file(write("b.csv", "T,2022/23,2023/24 Q1\n,[c],[x]\nA,1,2\n"))
     assert [f.code for f in data.findings] == ["blank-measure"]
+
+
+def test_a_row_per_area_and_a_column_per_measure_with_the_month_in_the_file_name(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers.base import ReadOptions as Options
+
+    text = 'Code,Name,Total,Type 1,Over 4h,Type 1,Pct\nA1,North ,"1,200",5,100,2,91.7%\nB2,South,-,6,12abc,3,-\n'
+    path = write("April-2025-AE.csv", text)
+    data = read_file(path, Options(area_cols=("Name",), value_cols=("Total", "Over 4h", "Pct")))
+    frame = data.frame.sort_values(["section", "measure"])
+    assert frame[["section", "measure", "period"]].astype(str).values.tolist() == [
+        ["North", "Over 4h", "2025-04"],
+        ["North", "Pct", "2025-04"],
+        ["North", "Total", "2025-04"],
+        ["South", "Pct", "2025-04"],  # its Over 4h cell is not a number: not read, and reported
+        ["South", "Total", "2025-04"],
+    ]
+    assert frame["value"].tolist()[:3] == [100, 91.7, 1200]
+    by_code = {f.code: f for f in data.findings}
+    assert "taken as 2025-04, the period the file name gives ('April 2025'" in by_code["layout"].message
+    # a repeated heading kpitool does not read is a warning; the bad cell of each value column is an error
+    assert (
+        by_code["duplicate-column"].severity == "warning" and "neither is read" in by_code["duplicate-column"].message
+    )
+    assert [f.cell for f in data.findings if f.code == "not-a-number"] == ["E3"]
+
+
+def test_a_repeated_heading_of_a_column_that_is_read_is_an_error(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("x.csv", "measure,period,value,value\nA,2023/24 Q1,1,2\n"))
+    [dup] = [f for f in data.findings if f.code == "duplicate-column"]
+    assert dup.severity == "error" and "only the first is read" in dup.message
+
+
+@pytest.mark.parametrize(
+    ("name", "period"),
+    [("April-2025-AE.csv", "2025-04"), ("calls_2025-04.csv", "2025-04"), ("kpis 2023-24 Q4.xlsx", "2023/24 Q4"),
+     ("2023-24-q4.xlsx[Sheet1]", "2023/24 Q4"), ("Sept 2019 tables.ods", "2019-09"), ("q4.csv", None),
+     ("data.csv", None), ("report-v2.csv", None)],
+)  # fmt: skip
+def test_the_period_a_file_name_spells(name: str, period: str | None) -> None:
+    from kpitool.periods import period_in_name
+
+    found = period_in_name(name)
+    assert (found[1].label if found else None) == period
+
+
+def test_a_measure_column_takes_one_value_column(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kpitool.cli import app
+
+    path = tmp_path / "x.csv"
+    path.write_text("m,p,v,w\nA,2023/24 Q1,1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["validate", str(path), "--measure-col", "m", "--value-col", "v", "--value-col", "w"]
+    )
+    assert result.exit_code == 2 and "a measure column has one value column" in result.output

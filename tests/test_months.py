@@ -286,3 +286,15 @@ def test_a_quarter_beside_its_months_is_checked_against_them(tmp_path: Path) -> 
     assert "its months give 33 (sum of 2024-04, 2024-05, 2024-06)" in finding.message
     # the quarter's own figure is the quarter's value in compare; the finding does not stop it
     assert not finding.blocks_comparison
+
+
+def test_a_measure_with_only_part_of_a_quarter_is_a_row_that_says_so(tmp_path: Path) -> None:
+    [row] = _compare(tmp_path, _months({"2024-10": 4.0, "2025-10": 5.0}))
+    assert row.current_value is None and row.direction is None
+    assert any("2025/26 Q3 has 2025-10 so far" in n for n in row.notes)
+    [row] = _compare(
+        tmp_path, _months({"2025-04": 5.0, "2026-03": 7.0}), baseline=parse_period("2025/26 Q1"),
+        current=parse_period("2025/26 Q4"),
+    )  # fmt: skip
+    assert (row.baseline_value, row.current_value) == (None, None)
+    assert "No baseline value for 2025/26 Q1: no value for 2025-05, 2025-06." in row.notes

@@ -22,7 +22,7 @@ CRIME_ROLES = Reading(
     period_col="12 months ending",
     area_cols=("Region", "PFA"),
     measure_col="Offence",
-    value_col="Rolling year total number of offences",
+    value_cols=("Rolling year total number of offences",),
 )
 
 
@@ -56,3 +56,46 @@ def test_recorded_crime_year_to_march_2018_against_2017_agrees_with_pandas() -> 
         assert (c.baseline_value, c.current_value) == (row["base"], row["current"])
         if row["base"]:
             assert math.isclose(c.change_pct or 0, (row["current"] - row["base"]) / row["base"] * 100)
+
+
+AE = REALDATA / "nhs-ae-monthly"
+needs_ae = pytest.mark.skipif(not AE.exists(), reason="../shared/realdata is not beside the checkout")
+AE_MEASURES = ("Total attendances", "Total Attendances > 4 hours")
+AE_ROLES = Reading(area_cols=("Name",), value_cols=AE_MEASURES)
+MONTHS = ["April-2025", "May-2025", "June-2025", "January-2026", "February-2026", "March-2026"]
+
+
+@needs_ae
+def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() -> None:
+    import pandas as pd
+
+    # independent: each month's file read by pandas, the month from its name, quarters summed by hand
+    month_frames = []
+    for month in MONTHS:
+        frame = pd.read_csv(AE / f"{month}-AE.csv", thousands=",", dtype={"Name": str})
+        frame = frame.assign(Name=frame["Name"].str.strip(), month=month)
+        month_frames.append(frame[["Name", "month", *AE_MEASURES]])
+    raw = pd.concat(month_frames)
+    raw["quarter"] = raw["month"].map(lambda m: "Q1" if m.endswith("2025") else "Q4")
+    counts = raw.groupby(["Name", "quarter"]).agg(n=("month", "nunique"), **{m: (m, "sum") for m in AE_MEASURES})
+
+    files = sorted(AE.glob("*-AE.csv"))
+    options = CompareOptions(baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
+    report = run_comparison(files, None, options, reading=AE_ROLES)
+    assert (report.baseline, report.current) == ("2025/26 Q1", "2025/26 Q4")
+    got = {(c.section, c.measure): c for c in report.comparisons}
+    providers = sorted(set(raw["Name"]))
+    assert len(got) == len(providers) * len(AE_MEASURES)
+    checked = incomplete = 0
+    for name in providers:
+        for measure in AE_MEASURES:
+            c = got[(name, measure)]
+            for quarter, value in (("Q1", c.baseline_value), ("Q4", c.current_value)):
+                if (name, quarter) in counts.index and counts.loc[(name, quarter), "n"] == 3:
+                    assert value == counts.loc[(name, quarter), measure]
+                    checked += 1
+                else:  # a month of the quarter is missing: no value, the months named, no arrow
+                    assert value is None and c.direction is None
+                    assert any("no value for 20" in n for n in c.notes)
+                    incomplete += 1
+    assert checked > 200 and incomplete > 0

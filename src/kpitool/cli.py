@@ -145,11 +145,12 @@ MeasureColOpt = Annotated[
 ]
 PeriodColOpt = Annotated[str | None, typer.Option("--period-col", metavar="COLUMN", help="The column of periods.")]
 ValueColOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--value-col",
         metavar="COLUMN",
-        help="The column of values (without a measure column, its heading is the measure).",
+        help="The column of values. Without a measure column its heading is the measure, and it is"
+        " repeatable: one measure a column (a row per area, a column per measure).",
     ),
 ]
 AreaColOpt = Annotated[
@@ -160,7 +161,12 @@ AreaColOpt = Annotated[
 ]
 PeriodOpt = Annotated[
     str | None,
-    typer.Option("--period", metavar="PERIOD", help="The period of every row, for a file with no period column."),
+    typer.Option(
+        "--period",
+        metavar="PERIOD",
+        help="The period of every row, for a file with no period column (default: one in the file name,"
+        " such as April-2025-AE.csv).",
+    ),
 ]
 YearStartOpt = Annotated[
     YearStart | None,
@@ -201,13 +207,17 @@ def _reading(
     sheet: list[str] | None,
     measure_col: str | None,
     period_col: str | None,
-    value_col: str | None,
+    value_col: list[str] | None,
     area_col: list[str] | None,
     period: str | None,
 ) -> Reading:
     from kpitool.readers.base import Reading
 
-    return Reading(tuple(sheet or ()), measure_col, period_col, value_col, tuple(area_col or ()), period)
+    if measure_col and value_col and len(value_col) > 1:
+        raise UsageError(
+            "--value-col is given more than once with --measure-col: a measure column has one value column"
+        )
+    return Reading(tuple(sheet or ()), measure_col, period_col, tuple(value_col or ()), tuple(area_col or ()), period)
 
 
 def _start(year_start: YearStart | None) -> YearStartName | None:

@@ -80,7 +80,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.EMPTY_FILE: CodeInfo(("error",), "nothing in the file"),
     Code.NO_DATA: CodeInfo(("error",), "a header and no data rows"),
     Code.MISSING_COLUMN: CodeInfo(("error",), "a long file needs `measure`, `period` and `value` columns"),
-    Code.DUPLICATE_COLUMN: CodeInfo(("error",), "a column given twice (the first is read)"),
+    Code.DUPLICATE_COLUMN: CodeInfo(
+        ("error", "warning"), "a column given twice (the first is read; a warning when kpitool does not read it)"
+    ),
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
     Code.LAYOUT: CodeInfo(
         ("info",), "how a report layout was read: title and note rows skipped, two header rows combined"

@@ -205,7 +205,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
     else:
         current_value = r.value(year)
         current_basis = f"{year} (year figure)"
-    if current_value is None and r.value(base) is None and not base_present:
+    if current_value is None and r.value(base) is None and not base_present and not r.touches(year):
         return None
     # the quarters the year should have: all four, or those since the measure was first reported
     expected = [q.quarter for q in year.quarters() if q.quarter and (m.since is None or q >= m.since)]
@@ -321,8 +321,8 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
     """A quarter, a month or 12 months against another of the same length (``--baseline 2025/26 Q1
     --current 2025/26 Q4``; a rolling year against the same 12 months a year before)."""
     base_value, current_value = _whole(r, base), _whole(r, current)
-    if base_value is None and current_value is None:
-        return None
+    if base_value is None and current_value is None and not (r.touches(base) or r.touches(current)):
+        return None  # no data for either period: not a row of this table
     notes: list[str] = []
     for what, period, value in (("baseline value", base, base_value), ("value", current, current_value)):
         if value is None:

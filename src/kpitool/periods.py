@@ -512,6 +512,27 @@ def parse_period(text: str, year_start: YearStart = "april") -> Period:
     return column.periods[text]
 
 
+_NAME_SPLIT_RE = re.compile(r"[\s_.,()\[\]]+|(?<=[A-Za-z])-|-(?=[A-Za-z])")
+
+
+def period_in_name(name: str, year_start: YearStart = "april") -> tuple[str, Period] | None:
+    """The period a file's name spells (``April-2025-AE.csv``, ``calls_2025-04.csv``,
+    ``kpis 2023-24 Q4.xlsx``): the words that spell it, and the period; the longest spelling wins."""
+    stem = re.sub(r"\[[^\]]*\]$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    words = [w for w in _NAME_SPLIT_RE.split(stem) if w]
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            text = " ".join(words[i : i + size])
+            if not any(c.isdigit() for c in text):
+                continue
+            try:
+                return text, parse_period(text, year_start)
+            except PeriodError:
+                continue
+    return None
+
+
 def parse_year(text: str, year_start: YearStart = "april") -> Period:
     """A year (``2022/23``, ``2010``), as a baseline or current year is given; a quarter is an error."""
     period = parse_period(text, year_start)

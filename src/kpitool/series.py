@@ -144,6 +144,12 @@ class Resolved:
         months = [m for m in (self.series.last_month(), *(t.last_month() for t in self.terms)) if m is not None]
         return max(months) if months else None
 
+    def touches(self, period: Period) -> bool:
+        """Is there any value for the period or one of its months (in the series or a ratio's terms)?"""
+        if any(self.series.get(p) is not None for p in {period, *period.month_periods()}):
+            return True
+        return any(t.touches(period) for t in self.terms)
+
     def missing_months(self, period: Period) -> list[Period]:
         """For monthly data, the months of a period without a value of its own that have no value."""
         if not self.monthly or period.kind not in ("quarter", "rolling") or self.value(period) is not None:

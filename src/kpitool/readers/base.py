@@ -27,7 +27,7 @@ class Reading:
     sheets: tuple[str, ...] = ()
     measure_col: str | None = None
     period_col: str | None = None
-    value_col: str | None = None
+    value_cols: tuple[str, ...] = ()
     area_cols: tuple[str, ...] = ()
     period: str | None = None
 
@@ -42,13 +42,13 @@ class ReadOptions:
     # column roles, by header name, for long files whose columns are not measure, period, value
     measure_col: str | None = None
     period_col: str | None = None
-    value_col: str | None = None
+    value_cols: tuple[str, ...] = ()  # without a measure column, one measure each (named by its heading)
     area_cols: tuple[str, ...] = ()  # a hierarchy (Region, Force): the area is their values joined by " / "
     period: str | None = None  # the period of every row of a file with no period column
 
     @property
     def has_roles(self) -> bool:
-        return any((self.measure_col, self.period_col, self.value_col, self.area_cols, self.period))
+        return any((self.measure_col, self.period_col, self.value_cols, self.area_cols, self.period))
 
 
 Basis = Period | Literal["baseline"] | None

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.numbers import MAX_MAGNITUDE, parse_cell
-from kpitool.periods import Period, read_period_column
+from kpitool.periods import Period, period_in_name, read_period_column
 from kpitool.readers.base import DataFile, ReadOptions, broken_quote, empty_file, empty_frame, no_data, ragged_row
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         return DataFile(name, "long", empty_frame(), findings)
     header_text = buf[hstart:hend].decode(encoding).rstrip("\r")
     header = next(csv.reader([header_text], delimiter=delimiter), [""])
-    roles, areas, header_findings = _long_header(header, name, header_line, options)
+    options = _period_from_name(header, name, header_line, options, findings)
+    roles, areas, values, header_findings = _long_header(header, name, header_line, options)
     findings.extend(header_findings)
     if any(f.code == Code.MISSING_COLUMN for f in header_findings):
         return DataFile(name, "long", empty_frame(), findings)
@@ -204,9 +205,43 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
-    frame, periods, cell_findings = _long_frame(table, roles, areas, header, rows, name, options, file_index)
-    findings.extend(cell_findings)
+    frames = []
+    for k, v_i in enumerate(values):  # a column a measure: each read as a long file of its own
+        frame, periods, cell_findings = _long_frame(
+            table, {**roles, "value": v_i}, areas, header, rows, name, options, file_index, rows_checked=k == 0
+        )
+        frames.append(frame)
+        findings.extend(cell_findings)
+    if len(frames) > 1:
+        import pandas as pd
+
+        frame = pd.concat(
+            [f.astype(dict.fromkeys(("section", "measure", "period", "marker"), object)) for f in frames],
+            ignore_index=True,
+        )
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
+
+
+def _period_from_name(
+    header: list[str], name: str, line: int, options: ReadOptions, findings: list[Finding]
+) -> ReadOptions:
+    """A file without a period column, and no ``--period``: the period its name spells, said so."""
+    names = {h.strip().lstrip("\ufeff").lower() for h in header}
+    if options.period or options.period_col or "period" in names:
+        return options
+    found = period_in_name(name, options.year_start)
+    if found is None:
+        return options
+    findings.append(
+        Finding(
+            code=Code.LAYOUT,
+            file=name,
+            row=line,
+            message=f"no period column: every row is taken as {found[1]}, the period the file name gives"
+            f" ({found[0]!r}; --period sets another)",
+        )
+    )
+    return replace(options, period=found[0])
 
 
 def _blank_stray_crs(buf: bytes, name: str, findings: list[Finding]) -> bytes:
@@ -249,25 +284,31 @@ def _has_quoted_newline(buf: bytes) -> bool:
 
 def _long_header(
     header: list[str], name: str, line: int, options: ReadOptions
-) -> tuple[dict[str, int | None], list[int], list[Finding]]:
+) -> tuple[dict[str, int | None], list[int], list[int], list[Finding]]:
     """Which column is which: by the roles asked for, else by the names measure, period, value, section.
 
-    Returns the roles, the area columns (a hierarchy, outermost first) and the findings.
+    Returns the roles, the area columns (a hierarchy, outermost first), the value columns (one,
+    or a measure each) and the findings.
     """
     findings: list[Finding] = []
     roles: dict[str, int | None] = dict.fromkeys((*LONG_COLUMNS, *OPTIONAL_COLUMNS))
     seen: dict[str, int] = {}
+    asked_names = [options.measure_col, options.period_col, *options.value_cols, *options.area_cols]
+    read_names = {n.strip().lower() for n in asked_names if n} | {*LONG_COLUMNS, *OPTIONAL_COLUMNS}
     for i, raw in enumerate(header):
         key = raw.strip().lstrip("\ufeff").lower()
         if key in seen:
             findings.append(
                 Finding(
+                    # a repeat of a column kpitool reads is an error; of one it does not read, a warning
+                    severity="error" if key in read_names else "warning",
                     code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=line,
                     column=i + 1,
                     column_name=raw,
-                    message=f"column {raw!r} appears twice (also column {seen[key]}); only the first is read",
+                    message=f"column {raw!r} appears again (first as column {seen[key]}); "
+                    + ("only the first is read" if key in read_names else "neither is read"),
                 )
             )
             continue
@@ -289,7 +330,8 @@ def _long_header(
             return None
         return col - 1
 
-    asked = {"measure": options.measure_col, "period": options.period_col, "value": options.value_col}
+    value_col = options.value_cols[0] if options.value_cols else None
+    asked = {"measure": options.measure_col, "period": options.period_col, "value": value_col}
     for role, wanted in asked.items():
         if wanted:
             roles[role] = find(wanted, role)
@@ -299,7 +341,8 @@ def _long_header(
         if role in seen:
             roles[role] = seen[role] - 1
     areas = [c for c in (find(a, "area") for a in options.area_cols) if c is not None]
-    used = {c for c in (*roles.values(), *areas) if c is not None}
+    values = [c for c in (roles["value"], *(find(v, "value") for v in options.value_cols[1:])) if c is not None]
+    used = {c for c in (*roles.values(), *areas, *values) if c is not None}
     for i, raw in enumerate(header):
         if i not in used and seen.get(raw.strip().lstrip("\ufeff").lower()) == i + 1:
             findings.append(
@@ -315,7 +358,7 @@ def _long_header(
             )
     needed = ["value"] + ([] if options.period else ["period"])
     # a value column named as a measure ("FTE Count") and no measure column: its heading is the measure
-    if not (roles["measure"] is None and options.value_col and not options.measure_col):
+    if not (roles["measure"] is None and options.value_cols and not options.measure_col):
         needed.append("measure")
     for required in needed:
         if roles[required] is None and not asked.get(required):
@@ -329,7 +372,7 @@ def _long_header(
                     " or name its columns with --measure-col, --period-col, --value-col)",
                 )
             )
-    return roles, areas, findings
+    return roles, areas, values, findings
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -354,7 +397,11 @@ def _long_frame(
     name: str,
     options: ReadOptions,
     file_index: int,
+    *,
+    rows_checked: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, Period], list[Finding]]:
+    """The observations of one value column; ``rows_checked`` reports the row's period, measure
+    and area problems (once a file, when several value columns share the rows)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -453,30 +500,36 @@ def _long_frame(
         not_number[other] = bad
         for i, k in zip(other[bad].tolist(), idx[bad].tolist(), strict=True):
             findings.append(cell_error(i, Code.NOT_A_NUMBER, v_i, "value", f"{cells[k].error}", texts[k]))
-    for i in np.flatnonzero(bad_period).tolist():
-        text = p_words[p_codes[i]]
-        findings.append(
-            cell_error(
-                i, Code.BAD_PERIOD, p_i, "period", (reasons[p_codes[i]] or "") if text else "the period is blank", text
+    if rows_checked:  # the rows' own problems, once a file (the value columns share the rows)
+        for i in np.flatnonzero(bad_period).tolist():
+            text = p_words[p_codes[i]]
+            findings.append(
+                cell_error(
+                    i,
+                    Code.BAD_PERIOD,
+                    p_i,
+                    "period",
+                    (reasons[p_codes[i]] or "") if text else "the period is blank",
+                    text,
+                )
             )
-        )
-    for text, month in column.ambiguous.items():
-        first = int(np.flatnonzero(p_codes == p_words.index(text))[0])
-        year = column.periods[text]
-        findings.append(
-            Finding(
-                code=Code.AMBIGUOUS_PERIOD,
-                file=name,
-                row=int(rows[first]),
-                column=None if p_i is None else p_i + 1,
-                column_name="period",
-                actual=text,
-                message=f"{text!r} could be the fiscal year {year} or the month {month.start:%B %Y}; read as the"
-                f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
+        for text, month in column.ambiguous.items():
+            first = int(np.flatnonzero(p_codes == p_words.index(text))[0])
+            year = column.periods[text]
+            findings.append(
+                Finding(
+                    code=Code.AMBIGUOUS_PERIOD,
+                    file=name,
+                    row=int(rows[first]),
+                    column=None if p_i is None else p_i + 1,
+                    column_name="period",
+                    actual=text,
+                    message=f"{text!r} could be the fiscal year {year} or the month {month.start:%B %Y}; read as the"
+                    f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
+                )
             )
-        )
-    for i in np.flatnonzero(blank_measure).tolist():
-        findings.append(cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None))
+        for i in np.flatnonzero(blank_measure).tolist():
+            findings.append(cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None))
     usable = ~(bad_period | blank_measure | not_number)
     keep = slice(None) if usable.all() else np.flatnonzero(usable)
     frame = pd.DataFrame(
