@@ -298,3 +298,19 @@ def test_a_measure_with_only_part_of_a_quarter_is_a_row_that_says_so(tmp_path: P
     )  # fmt: skip
     assert (row.baseline_value, row.current_value) == (None, None)
     assert "No baseline value for 2025/26 Q1: no value for 2025-05, 2025-06." in row.notes
+
+
+def test_a_report_header_of_months_is_decided_as_a_whole(tmp_path: Path) -> None:
+    from kpitool.readers import read_file
+
+    months = read_file(_write(tmp_path, "Measure,2009-10,2009-11,Apr-10\nCalls,10,11,12\n"))
+    assert sorted(months.periods) == ["2009-10", "2009-11", "2010-04"] and not months.findings
+    years = read_file(_write(tmp_path, "Measure,2009-10,2010-11\nCalls,10,11\n", "years.csv"))
+    assert sorted(years.periods) == ["2009/10", "2010/11"]
+    assert [(f.code, f.cell) for f in years.findings] == [("ambiguous-period", "B1"), ("ambiguous-period", "C1")]
+
+
+def test_an_ambiguous_option_beside_a_month_says_how_to_write_the_month(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="for the month write 2009-10-01 or Oct 2009"):
+        _compare(tmp_path, _months({"2009-10": 1.0, "2009-12": 2.0}), baseline=parse_period("2009-10"),
+                 current=parse_period("2009-12"))  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from kpitool import arithmetic as ar
@@ -97,9 +98,14 @@ def compare(
 def _like_for_like(base: Period, current: Period) -> None:
     """Two periods compare only when they are of one length: a month with a month, 12 months with 12."""
     if base.months != current.months:
+        hint = ""
+        for p in (base, current):
+            if p.is_year and not p.calendar and 1 <= (p.year + 1) % 100 <= 12:
+                month = date(p.year, (p.year + 1) % 100, 1)
+                hint = f"; for the month write {month:%Y-%m-%d} or {month:%b %Y} ({p.year}-{month:%m} is the year {p})"
         raise UsageError(
             f"the baseline {base} is {_length(base)} and the current period {current} is {_length(current)}:"
-            " compare like with like (--baseline and --current of one kind)"
+            f" compare like with like (--baseline and --current of one kind){hint}"
         )
 
 

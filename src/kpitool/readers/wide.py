@@ -14,7 +14,14 @@ from kpitool.codes import Code
 from kpitool.errors import PeriodError
 from kpitool.models import Finding, ReportedFigure, column_letter
 from kpitool.numbers import Cell, parse_cell
-from kpitool.periods import YearStart, is_quarter_end, parse_period, quarter_containing, spelled_date
+from kpitool.periods import (
+    YearStart,
+    is_quarter_end,
+    parse_period,
+    quarter_containing,
+    read_period_column,
+    spelled_date,
+)
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     Basis,
@@ -321,6 +328,32 @@ ARROW_WORDS = {
 }
 
 
+def _months_of_header(periods: list[TableColumn], name: str, line: int, year_start: YearStart) -> list[Finding]:
+    """The header's periods decided as a whole: beside a month, ``2009-10`` is October 2009;
+    with none, it stays the fiscal year 2009/10, and the heading is said to be ambiguous."""
+    column = read_period_column([c.header for c in periods], year_start)
+    findings = []
+    for c in periods:
+        decided = column.periods.get(c.header)
+        if decided is not None and decided.is_month:
+            c.period = decided
+        month = column.ambiguous.get(c.header)
+        if month is not None and c.period is not None:
+            findings.append(
+                Finding(
+                    code=Code.AMBIGUOUS_PERIOD,
+                    file=name,
+                    row=line,
+                    column=c.index,
+                    column_name=c.header,
+                    actual=c.header,
+                    message=f"{c.header!r} could be the fiscal year {c.period} or the month {month.start:%B %Y};"
+                    f" read as the fiscal year (write {c.period} for the year, or {month.start:%b %Y} for the month)",
+                )
+            )
+    return findings
+
+
 def _wide_table(
     block: list[tuple[int, list[str]]], number: int, name: str, options: ReadOptions, title_above: str = ""
 ) -> tuple[Table | None, list[Finding]]:
@@ -355,10 +388,12 @@ def _wide_table(
                 file=name,
                 row=header_line,
                 message=f"the table whose header is row {header_line} has no period column"
-                " (headings such as 2023/24 Q1, Q1-Q4 2022/23 baseline); it was not read",
+                " (headings such as 2023/24 Q1, Q1-Q4 2022/23 baseline); it was not read. A row per area and"
+                " a column per measure is read with --area-col and --value-col",
             )
         )
         return None, findings
+    findings.extend(_months_of_header(periods, name, header_line, options.year_start))
     for col in columns:
         if col.role == "ignored" and col.header.strip():
             findings.append(
