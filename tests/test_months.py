@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kpitool.compare import compare
 from kpitool.errors import PeriodError, UsageError
-from kpitool.models import CompareOptions, Comparison
+from kpitool.models import Catalogue, CompareOptions, Comparison, Measure
 from kpitool.periods import (
     Period,
     YearStart,
@@ -314,3 +314,18 @@ def test_an_ambiguous_option_beside_a_month_says_how_to_write_the_month(tmp_path
     with pytest.raises(UsageError, match="for the month write 2009-10-01 or Oct 2009"):
         _compare(tmp_path, _months({"2009-10": 1.0, "2009-12": 2.0}), baseline=parse_period("2009-10"),
                  current=parse_period("2009-12"))  # fmt: skip
+
+
+def test_a_stock_of_months_is_its_count_at_each_quarter_end(tmp_path: Path) -> None:
+    from kpitool.readers import read_file
+
+    text = "Measure,Sep-18,Mar-19,Sep-19\nOfficers (FTE),100,104,110\n"
+    observations = read_observations([_write(tmp_path, text)])
+    catalogue = Catalogue(measures=[Measure(name="Officers (FTE)", unit="number", aggregate="last")])
+    report = compare(observations, catalogue, CompareOptions(baseline=parse_period("2018/19 Q2"),
+                                                             current=parse_period("2019/20 Q2")))  # fmt: skip
+    [row] = report.comparisons
+    assert (row.baseline_value, row.current_value) == (100, 110)
+    year = compare(observations, catalogue).comparisons[0]
+    assert (year.baseline_value, year.current_value) == (100, 110)  # 2019/20 so far is Q2: against Q2 of 2018/19
+    assert read_file(_write(tmp_path, text, "b.csv")).periods.keys() == {"2018-09", "2019-03", "2019-09"}

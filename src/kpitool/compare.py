@@ -130,8 +130,8 @@ def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Per
         before = [mo for mo in missing if last is not None and mo < last]
         if before:
             gaps.extend(before)
-        elif 0 < len(missing) < 3:
-            in_progress.append((q, [mo for mo in q.month_periods() if mo not in missing]))
+        elif missing and (have := [mo for mo in q.month_periods() if r.touches(mo)]):
+            in_progress.append((q, have))
     return gaps, in_progress
 
 
@@ -219,7 +219,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
     # a quarter missing before the latest one, or one marked ([c] suppressed, say) and without a value
     month_gaps, in_progress = _month_gaps(r, year)
     for q, months in in_progress:
-        notes.append(f"{q} has {_listed(months)} so far: it is left out until its three months are in.")
+        notes.append(f"{q} has {_listed(months)} so far: it is left out until it is complete.")
     if month_gaps and m.aggregate != "sum":
         notes.append(
             f"No value for {_listed(month_gaps)}: the year so far leaves out the quarter"

@@ -1,7 +1,7 @@
 """A measure's observations, and how a period's value is made from them.
 
 A quarter (or a rolling year) without a figure of its own is rolled up from its months by
-the measure's aggregate; a ratio is recomputed from its terms, each rolled up by its own
+the measure's aggregate (a stock, ``last``, is its last month's count); a ratio is recomputed from its terms, each rolled up by its own
 aggregate. A period missing one of its months has no value: ``missing_months`` says which.
 """
 
@@ -125,6 +125,8 @@ class Resolved:
             return figure
         if self.series.last_month() is None:
             return None
+        if self.measure.aggregate == "last":  # a stock: its count at the period's end
+            return self.series.get(period.last_month())
         values = [self.series.get(m) for m in period.month_periods()]
         if any(v is None for v in values):
             return None
@@ -157,7 +159,8 @@ class Resolved:
         if self.measure.aggregate == "ratio" and self.numerator and self.denominator:
             found = {m for t in self.terms for m in t.missing_months(period)}
             return sorted(found)
-        return [m for m in period.month_periods() if self.series.get(m) is None]
+        months = [period.last_month()] if self.measure.aggregate == "last" else period.month_periods()
+        return [m for m in months if self.series.get(m) is None]
 
     def present(self, year: Period) -> list[int]:
         """The quarters of ``year`` that have a value."""
