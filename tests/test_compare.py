@@ -393,3 +393,17 @@ def test_the_table_fits_without_wrapping_a_number(width: int) -> None:
     calls = lines[lines.index("Call data") : lines.index("Call data") + 8]
     assert any("Left out" in line for line in calls) == (width < 110)  # Call data fits whole from 110
     assert all(title in lines for title in report.sections())  # whole lines: no trailing spaces
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_a_boxed_table_counts_its_dividers_and_cuts_no_heading(width: int) -> None:
+    # a coloured terminal draws a divider between columns: three characters a gap, not two
+    catalogue = load_catalogue(EXAMPLES / "kpitool.toml")
+    report = compare(read_observations(sorted((EXAMPLES / "data").glob("*.csv"))), catalogue)
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system="standard", record=True)
+    render_table(report, console)
+    lines = console.export_text().splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    headings = [line for i, line in enumerate(lines) if i + 1 < len(lines) and lines[i + 1].startswith("──")]
+    assert headings and all("Direction" in h and ("Change" in h or "change" in h) for h in headings)
+    assert not any(re.search(r"\b(Chang|Directio|Directi)\b", h) for h in headings)

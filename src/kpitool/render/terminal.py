@@ -31,7 +31,8 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     grid = {section: [[visible_line(x) for x in row_cells(c, report)] + [sparkline(c.history)] for c in rows]
             for section, rows in rows_by_section.items()}  # fmt: skip
     for section, rows in rows_by_section.items():
-        keep, name_width, table_width = _fit(heads, grid[section], console.width if console.is_terminal else 10**6)
+        width = console.width if console.is_terminal else 10**6
+        keep, name_width, table_width = _fit(heads, grid[section], width, gap=3 if boxed else 2)
         console.print(Text(visible_line(section or "Measures"), style="bold"))
         table = Table(box=box.SIMPLE_HEAD if boxed else None, show_edge=False, pad_edge=False)
         for i in keep:
@@ -66,8 +67,9 @@ def render_table(report: ComparisonReport, console: Console) -> None:
 SHORT_NAME = 28  # long names are shortened to this before any column is left out
 
 
-def _fit(heads: list[str], rows: list[list[str]], width: int) -> tuple[list[int], int, int]:
-    """The columns to show, the measure column's width and the table's width, fitted to ``width``.
+def _fit(heads: list[str], rows: list[list[str]], width: int, gap: int = 2) -> tuple[list[int], int, int]:
+    """The columns to show, the measure column's width and the table's width, fitted to ``width``
+    (``gap``: the characters between two columns, 3 where a box draws a divider between them).
 
     Long names are shortened first (to 28 characters); then the trend, the quarters (oldest
     first) and the absolute change are left out; then names shorten to 12. If the rest still does
@@ -83,7 +85,7 @@ def _fit(heads: list[str], rows: list[list[str]], width: int) -> tuple[list[int]
     keep = list(range(len(heads)))
 
     def total(name: int) -> int:
-        return max(name, MIN_NAME) + sum(widths[i] for i in keep[1:]) + 2 * (len(keep) - 1)
+        return max(name, MIN_NAME) + sum(widths[i] for i in keep[1:]) + gap * (len(keep) - 1)
 
     name = widths[0] if total(widths[0]) <= width else min(widths[0], SHORT_NAME)
     trend, change, quarters = len(heads) - 1, len(heads) - 4, list(range(2, len(heads) - 5))
@@ -98,9 +100,14 @@ def _fit(heads: list[str], rows: list[list[str]], width: int) -> tuple[list[int]
 def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:
     """Each distinct note once, with the measures it is about."""
     about: dict[str, list[str]] = {}
+    sections_of: dict[str, set[str]] = {}
     for c in report.comparisons:
+        sections_of.setdefault(c.measure, set()).add(c.section)
+    for c in report.comparisons:
+        # a measure in several areas (or, without a catalogue, several sections) is named with its place
+        place = c.area or (c.section if len(sections_of[c.measure]) > 1 else "")
         for n in c.notes:
-            about.setdefault(n, []).append(f"{c.measure} ({c.area})" if c.area else c.measure)
+            about.setdefault(n, []).append(f"{c.measure} ({place})" if place else c.measure)
     out = []
     for note, names in about.items():
         listed = ", ".join(names[:names_shown])
