@@ -360,7 +360,18 @@ def compare(
     out. A part-year count against a full-year baseline gets no change or arrow, unless
     --pro-rata projects it. Each area (a section that is not the measure's own) is compared apart.
 
-    Example: kpitool compare --baseline 2022/23
+    Periods: years and quarters (2023/24, 2023/24 Q1; calendar ones with --year-start january),
+    months (2023-04, Apr 2023) and rolling years (12m to 2023-06, Year ending June 2023). Months
+    roll up to quarters and years by each measure's aggregate; a quarter missing a month is named
+    and left out. --baseline and --current may be any two periods of one length.
+
+    Examples:
+
+      kpitool compare --baseline 2022/23
+
+      kpitool compare monthly/*.csv --baseline "2025/26 Q1" --current "2025/26 Q4"
+
+      kpitool compare crime.csv --period-col "12 months ending" --value-col Offences --current "12m to 2018-09"
     """
     from kpitool.render.terminal import render_table
 
