@@ -365,13 +365,11 @@ def compare(
     roll up to quarters and years by each measure's aggregate; a quarter missing a month is named
     and left out. --baseline and --current may be any two periods of one length.
 
-    Examples:
+    Example: kpitool compare --baseline 2022/23
 
-      kpitool compare --baseline 2022/23
+    Example: kpitool compare monthly/*.csv --baseline "2025/26 Q1" --current "2025/26 Q4"
 
-      kpitool compare monthly/*.csv --baseline "2025/26 Q1" --current "2025/26 Q4"
-
-      kpitool compare crime.csv --period-col "12 months ending" --value-col Offences --current "12m to 2018-09"
+    Example: kpitool compare crime.csv --period-col "12 months ending" --value-col Offences --current "12m to 2018-09"
     """
     from kpitool.render.terminal import render_table
 
