@@ -7,6 +7,9 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from kpitool.numbers import parse_cell
+from kpitool.periods import parse_period
+
 # CI runs the same examples every time (a failure there is reproducible); a local run explores more
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
@@ -17,6 +20,18 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 SEED = FIXTURES / "seed_2023_24_tables.tsv"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_parse_caches() -> None:
+    """Each test parses its own cells and periods rather than reading an earlier test's cached answer.
+
+    parse_cell and parse_period are cached process-wide. Without this, a test sees whatever an earlier
+    test (or, under mutmut, the clean run the mutants are forked from) left in the cache, so the
+    parsing code a test names is never run by it, and a mutant of that code cannot be caught.
+    """
+    parse_cell.cache_clear()
+    parse_period.cache_clear()
 
 
 @pytest.fixture
