@@ -38,8 +38,9 @@ def test_years_beyond_the_limits_are_refused_with_the_year_named(text: str, why:
     assert str(caught.value) == why
 
 
-def test_a_quarter_named_by_a_two_digit_year_is_this_century() -> None:
-    assert parse_period("Apr-Jun 99") == Period(year=2099, quarter=1)
+def test_a_two_digit_year_is_read_as_1969_to_2068() -> None:
+    assert parse_period("Apr-Jun 99") == Period(year=1999, quarter=1)
+    assert parse_period("Apr-Jun 68") == Period(year=2068, quarter=1)
     assert parse_period("Apr-Jun 00", "january") == Period(year=2000, quarter=2, calendar=True)
 
 
