@@ -240,3 +240,18 @@ def test_a_percent_measures_arrow_is_judged_in_points(write) -> None:  # type: i
         ("error", "total-mismatch", "G2"),
         ("warning", "direction-mismatch", "I2"),
     ]
+
+
+def test_a_whole_total_of_quarters_with_decimals_stands_for_its_rounding(write) -> None:  # type: ignore[no-untyped-def]
+    head = QUARTERS + "\tQ1-Q4 2023/24 total"
+    assert _audit(write, head, "A\t100\t1.1\t2.2\t3.3\t4.0\t11\n") == []  # 10.6 shown as 11
+    (f,) = _audit(write, head, "A\t100\t1.1\t2.2\t3.3\t4.0\t12\n")
+    assert f.message == "T — A: Q1-Q4 2023/24 total shows 12 but the sum of the quarters gives 11"
+
+
+def test_from_a_zero_baseline_the_arrow_must_follow_the_absolute_change(write) -> None:  # type: ignore[no-untyped-def]
+    head = QUARTERS + "\tDirection of travel"
+    assert _audit(write, head, "A\t0\t25\t25\t25\t25\t↑\n") == []  # compare draws 0 -> 100 as up
+    (f,) = _audit(write, head, "A\t0\t25\t25\t25\t25\t↓\n")
+    assert (f.code, f.cell) == ("direction-mismatch", "G2")
+    assert _audit(write, head, "A\t0\t0\t0\t0\t0\t↔\n") == []

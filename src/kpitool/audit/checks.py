@@ -22,7 +22,10 @@ def check_totals(view: TableView, row: TableRow) -> None:
         if computed is None:
             continue
         est, how = computed
-        tol = est.error + shown_half(shown.decimals) if shown.decimals else est.error
+        # a whole number is exact only as a total of whole numbers; a mean, or a total of figures
+        # with decimals, shown whole is a rounding
+        rounded = shown.decimals or est.error > 0 or not how.startswith("sum")
+        tol = est.error + shown_half(shown.decimals) if rounded else est.error
         if abs(est.value - shown.value) <= tol + EDGE:
             if how.startswith("sum") and view.measure(row) is None and AVERAGE_NAME_RE.search(row.name):
                 view.add(
@@ -36,6 +39,8 @@ def check_totals(view: TableView, row: TableRow) -> None:
                 )
             continue
         d = max(shown.decimals, 0)
+        while d < 3 and fmt(est.value, d) == fmt(shown.value, d):  # never "shows 11 but … gives 11"
+            d += 1
         view.add(
             "error",
             Code.TOTAL_MISMATCH,
@@ -175,6 +180,14 @@ def _judge_change(
 def allowed_arrows(base: Estimate, cur: Estimate, points: bool, tolerance: float) -> set[str]:
     """Every arrow the band gives for a change the rounded inputs allow."""
     interval = change_interval(base, cur, points)
+    if interval is None and base.lo == base.hi == 0:
+        # from a zero baseline the arrow follows the absolute change, as compare draws it
+        signs = {
+            "up" if cur.hi > 0 else None,
+            "down" if cur.lo < 0 else None,
+            "level" if cur.lo <= 0 <= cur.hi else None,
+        }
+        return {d for d in signs if d is not None}
     if interval is None:
         return {"up", "down", "level"}
     out = {band_direction(v, tolerance) for v in interval}
