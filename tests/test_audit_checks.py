@@ -255,3 +255,9 @@ def test_from_a_zero_baseline_the_arrow_must_follow_the_absolute_change(write) -
     (f,) = _audit(write, head, "A\t0\t25\t25\t25\t25\t↓\n")
     assert (f.code, f.cell) == ("direction-mismatch", "G2")
     assert _audit(write, head, "A\t0\t0\t0\t0\t0\t↔\n") == []
+
+
+def test_a_wrong_total_of_percentages_is_said_in_percent(write) -> None:  # type: ignore[no-untyped-def]
+    head = QUARTERS + "\tQ1-Q4 2023/24 total"
+    (f,) = _audit(write, head, "Rate\t50%\t50.0%\t60.0%\t70.0%\t60.0%\t53.0%\n", RATE)
+    assert f.message == "T — Rate: Q1-Q4 2023/24 total shows 53.0% but the mean of the quarters gives 60.0%"

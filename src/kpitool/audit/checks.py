@@ -41,12 +41,13 @@ def check_totals(view: TableView, row: TableRow) -> None:
         d = max(shown.decimals, 0)
         while d < 3 and fmt(est.value, d) == fmt(shown.value, d):  # never "shows 11 but … gives 11"
             d += 1
+        sign = "%" if shown.percent else ""
         view.add(
             "error",
             Code.TOTAL_MISMATCH,
             row,
             col,
-            f"{col.header} shows {fmt(shown.value, d)} but the {how} gives {fmt(est.value, d)}",
+            f"{col.header} shows {fmt(shown.value, d)}{sign} but the {how} gives {fmt(est.value, d)}{sign}",
             expected=fmt(est.value, d),
             actual=fmt(shown.value, d),
         )
