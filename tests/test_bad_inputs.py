@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -39,6 +40,15 @@ EXPECTED: dict[str, tuple[int, str | None, int]] = {
     "mixed_encoding.csv": (0, "mixed-encoding", 2),
     "broken.toml": (2, "config-syntax", 2),
     "invalid_catalogue.toml": (2, "config-invalid", 2),
+    # the classes of the adversarial run (issue 14), one file each
+    "huge_numbers.csv": (1, "not-a-number", 1),  # 400 digits, 1e308, a grouped number near the float maximum
+    "years_out_of_range.csv": (1, "bad-period", 1),  # 0000/01, 0999/00, 9999/00, 10000
+    "deep_nesting.toml": (2, "config-syntax", 2),  # an array nested 3,000 deep
+    "blank_data_pattern.toml": (2, "config-invalid", 2),  # data = [""]
+    "many_total_rows.tsv": (0, "audit-bounded", 0),  # 400 rows that may be sums, 100 rates: bounded, said
+    "escape_sequences.csv": (0, None, 0),  # ESC]0; (title), ESC[2J (clear), ESC]8; (hyperlink) in names
+    "html_measure.csv": (0, None, 0),  # <img onerror=…> and <script> as measure names
+    "stray_carriage_return.csv": (1, "stray-carriage-return", 1),  # a lone CR in a CRLF file
 }
 
 
@@ -81,3 +91,34 @@ def test_compare_on_bad_input_refuses_in_one_place(name: str) -> None:
             assert "--skip-invalid" in result.stderr and "INVALID" in result.stderr
     else:
         assert result.stdout.strip() and result.stderr == ""
+
+
+def test_what_reaches_the_terminal_and_the_markdown_is_inert() -> None:
+    """Escape sequences are shown, not obeyed; markup from the data is escaped in Markdown."""
+    for name in ("escape_sequences.csv", "html_measure.csv"):
+        for fmt in ("table", "md"):
+            result = subprocess.run(
+                [sys.executable, "-m", "kpitool", "compare", name, "--format", fmt],
+                capture_output=True, text=True, check=False, cwd=BAD,
+            )  # fmt: skip
+            assert result.returncode == 0 and "\x1b" not in result.stdout + result.stderr
+            if fmt == "md":
+                assert "<img" not in result.stdout and "<script>" not in result.stdout
+    table = subprocess.run(
+        [sys.executable, "-m", "kpitool", "compare", "escape_sequences.csv"], capture_output=True, text=True, cwd=BAD
+    )
+    assert "\\x1b]0;pwned" in table.stdout  # shown as text
+
+
+def test_a_field_over_four_megabytes_is_one_finding_at_its_cell(tmp_path: Path) -> None:
+    """Generated here rather than kept in the corpus: a 5 MB value and a 5 MB measure name."""
+    path = tmp_path / "large_fields.csv"
+    path.write_text(
+        "measure,period,value\nA,2023/24 Q1," + "9" * 5_000_000 + '\n"' + "B" * 5_000_000 + '",2023/24 Q1,1\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kpitool", "validate", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "large_fields.csv:C2: error [not-a-number]" in result.stdout and len(result.stdout) < 2_000

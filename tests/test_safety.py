@@ -158,6 +158,20 @@ def test_output_that_cannot_be_written_is_a_clear_error() -> None:
     )
 
 
+def test_a_closed_standard_output_is_a_clear_error_not_silence() -> None:
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kpitool", "compare"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, cwd=EXAMPLES, preexec_fn=lambda: __import__("os").close(1),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == "kpitool: error: cannot write the output (standard output is closed)\n"
+
+
 def test_an_ascii_terminal_is_not_an_internal_error() -> None:
     result = _run("compare", "--section", "Call data", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and "\\u2191" in result.stdout  # the arrow, written out

@@ -460,6 +460,10 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # PYTHONIOENCODING=ascii: write what cannot be encoded as \u…
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    if sys.stdout is None:  # started with standard output closed (`kpitool … >&-`): nothing could be said
+        if sys.stderr is not None:
+            print("kpitool: error: cannot write the output (standard output is closed)", file=sys.stderr)
+        sys.exit(ExitCode.USAGE)
     try:
         app()
     except OSError as exc:  # the output cannot be written: disk full, permission, a closed pipe

@@ -234,6 +234,9 @@ class Catalogue(BaseModel):
         return self.path.parent if self.path else Path.cwd()
 
 
+MAX_FOUND = 200  # characters of a cell's text a finding repeats
+
+
 class Finding(BaseModel):
     """One problem found in a file, located as a spreadsheet shows it (header = row 1).
 
@@ -254,6 +257,14 @@ class Finding(BaseModel):
     expected: str | None = None
     actual: str | None = None
     section: str | None = None  # the row's section or area, where the file gives one
+
+    @field_validator("actual", "expected")
+    @classmethod
+    def _bounded(cls, text: str | None) -> str | None:
+        """A cell's text as found, cut to a readable length (a 5 MB field is not repeated whole)."""
+        if text is not None and len(text) > MAX_FOUND:
+            return text[: MAX_FOUND - 1] + "…"
+        return text
 
     @model_validator(mode="before")
     @classmethod
