@@ -262,3 +262,23 @@ def test_no_catalogue_is_an_internal_error(entries: list[tuple[bool, str, str]])
         path.write_text(text, encoding="utf-8")
         catalogue, findings = read_catalogue(path)
         assert (catalogue is None) == any(f.severity == "error" for f in findings)
+
+
+def test_a_termination_signal_while_writing_leaves_no_temporary_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+
+    from kpitool import output
+
+    real_chmod = os.chmod
+
+    def chmod_then_terminated(path, mode):  # type: ignore[no-untyped-def]
+        real_chmod(path, mode)
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` would, between the write and the rename
+
+    monkeypatch.setattr(output.os, "chmod", chmod_then_terminated)
+    with pytest.raises(SystemExit) as exit_:
+        output.write_atomic(tmp_path / "report.md", "# KPIs\n")
+    assert exit_.value.code == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []  # neither the report nor a .report.md.XXXX
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is put back

@@ -8,8 +8,12 @@ permissions kept. A new file gets the permissions the umask gives, as any progra
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kpitool.errors import OutputError
@@ -28,26 +32,50 @@ def check_writable(path: Path, force: bool) -> None:
 
 
 def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write to a temporary file beside ``path``, then put it in place in one step."""
+    """Write to a temporary file beside ``path``, then put it in place in one step.
+
+    A termination signal (SIGTERM, SIGHUP) meanwhile ends kpitool as an exit, so the temporary
+    file is removed, as it is after an interruption (Ctrl-C) or an error.
+    """
     check_writable(path, force)
     folder = path.parent if str(path.parent) else Path(".")
+    with _signals_as_exit():
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            os.chmod(tmp, _mode_for(path))
+            if force:
+                check_writable(path, force)  # still a regular file (or nothing) at the moment of the swap
+                os.replace(tmp, path)
+            else:
+                _create_exclusive(Path(tmp), path)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_as_exit() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise SystemExit (status 128 + the signal) while the block runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def leave(number: int, _frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    before = {n: signal.signal(getattr(signal, n), leave) for n in names}
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, _mode_for(path))
-        if force:
-            check_writable(path, force)  # still a regular file (or nothing) at the moment of the swap
-            os.replace(tmp, path)
-        else:
-            _create_exclusive(Path(tmp), path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        yield
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        for n, handler in before.items():
+            signal.signal(getattr(signal, n), handler)
 
 
 def _create_exclusive(tmp: Path, path: Path) -> None:
