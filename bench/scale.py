@@ -5,7 +5,8 @@ Cases: catalogue checks on 250,000 rows of declared parts; 100,000 rows of measu
 the catalogue; a 100,000-row file pasted twice into itself; two overlapping 100,000-row files;
 compare over 12,500 measures; report tables with 400 total rows over 12 parts and with 500 rates
 over 1,000 counts (the audit's searches for parts and terms, bounded to nearby rows); a catalogue
-with 8,000 invalid measures (each finding located without rescanning the file).
+with 8,000 invalid measures (each finding located without rescanning the file); 1,000,000 rows
+whose every value is not a number (a thousand findings listed, one more standing for the rest).
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def main() -> None:
     broken = DATA / "kpitool-8000-invalid.toml"
     broken.write_text("".join(f'[[measure]]\nname = "M{i}"\nunit = "nope"\n' for i in range(8000)))
     timed("read a kpitool.toml with 8,000 invalid measures", lambda: read_catalogue(broken))
+    invalid = DATA / "invalid-1m.csv"
+    with invalid.open("w", encoding="utf-8") as out:
+        out.write("measure,period,value\n")
+        out.writelines(f"M{i % 50},2023/24 Q{i % 4 + 1},abc\n" for i in range(1_000_000))
+    timed("validate 1,000,000 rows, every value not a number", lambda: validate_files([invalid]))
+    timed(
+        "  … and write every finding as JSON",
+        lambda: validate_files([invalid]).model_dump_json(),
+    )
     totals, rates = report_tables()
     timed("validate a report table: 400 total rows over 12 parts", lambda: validate_files([totals]))
     timed("validate a report table: 500 rates over 1,000 counts", lambda: validate_files([rates]))

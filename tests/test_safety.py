@@ -282,3 +282,25 @@ def test_a_termination_signal_while_writing_leaves_no_temporary_file(tmp_path, m
     assert exit_.value.code == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []  # neither the report nor a .report.md.XXXX
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the handler is put back
+
+
+def test_many_findings_of_a_kind_are_counted_exactly_and_listed_to_a_limit(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.models import CompareOptions
+    from kpitool.project import run_comparison
+    from kpitool.readers import base
+    from kpitool.validate import validate_files
+
+    monkeypatch.setattr(base, "FINDINGS_LISTED", 10)
+    lines = ["measure,period,value", "Good,2022/23,5", "Good,2023/24 Q1,6"]
+    lines += [f"Bad {i},2023/24 Q1,abc" for i in range(25)] + [f"Bad {i},2023/24 Q9,1" for i in range(3)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate_files([path])
+    numbers = [f for f in report.findings if f.code == "not-a-number"]
+    assert len(numbers) == 11 and report.codes == {"bad-period": 3, "not-a-number": 25}
+    assert report.counts["error"] == 28
+    grouped = numbers[-1]
+    assert grouped.row == 14 and grouped.more_rows == list(range(15, 29)) and grouped.count == 15
+    assert "and 14 more rows with this kind of problem (rows 15–28)" in grouped.message
+    comparison = run_comparison([path], None, CompareOptions(), skip_invalid=True)
+    assert comparison.rows_skipped == 28 and [c.measure for c in comparison.comparisons] == ["Good"]

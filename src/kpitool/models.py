@@ -257,6 +257,14 @@ class Finding(BaseModel):
     expected: str | None = None
     actual: str | None = None
     section: str | None = None  # the row's section or area, where the file gives one
+    # a problem met on many rows: past the first 1,000 of a kind in a file, one finding stands for
+    # the rest, and lists their rows here (counts stay exact; --skip-invalid leaves every one out)
+    more_rows: list[int] = Field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many cells this finding stands for."""
+        return 1 + len(self.more_rows)
 
     @field_validator("actual", "expected")
     @classmethod
@@ -299,7 +307,7 @@ class ValidationReport(BaseModel):
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
         for f in self.findings:
-            out[f.severity] += 1
+            out[f.severity] += f.count
         return out
 
     @computed_field  # type: ignore[prop-decorator]
@@ -307,7 +315,7 @@ class ValidationReport(BaseModel):
     def codes(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for f in self.findings:
-            out[f.code] = out.get(f.code, 0) + 1
+            out[f.code] = out.get(f.code, 0) + f.count
         return dict(sorted(out.items()))
 
     @computed_field  # type: ignore[prop-decorator]
@@ -419,6 +427,7 @@ class SkippedRow(BaseModel):
     code: Code
     message: str
     section: str | None = None
+    more_rows: list[int] = Field(default_factory=list)  # further rows of the same kind, not listed one by one
 
     def concerns(self, c: Comparison) -> bool:
         """Is this skipped row one of the comparison's: its measure, in its section or area?"""
@@ -438,6 +447,7 @@ class SkippedRow(BaseModel):
             code=f.code,
             message=f.message,
             section=f.section,
+            more_rows=f.more_rows,
         )
 
     @property
@@ -458,6 +468,11 @@ class ComparisonReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
     skipped: list[SkippedRow] = Field(default_factory=list)  # rows left out by --skip-invalid
+
+    @property
+    def rows_skipped(self) -> int:
+        """How many input rows --skip-invalid left out (a skipped finding can stand for many)."""
+        return sum(1 + len(s.more_rows) for s in self.skipped)
 
     def sections(self) -> dict[str, list[Comparison]]:
         """The rows by table: each section, and each area's section apart (``Durham — Call data``)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from kpitool.arithmetic import known
 from kpitool.codes import Code
@@ -14,6 +14,8 @@ from kpitool.periods import Period, YearStart
 
 if TYPE_CHECKING:
     import pandas as pd
+
+T = TypeVar("T")
 
 FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
 
@@ -136,6 +138,29 @@ class DataFile:
 
 # --------------------------------------------------------------------------- structural findings
 
+FINDINGS_LISTED = 1000  # of one kind in one file; the rest make one finding that lists their rows
+
+
+def listed(items: Sequence[T], make: Callable[[T], Finding], row_of: Callable[[T], int]) -> list[Finding]:
+    """A finding for each item, up to ``FINDINGS_LISTED``; then one more that stands for the rest.
+
+    A million bad cells must not become a million objects: the counts stay exact (``count``),
+    every row is still named (``more_rows``), and only the first thousand are spelled out.
+    """
+    out = [make(item) for item in items[:FINDINGS_LISTED]]
+    rest = items[FINDINGS_LISTED:]
+    if rest:
+        first = make(rest[0])
+        more = [row_of(item) for item in rest[1:]]
+        if more:
+            first.more_rows = more
+            first.message += (
+                f"; and {len(more):,} more rows with this kind of problem (rows {more[0]}–{more[-1]}),"
+                " counted but not listed one by one"
+            )
+        out.append(first)
+    return out
+
 
 def empty_file(name: str) -> Finding:
     return Finding(code=Code.EMPTY_FILE, file=name, message="the file is empty")
@@ -211,7 +236,7 @@ class Observations:
                 rows, cols = frame["row"].to_numpy(), frame["column"].to_numpy()
                 drop = np.zeros(len(frame), dtype=bool)
                 for f in mine:
-                    hit = rows == f.row
+                    hit = np.isin(rows, [f.row or 0, *f.more_rows]) if f.more_rows else rows == f.row
                     if data.layout == "wide" and f.column is not None:
                         hit &= cols == f.column
                     drop |= hit

@@ -17,7 +17,16 @@ from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.numbers import MAX_MAGNITUDE, parse_cell
 from kpitool.periods import Period, period_in_name, read_period_column
-from kpitool.readers.base import DataFile, ReadOptions, broken_quote, empty_file, empty_frame, no_data, ragged_row
+from kpitool.readers.base import (
+    DataFile,
+    ReadOptions,
+    broken_quote,
+    empty_file,
+    empty_frame,
+    listed,
+    no_data,
+    ragged_row,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -498,21 +507,20 @@ def _long_frame(
         )[idx]
         bad = np.array([c.error is not None for c in cells], dtype=bool)[idx]
         not_number[other] = bad
-        for i, k in zip(other[bad].tolist(), idx[bad].tolist(), strict=True):
-            findings.append(cell_error(i, Code.NOT_A_NUMBER, v_i, "value", f"{cells[k].error}", texts[k]))
+        pairs = list(zip(other[bad].tolist(), idx[bad].tolist(), strict=True))
+        findings += listed(
+            pairs,
+            lambda p: cell_error(p[0], Code.NOT_A_NUMBER, v_i, "value", f"{cells[p[1]].error}", texts[p[1]]),
+            lambda p: int(rows[p[0]]),
+        )
     if rows_checked:  # the rows' own problems, once a file (the value columns share the rows)
-        for i in np.flatnonzero(bad_period).tolist():
+
+        def period_error(i: int) -> Finding:
             text = p_words[p_codes[i]]
-            findings.append(
-                cell_error(
-                    i,
-                    Code.BAD_PERIOD,
-                    p_i,
-                    "period",
-                    (reasons[p_codes[i]] or "") if text else "the period is blank",
-                    text,
-                )
-            )
+            why = (reasons[p_codes[i]] or "") if text else "the period is blank"
+            return cell_error(i, Code.BAD_PERIOD, p_i, "period", why, text)
+
+        findings += listed(np.flatnonzero(bad_period).tolist(), period_error, lambda i: int(rows[i]))
         for text, month in column.ambiguous.items():
             first = int(np.flatnonzero(p_codes == p_words.index(text))[0])
             year = column.periods[text]
@@ -528,8 +536,11 @@ def _long_frame(
                     f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
                 )
             )
-        for i in np.flatnonzero(blank_measure).tolist():
-            findings.append(cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None))
+        findings += listed(
+            np.flatnonzero(blank_measure).tolist(),
+            lambda i: cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None),
+            lambda i: int(rows[i]),
+        )
     usable = ~(bad_period | blank_measure | not_number)
     keep = slice(None) if usable.all() else np.flatnonzero(usable)
     frame = pd.DataFrame(

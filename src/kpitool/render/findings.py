@@ -19,11 +19,11 @@ def summary(report: ValidationReport) -> str:
     c = report.counts
     files = len(report.files)
     head = (
-        f"{c['error']} error{'s' * (c['error'] != 1)}, {c['warning']} warning{'s' * (c['warning'] != 1)},"
-        f" {c['info']} info in {files} file{'s' * (files != 1)} ({report.rows:,} rows)"
+        f"{c['error']:,} error{'s' * (c['error'] != 1)}, {c['warning']:,} warning{'s' * (c['warning'] != 1)},"
+        f" {c['info']:,} info in {files} file{'s' * (files != 1)} ({report.rows:,} rows)"
     )
     if report.codes:
-        head += ": " + ", ".join(f"{code} ×{n}" for code, n in report.codes.items())
+        head += ": " + ", ".join(f"{code} ×{n:,}" for code, n in report.codes.items())
     verdict = "valid" if report.valid else "INVALID"
     if report.strict and report.counts["warning"] and not report.counts["error"]:
         verdict += " (--strict: warnings count)"
@@ -71,7 +71,8 @@ def render_text(report: ValidationReport, console: Console, limit: int = SCREEN_
         for f in shown:
             console.out(finding_line(f), highlight=False)
     if len(report.findings) > limit:
-        console.out(f"… and {len(report.findings) - limit} more (all of them: --format json)", highlight=False)
+        hidden = sum(f.count for f in report.findings[limit:])  # a finding of many rows counts them all
+        console.out(f"… and {hidden:,} more (all of them: --format json)", highlight=False)
 
 
 def _expected(f: Finding) -> str:

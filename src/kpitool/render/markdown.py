@@ -88,6 +88,6 @@ def render_markdown(report: ComparisonReport) -> str:
         lines += ["", "## Notes", ""]
         lines += [f"{i}. {md_cell(n)}" for i, n in enumerate(footnotes, start=1)]
     if report.skipped:
-        lines += ["", "## Rows not read", "", rows_left_out(len(report.skipped)), ""]
+        lines += ["", "## Rows not read", "", rows_left_out(report.rows_skipped), ""]
         lines += [f"- {md_cell(s.sentence)}" for s in report.skipped]
     return "\n".join(lines).rstrip() + "\n"

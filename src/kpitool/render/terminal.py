@@ -59,7 +59,7 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     for n in [*report.notes, *grouped_notes(report)]:
         console.print(Text(visible(n), style="dim"))
     if report.skipped:
-        console.print(Text(rows_left_out(len(report.skipped)), style="bold"))
+        console.print(Text(rows_left_out(report.rows_skipped), style="bold"))
         for s in report.skipped:
             console.print(Text(visible(s.sentence), style="yellow"))
 
