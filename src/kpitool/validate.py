@@ -13,6 +13,7 @@ from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
 from kpitool.periods import Period
 from kpitool.readers import DataFile, ReadOptions, read_path
+from kpitool.readers.base import listed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -253,8 +254,7 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
             (count & (values < 0), Code.NEGATIVE_COUNT, "a count cannot be negative"),
             (count & (values != np.floor(values)), Code.FRACTIONAL_COUNT, "a count must be a whole number"),
         ):
-            for i in np.flatnonzero(mask):
-                findings.append(_cell_finding(frame, int(i), data.path, code, why))
+            findings += _listed_cells(frame, np.flatnonzero(mask).tolist(), data.path, code, why)
         findings.extend(_percent_range(frame, units == "percent", data.path))
     findings.extend(_parts(frame, data, catalogue))
     findings.extend(_not_submitted(frame, data, catalogue))
@@ -318,10 +318,14 @@ def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Find
 
     values = frame["value"].to_numpy(dtype="float64")
     mask = np.asarray(percent, dtype=bool) & ~np.isnan(values) & ((values < 0) | (values > 100))
-    return [
-        _cell_finding(frame, int(i), name, Code.PERCENT_OUT_OF_RANGE, "a percentage must lie between 0 and 100")
-        for i in np.flatnonzero(mask)
-    ]
+    why = "a percentage must lie between 0 and 100"
+    return _listed_cells(frame, np.flatnonzero(mask).tolist(), name, Code.PERCENT_OUT_OF_RANGE, why)
+
+
+def _listed_cells(frame: pd.DataFrame, positions: list[int], name: str, code: str, why: str) -> list[Finding]:
+    """A finding at each of these rows of the frame, listed to the limit (see ``listed``)."""
+    rows = frame["row"].to_numpy()
+    return listed(positions, lambda i: _cell_finding(frame, i, name, code, why), lambda i: int(rows[i]))
 
 
 def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str) -> Finding:
