@@ -304,3 +304,30 @@ def test_many_findings_of_a_kind_are_counted_exactly_and_listed_to_a_limit(tmp_p
     assert "and 14 more rows with this kind of problem (rows 15–28)" in grouped.message
     comparison = run_comparison([path], None, CompareOptions(), skip_invalid=True)
     assert comparison.rows_skipped == 28 and [c.measure for c in comparison.comparisons] == ["Good"]
+
+
+def test_a_file_that_may_not_be_read_is_a_finding_and_the_others_are_still_checked(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from kpitool.validate import validate_files
+
+    good, locked = tmp_path / "good.csv", tmp_path / "locked.csv"
+    for path in (good, locked):
+        path.write_text("measure,period,value\nA,2023/24 Q1,1\n", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.csv":  # as for another user's file (root reads anything, so it is faked)
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = validate_files([locked, good])
+    [finding] = report.findings
+    assert finding.code == "unreadable-file" and finding.message == f"{locked}: cannot read (Permission denied)"
+    assert report.rows == 1 and report.exit_code == 2
+
+
+def test_a_blank_baseline_is_a_usage_error_not_ignored() -> None:
+    result = _run("compare", "--baseline", "")
+    assert result.returncode == 2 and "--baseline: '' is not a period" in result.stderr
