@@ -98,4 +98,5 @@ def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() ->
                     assert value is None and c.direction is None
                     assert any("no value for 20" in n for n in c.notes)
                     incomplete += 1
+    print(f"{checked} quarter values agree, {incomplete} left out for a missing month")
     assert checked > 200 and incomplete > 0
