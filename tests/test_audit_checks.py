@@ -261,3 +261,13 @@ def test_a_wrong_total_of_percentages_is_said_in_percent(write) -> None:  # type
     head = QUARTERS + "\tQ1-Q4 2023/24 total"
     (f,) = _audit(write, head, "Rate\t50%\t50.0%\t60.0%\t70.0%\t60.0%\t53.0%\n", RATE)
     assert f.message == "T — Rate: Q1-Q4 2023/24 total shows 53.0% but the mean of the quarters gives 60.0%"
+
+
+def test_a_stated_decimals_makes_whole_figures_stand_for_their_rounding(write) -> None:  # type: ignore[no-untyped-def]
+    # FTE of 1.4 a quarter, published whole: the quarters show 1 and the year 6 (5.6)
+    head = QUARTERS + "\tQ1-Q4 2023/24 total\tChange\t% change"
+    body = "Officers (FTE)\t5\t1\t1\t1\t1\t6\t1\t12.0%\n"
+    as_shown = _audit(write, head, body)
+    assert {f.code for f in as_shown} == {"total-mismatch", "change-mismatch"}  # whole numbers taken as exact
+    fte = Catalogue(measures=[Measure(name="Officers (FTE)", section="T", unit="number", decimals=0)])
+    assert [f for f in _audit(write, head, body, fte) if f.severity == "error"] == []

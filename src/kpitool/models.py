@@ -92,6 +92,9 @@ class Measure(BaseModel):
     aggregate: Aggregate = "sum"
     polarity: Polarity = "neutral"
     tolerance: float | None = Field(default=None, ge=0)
+    # the places its published figures are rounded to, whatever a cell shows (FTE shown whole: 0);
+    # each such figure then stands for ±half a unit of that place in totals, parts and changes
+    decimals: int | None = Field(default=None, ge=0, le=10)
     parts: list[str] = Field(default_factory=list)
     numerator: str | None = None
     denominator: str | None = None

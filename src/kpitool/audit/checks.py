@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from kpitool.arithmetic import AVERAGE_NAME_RE, EDGE, band_direction, headline_change, relative_change
-from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, half, shown_half, truncate
+from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, shown_half, truncate
 from kpitool.audit.table import TableView
 from kpitool.codes import Code, Severity
 from kpitool.models import ARROWS
@@ -25,7 +25,7 @@ def check_totals(view: TableView, row: TableRow) -> None:
         # a whole number is exact only as a total of whole numbers; a mean, or a total of figures
         # with decimals, shown whole is a rounding
         rounded = shown.decimals or est.error > 0 or not how.startswith("sum")
-        tol = est.error + shown_half(shown.decimals) if rounded else est.error
+        tol = est.error + (view.error(row, shown) or shown_half(shown.decimals)) if rounded else est.error
         if abs(est.value - shown.value) <= tol + EDGE:
             if how.startswith("sum") and view.measure(row) is None and AVERAGE_NAME_RE.search(row.name):
                 view.add(
@@ -220,7 +220,7 @@ def check_direction(view: TableView, row: TableRow) -> None:
             last = view.quarter_cols[-1] if view.quarter_cols else None
             cell = view.cell(row, last) if last else None
             cur = (
-                (Estimate(cell.value, half(cell.decimals)), last.header)
+                (Estimate(cell.value, view.error(row, cell)), last.header)
                 if cell and last and cell.value is not None
                 else None
             )

@@ -7,7 +7,7 @@ import re
 from itertools import combinations
 
 from kpitool.arithmetic import EDGE, ratio
-from kpitool.audit.rounding import fmt, half, shown_half
+from kpitool.audit.rounding import fmt, shown_half
 from kpitool.audit.table import TableView
 from kpitool.codes import Code
 from kpitool.models import Finding
@@ -137,7 +137,7 @@ def _sum_check(
     if total is None or total.value is None or any(c is None or c.value is None for c in cells):
         return None
     value = math.fsum(c.value for c in cells if c is not None and c.value is not None)
-    tol = sum(half(c.decimals) for c in cells if c is not None) + half(total.decimals)
+    tol = sum(view.error(p, c) for p, c in zip(parts, cells, strict=True) if c is not None) + view.error(row, total)
     return (abs(value - total.value) <= tol + EDGE, value, total.value)
 
 

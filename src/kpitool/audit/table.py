@@ -7,7 +7,7 @@ import math
 from datetime import date
 
 from kpitool.arithmetic import DEFAULT_TOLERANCE, EDGE, inferred_aggregate, ratio, tolerance_for, year_value
-from kpitool.audit.rounding import Estimate, half
+from kpitool.audit.rounding import Estimate, half, shown_half
 from kpitool.codes import Code, Severity
 from kpitool.models import Aggregate, Catalogue, Finding, Measure
 from kpitool.numbers import Cell
@@ -100,6 +100,15 @@ class TableView:
             )
         )
 
+    # -- how far a shown figure may be from the truth ---------------------------------------
+    def error(self, row: TableRow, cell: Cell) -> float:
+        """Half a unit of the figure's last shown place (a whole number is exact), or of the places
+        the catalogue says the measure is published to (``decimals``), whatever the cell shows."""
+        measure = self.measure(row)
+        if measure is not None and measure.decimals is not None:
+            return shown_half(measure.decimals)
+        return half(cell.decimals)
+
     # -- how a row's quarters make its year ----------------------------------------------
     def aggregate_for(self, row: TableRow) -> Aggregate | None:
         """The catalogue's aggregation; else the one the row evidently uses (None: a rate, not aggregated)."""
@@ -126,7 +135,7 @@ class TableView:
             if shown is None or shown.value is None or not cells or any(c is None for c in cells):
                 continue
             values = [c.value for c in cells if c is not None and c.value is not None]
-            err = max(half(c.decimals) for c in cells if c is not None) + half(shown.decimals)
+            err = max(self.error(row, c) for c in cells if c is not None) + self.error(row, shown)
             for how in ("sum", "mean", "last"):
                 value = year_value(values, how)
                 slack = err * len(values) if how == "sum" else err
@@ -147,7 +156,7 @@ class TableView:
         if any(c is None for c in cells):
             return None
         values = [c.value for c in cells if c is not None and c.value is not None]
-        err = max((half(c.decimals) for c in cells if c is not None), default=0.0)
+        err = max((self.error(row, c) for c in cells if c is not None), default=0.0)
         if row.row in self.ratio_of:
             num, den = self.ratio_of[row.row]
             n = self.year_from_quarters(num, quarters)
@@ -178,7 +187,7 @@ class TableView:
             cell = self.cell(row, col) if col else None
             if cell is None or cell.value is None or col is None:
                 return None
-            return Estimate(cell.value, half(cell.decimals)), col.header
+            return Estimate(cell.value, self.error(row, cell)), col.header
         if isinstance(basis, Period):
             for c in self.periods:
                 if c.period == basis:
@@ -186,14 +195,14 @@ class TableView:
                     if cell is None or cell.value is None:
                         return None
                     if c.period.is_quarter or not self.current or c.period != self.current:
-                        return Estimate(cell.value, half(cell.decimals)), c.header
+                        return Estimate(cell.value, self.error(row, cell)), c.header
             if basis.is_quarter:
                 return None
         if self.latest_year_col is not None:
             cell = self.cell(row, self.latest_year_col)
             if cell is None or cell.value is None:
                 return None
-            return Estimate(cell.value, half(cell.decimals)), self.latest_year_col.header
+            return Estimate(cell.value, self.error(row, cell)), self.latest_year_col.header
         return self.year_from_quarters(row)
 
     def period_value(self, row: TableRow, period: Period) -> tuple[Estimate, str] | None:
@@ -201,7 +210,7 @@ class TableView:
             if c.period == period:
                 cell = self.cell(row, c)
                 if cell is not None and cell.value is not None:
-                    return Estimate(cell.value, half(cell.decimals)), c.header
+                    return Estimate(cell.value, self.error(row, cell)), c.header
         return None
 
     def shown_total(self, row: TableRow, change_col: TableColumn) -> Estimate | None:
@@ -213,4 +222,4 @@ class TableView:
         cell = self.cell(row, total)
         if cell is None or cell.value is None:
             return None
-        return Estimate(cell.value, half(cell.decimals))
+        return Estimate(cell.value, self.error(row, cell))
