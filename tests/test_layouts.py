@@ -136,10 +136,11 @@ def test_a_row_per_area_and_a_column_per_measure_with_the_month_in_the_file_name
     assert frame["value"].tolist()[:3] == [100, 91.7, 1200]
     by_code = {f.code: f for f in data.findings}
     assert "taken as 2025-04, the period the file name gives ('April 2025'" in by_code["layout"].message
-    # a repeated heading kpitool does not read is a warning; the bad cell of each value column is an error
-    assert (
-        by_code["duplicate-column"].severity == "warning" and "neither is read" in by_code["duplicate-column"].message
-    )
+    # a repeated heading is kept apart under a name of its own (a warning), and can be read by it
+    assert by_code["duplicate-column"].severity == "warning"
+    assert "kept apart as 'Type 1 (2)'" in by_code["duplicate-column"].message
+    again = read_file(path, Options(area_cols=("Name",), value_cols=("Type 1 (2)",)))
+    assert again.frame["value"].tolist() == [2, 3] and set(again.frame["measure"].astype(str)) == {"Type 1 (2)"}
     assert [f.cell for f in data.findings if f.code == "not-a-number"] == ["E3"]
 
 

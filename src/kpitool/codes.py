@@ -81,7 +81,8 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.NO_DATA: CodeInfo(("error",), "a header and no data rows"),
     Code.MISSING_COLUMN: CodeInfo(("error",), "a long file needs `measure`, `period` and `value` columns"),
     Code.DUPLICATE_COLUMN: CodeInfo(
-        ("error", "warning"), "a column given twice (the first is read; a warning when kpitool does not read it)"
+        ("error", "warning"),
+        "a column given twice (the first is read; a warning, and kept apart, when not read by that name)",
     ),
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
     Code.LAYOUT: CodeInfo(

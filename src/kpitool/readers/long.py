@@ -297,30 +297,47 @@ def _long_header(
     """Which column is which: by the roles asked for, else by the names measure, period, value, section.
 
     Returns the roles, the area columns (a hierarchy, outermost first), the value columns (one,
-    or a measure each) and the findings.
+    or a measure each) and the findings. A repeated heading of a column not read by that name is
+    renamed in ``header`` ("Type 1 (2)"), so that each column keeps a name of its own.
     """
     findings: list[Finding] = []
     roles: dict[str, int | None] = dict.fromkeys((*LONG_COLUMNS, *OPTIONAL_COLUMNS))
     seen: dict[str, int] = {}
     asked_names = [options.measure_col, options.period_col, *options.value_cols, *options.area_cols]
     read_names = {n.strip().lower() for n in asked_names if n} | {*LONG_COLUMNS, *OPTIONAL_COLUMNS}
+    repeats: dict[str, int] = {}
     for i, raw in enumerate(header):
         key = raw.strip().lstrip("\ufeff").lower()
-        if key in seen:
+        if key in seen and key in read_names:  # a repeat of a column kpitool reads: the first is read
             findings.append(
                 Finding(
-                    # a repeat of a column kpitool reads is an error; of one it does not read, a warning
-                    severity="error" if key in read_names else "warning",
+                    severity="error",
                     code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=line,
                     column=i + 1,
                     column_name=raw,
-                    message=f"column {raw!r} appears again (first as column {seen[key]}); "
-                    + ("only the first is read" if key in read_names else "neither is read"),
+                    message=f"column {raw!r} appears again (first as column {seen[key]}); only the first is read",
                 )
             )
             continue
+        if key in seen:  # any other repeat is kept apart, under a name of its own
+            repeats[key] = repeats.get(key, 1) + 1
+            distinct = f"{raw.strip()} ({repeats[key]})"
+            findings.append(
+                Finding(
+                    severity="warning",
+                    code=Code.DUPLICATE_COLUMN,
+                    file=name,
+                    row=line,
+                    column=i + 1,
+                    column_name=raw,
+                    message=f"column {raw!r} appears again (first as column {seen[key]}); it is kept apart as"
+                    f" {distinct!r}",
+                )
+            )
+            header[i] = distinct
+            key = distinct.lower()
         seen[key] = i + 1
     listed = ", ".join(repr(h.strip()) for h in header)
 
