@@ -202,3 +202,17 @@ def test_piped_output_is_the_whole_table_whatever_columns_says(
     result = runner.invoke(app, ["compare", "--section", "Call data"])
     assert result.exit_code == 0 and "Trend" in result.stdout and "Left out" not in result.stdout
     assert result.stdout.splitlines()[0] == "Call data"
+
+
+def test_help_and_version_load_no_model() -> None:
+    """--help, --version and completion start without building kpitool's pydantic models (bench/startup.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from kpitool.cli import app; from typer.testing import CliRunner;"
+        " CliRunner().invoke(app, ['--help']); CliRunner().invoke(app, ['--version']);"
+        " print(sorted(m for m in sys.modules if m.startswith('kpitool.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "kpitool.models" not in out and "kpitool.periods" not in out and "pandas" not in out, out

@@ -15,13 +15,13 @@ from typer.core import TyperGroup
 
 from kpitool import __version__
 from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
-from kpitool.models import Catalogue, CompareOptions, ComparisonReport
-from kpitool.periods import Period
-from kpitool.periods import YearStart as YearStartName
 from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
 from kpitool.render.safe import visible_line
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
+    from kpitool.models import Catalogue, ComparisonReport
+    from kpitool.periods import Period
+    from kpitool.periods import YearStart as YearStartName
     from kpitool.readers.base import Reading
 
 
@@ -287,6 +287,7 @@ def validate(
 # -- compare / export ----------------------------------------------------------------------
 def _comparison(args: dict[str, Any]) -> ComparisonReport:
     """compare's and export's shared options (their parameters, by name) -> the comparison."""
+    from kpitool.models import CompareOptions
     from kpitool.project import open_catalogue, run_comparison
 
     files: list[Path] = args["files"] or []
@@ -439,7 +440,7 @@ def schema(
 
     from pydantic import BaseModel
 
-    from kpitool.models import ValidationReport
+    from kpitool.models import Catalogue, ComparisonReport, ValidationReport
 
     models: dict[str, type[BaseModel]] = {
         "comparison": ComparisonReport,
