@@ -216,3 +216,15 @@ def test_help_and_version_load_no_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "kpitool.models" not in out and "kpitool.periods" not in out and "pandas" not in out, out
+
+
+def test_no_help_shows_a_python_type_for_a_metavar() -> None:
+    """Every --help, walked: option and argument values read as words (FILE, PERIOD), not <list[Path]>."""
+    import re
+
+    runner = CliRunner()
+    for command in ([], ["validate"], ["compare"], ["export"], ["schema"]):
+        result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        python_types = re.findall(r"<(?:list\[|str>|int>|float|path>|Path)[^>]*>?", result.output)
+        assert not python_types, (command, python_types)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from kpitool import __version__
 from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
@@ -23,6 +23,15 @@ if TYPE_CHECKING:  # the models load with the commands, not for --help, --versio
     from kpitool.periods import Period
     from kpitool.periods import YearStart as YearStartName
     from kpitool.readers.base import Reading
+
+
+def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
+    """An argument with a metavar word (FILE) is shown by it alone: typer 0.29 adds its Python type
+    (``<list[Path]>``), which reads as code, not as help. (tests/test_cli.py walks every --help.)"""
+    return None if self.metavar else TyperArgument.display_type(self, ctx)
+
+
+TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign,assignment]
 
 
 class _Commands(TyperGroup):
@@ -80,12 +89,20 @@ PIPE_WIDTH = 200
 FilesArg = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Long or wide CSV/TSV files. Default: the data files named in kpitool.toml.", show_default=False
+        metavar="FILE",
+        help="Long or wide files: CSV, TSV, or spreadsheets (xlsx, xls, ods). Default: the data files named in"
+        " kpitool.toml.",
+        show_default=False,
     ),
 ]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="kpitool.toml to use (default: found in the working directory or a parent)."),
+    typer.Option(
+        "--config",
+        "-c",
+        metavar="FILE",
+        help="kpitool.toml to use (default: found in the working directory or a parent).",
+    ),
 ]
 BaselineOpt = Annotated[
     str | None,
@@ -107,10 +124,18 @@ CurrentOpt = Annotated[
     ),
 ]
 ToleranceOpt = Annotated[
-    float | None, typer.Option("--tolerance", "-t", min=0, help="Band for ↔ in % (pp for percent measures); default 5.")
+    float | None,
+    typer.Option(
+        "--tolerance", "-t", min=0, metavar="PERCENT", help="Band for ↔ in % (pp for percent measures); default 5."
+    ),
 ]
-SectionOpt = Annotated[list[str] | None, typer.Option("--section", "-s", help="Only this section (repeatable).")]
-MeasureOpt = Annotated[list[str] | None, typer.Option("--measure", "-m", help="Only this measure (repeatable).")]
+SectionOpt = Annotated[
+    list[str] | None,
+    typer.Option("--section", "-s", metavar="NAME", help="Only this section or area (repeatable)."),
+]
+MeasureOpt = Annotated[
+    list[str] | None, typer.Option("--measure", "-m", metavar="NAME", help="Only this measure (repeatable).")
+]
 SkipInvalidOpt = Annotated[
     bool,
     typer.Option(
@@ -242,7 +267,10 @@ def _period_option(
 # -- validate ----------------------------------------------------------------------------
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Files to check (long or wide/report tables).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Files to check: long files, report tables, spreadsheets."),
+    ],
     config: ConfigOpt = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (terminal), json (every finding), md (audit report).")
@@ -390,7 +418,7 @@ def export(
     files: FilesArg = None,
     output_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="md, csv or json.")] = ExportFormat.md,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output).")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write (default: standard output).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
     config: ConfigOpt = None,
@@ -430,7 +458,7 @@ def export(
 
 @app.command()
 def schema(
-    which: Annotated[str, typer.Argument(help="comparison, validation or catalogue.")] = "comparison",
+    which: Annotated[str, typer.Argument(metavar="WHICH", help="comparison, validation or catalogue.")] = "comparison",
 ) -> None:
     """Print the JSON Schema of an output (comparison, validation) or of kpitool.toml (catalogue).
 
