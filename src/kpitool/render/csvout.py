@@ -21,7 +21,13 @@ def safe_text(text: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+    """Full precision; a whole number without ``.0`` (``1200``, not ``1200.0``), for the next program."""
+    if value is None:
+        return ""
+    number = float(value)
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    return repr(number)
 
 
 def render_csv(report: ComparisonReport) -> str:
@@ -52,7 +58,7 @@ def render_csv(report: ComparisonReport) -> str:
         qoq, yoy = c.quarter_on_quarter, c.year_on_year
         writer.writerow(
             [
-                safe_text(c.section), safe_text(c.area), safe_text(c.measure), c.unit, c.aggregate, c.polarity, repr(c.tolerance),
+                safe_text(c.section), safe_text(c.area), safe_text(c.measure), c.unit, c.aggregate, c.polarity, _num(c.tolerance),
                 c.baseline_period or "", safe_text(c.baseline_basis), _num(c.baseline_value),
                 c.current_period, safe_text(c.current_basis), *quarter_cells,
                 _num(c.current_value),
