@@ -82,6 +82,26 @@ class Period(BaseModel):
     def __str__(self) -> str:
         return self.label
 
+    # periods are dictionary keys everywhere: one shared instance per period (``period_of``), so
+    # identity answers most comparisons, and the hash is computed once
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _key(self) -> tuple[int, int | None, bool, int | None, bool]:
+        return (self.year, self.quarter, self.calendar, self.month, self.rolling)
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(self._key)
+
     # -- calendar arithmetic ------------------------------------------------------
     @property
     def _month_index(self) -> int:

@@ -28,8 +28,11 @@ class Series:
     sources: dict[Period, int] = field(default_factory=dict)  # the file (index) each value came from
     restated: list[str] = field(default_factory=list)  # the later file's value replaced an earlier one
 
+    _last_month: Period | None | bool = field(default=False, repr=False)  # False: not yet known
+
     def put(self, period: Period, value: float | None, marker: str | None, source: int, files: dict[int, str]) -> None:
         """Record a value; a later file's different value for the same period wins, and says so."""
+        self._last_month = False
         before = self.values.get(period)
         if before is not None and self.sources.get(period) != source and before[0] != value:
             was = self.sources[period]
@@ -57,8 +60,11 @@ class Series:
 
     def last_month(self) -> Period | None:
         """The latest month with a value, for a series of months (None for quarterly data)."""
-        months = [p for p, (v, _) in self.values.items() if p.is_month and v is not None]
-        return max(months) if months else None
+        if self._last_month is False:
+            months = [p for p, (v, _) in self.values.items() if p.is_month and v is not None]
+            self._last_month = max(months) if months else None
+        assert self._last_month is not True
+        return self._last_month
 
 
 def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
