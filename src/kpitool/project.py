@@ -13,7 +13,15 @@ from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
 from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
-from kpitool.models import Catalogue, CompareOptions, ComparisonReport, Finding, SkippedRow, ValidationReport
+from kpitool.models import (
+    Catalogue,
+    CompareOptions,
+    Comparison,
+    ComparisonReport,
+    Finding,
+    SkippedRow,
+    ValidationReport,
+)
 from kpitool.periods import YearStart
 from kpitool.readers.base import Reading, ReadOptions
 
@@ -135,8 +143,11 @@ def run_comparison(
         raise UsageError("no observations to compare" + (": every input row has an error" if blocking else ""))
     comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths])
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
+    by_measure: dict[str, list[Comparison]] = {}
+    for c in comparison.comparisons:
+        by_measure.setdefault(c.measure.strip().lower(), []).append(c)
     for skipped in comparison.skipped:
-        for c in comparison.comparisons:
+        for c in by_measure.get((skipped.measure or "").strip().lower(), []):
             if skipped.concerns(c):
                 what = f"{skipped.period} " if skipped.period else ""
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")

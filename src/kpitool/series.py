@@ -109,6 +109,7 @@ class Resolved:
     numerator: Resolved | None = None  # the terms of a ratio, each with its own aggregation
     denominator: Resolved | None = None
     area: str = ""
+    _last_month: Period | None | bool = field(default=False, repr=False)  # False: not yet known
 
     @property
     def terms(self) -> list[Resolved]:
@@ -149,8 +150,12 @@ class Resolved:
         return any(p.kind == "rolling" for p in self.series.values)
 
     def last_month(self) -> Period | None:
-        months = [m for m in (self.series.last_month(), *(t.last_month() for t in self.terms)) if m is not None]
-        return max(months) if months else None
+        """The latest month with a value, of the series or a ratio's terms (None for quarterly data)."""
+        if self._last_month is False:
+            months = [m for m in (self.series.last_month(), *(t.last_month() for t in self.terms)) if m is not None]
+            self._last_month = max(months) if months else None
+        assert self._last_month is not True
+        return self._last_month
 
     def touches(self, period: Period) -> bool:
         """Is there any value for the period or one of its months (in the series or a ratio's terms)?"""

@@ -66,11 +66,18 @@ def _span(c: Comparison) -> str:
     return quarter_span([int(q.rsplit("Q", 1)[1]) for q in c.current_quarters])
 
 
+_LAST: list[tuple[ComparisonReport, str | None]] = []  # the last report's answer: asked once a row
+
+
 def _common_part_year(report: ComparisonReport) -> str | None:
     """The part of the year every row's value covers, when none is the whole year and all cover the same."""
+    if _LAST and _LAST[0][0] is report:
+        return _LAST[0][1]
     spans = {_span(c) for c in report.comparisons if c.current_quarters and not c.projected}
     partial = all(not c.complete for c in report.comparisons if c.current_quarters)
-    return spans.pop() if len(spans) == 1 and partial else None
+    answer = spans.pop() if len(spans) == 1 and partial else None
+    _LAST[:] = [(report, answer)]
+    return answer
 
 
 def value_heading(report: ComparisonReport) -> str:
