@@ -8,7 +8,7 @@ from hypothesis import settings
 from typer.testing import CliRunner
 
 from kpitool.numbers import parse_cell
-from kpitool.periods import parse_period
+from kpitool.periods import _spell, parse_period
 
 # CI runs the same examples every time (a failure there is reproducible); a local run explores more
 settings.register_profile("ci", derandomize=True)
@@ -32,6 +32,7 @@ def _fresh_parse_caches() -> None:
     """
     parse_cell.cache_clear()
     parse_period.cache_clear()
+    _spell.cache_clear()  # the spelling a column decision starts from
 
 
 @pytest.fixture
