@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
-from kpitool.models import Measure
-from kpitool.periods import Period, month_period, period_of, rolling_period
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kpitool import periods
+from kpitool.compare import compare
+from kpitool.errors import PeriodError, UsageError
+from kpitool.models import Catalogue, CompareOptions, Comparison, Measure
+from kpitool.periods import (
+    Period,
+    month_period,
+    parse_period,
+    parse_year,
+    period_in_name,
+    period_of,
+    read_period_column,
+    rolling_period,
+    spelled_date,
+)
+from kpitool.readers import Observations, ReadOptions, read_observations
 from kpitool.series import Resolved, Series
 
 # --------------------------------------------------------------------------- helpers
@@ -139,3 +159,248 @@ def test_a_ratio_of_months_names_the_months_its_terms_miss() -> None:
 def test_a_ratio_touches_a_period_its_terms_touch() -> None:
     r = _ratio_of({MAY: 1.0}, {})
     assert r.touches(Q1) and r.touches(MAY) and not r.touches(_m(2024, 7))
+
+
+# --------------------------------------------------------------------------- spellings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_spellings() -> Iterator[None]:
+    """Each test reads its spellings afresh, not from what an earlier test left in the caches."""
+    periods.parse_period.cache_clear()
+    periods._spell.cache_clear()
+    yield
+
+
+def test_a_period_is_not_before_or_after_itself_and_not_comparable_with_a_number() -> None:
+    p = parse_period("2031/32 Q2")
+    assert not p < p and not p > p and p <= p and p >= p
+    with pytest.raises(TypeError):
+        _ = p < 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        _ = p > 1  # type: ignore[operator]
+
+
+def test_a_rolling_year_steps_month_by_month_as_a_rolling_year() -> None:
+    p = parse_period("12m to 2031-06")
+    assert p.shifted(3).label == "12m to 2031-09" and p.shifted(3).kind == "rolling"
+    assert p.previous().label == "12m to 2031-05"
+    assert p.shifted(9).label == "2031/32"  # the 12 months to March are the fiscal year
+
+
+def test_the_rolling_year_to_a_month_or_a_quarter() -> None:
+    assert month_period(2031, 6).rolling_to().label == "12m to 2031-06"
+    assert parse_period("2031/32 Q1").rolling_to().label == "12m to 2031-06"
+    assert parse_period("2031/32 Q4").rolling_to().label == "2031/32"
+    assert month_period(2031, 12, "january").rolling_to().label == "2031"
+
+
+@pytest.mark.parametrize(("text", "quarter"), [("Jan 2031", "2031 Q1"), ("Mar 2031", "2031 Q1"),
+                                               ("Apr 2031", "2031 Q2"), ("Dec 2031", "2031 Q4")])  # fmt: skip
+def test_a_calendar_month_falls_in_its_calendar_quarter(text: str, quarter: str) -> None:
+    assert parse_period(text, "january").quarter_period().label == quarter
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("Jun 17", "2017-06"), ("Apr 68", "2068-04"), ("Apr 69", "1969-04"), ("Nov 70", "1970-11"),
+     ("17/18", "2017/18"), ("68/69", "2068/69"), ("99/00", "1999/00"), ("31/32", "2031/32"),
+     ("2031/2032", "2031/32"), ("2031-32", "2031/32"), ("2031/32 Q2", "2031/32 Q2"), ("2031", "2031")],
+)  # fmt: skip
+def test_two_digit_years_are_1969_to_2068_and_fiscal_years_may_be_written_in_full(text: str, label: str) -> None:
+    assert parse_period(text).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("2031/2033", "'2031/2033': the second year of a fiscal year must follow the first"),
+     ("31/33", "'31/33': the second year of a fiscal year must follow the first"),
+     ("Feb 1899", "'Feb 1899': the year 1899 is outside 1900–2200"),
+     ("Jan 2201", "'Jan 2201': the year 2201 is outside 1900–2200")],
+)  # fmt: skip
+def test_refused_fiscal_years_and_months_say_why(text: str, why: str) -> None:
+    with pytest.raises(PeriodError) as caught:
+        parse_period(text)
+    assert str(caught.value) == why
+
+
+def test_the_first_and_last_months_are_accepted() -> None:
+    assert parse_period("Jan 1900", "january").label == "1900-01"
+    assert parse_period("Dec 2200").label == "2200-12"
+    assert parse_period("FEBRUARY 2031").label == "2031-02"
+
+
+def test_spelled_dates_are_those_of_the_years_accepted() -> None:
+    assert spelled_date("01/01/1900") == date(1900, 1, 1)
+    assert spelled_date("31/12/2200") == date(2200, 12, 31)
+    assert spelled_date("31/12/1899") is None and spelled_date("01/01/2201") is None
+    assert spelled_date("As at 31\u00a0March 2031") == date(2031, 3, 31)  # a no-break space is a space
+    assert parse_period("As at 31\u00a0March 2031").label == "2030/31 Q4"
+
+
+@pytest.mark.parametrize(
+    ("text", "year_start", "label"),
+    [("Apr-Jun 2031", "april", "2031/32 Q1"), ("Jan-Mar 2031", "april", "2030/31 Q4"),
+     ("Jan-Mar 2031", "january", "2031 Q1"), ("Oct-Dec 2031", "january", "2031 Q4")],
+)  # fmt: skip
+def test_a_quarter_spelled_by_its_months(text: str, year_start: str, label: str) -> None:
+    assert parse_period(text, year_start).label == label  # type: ignore[arg-type]
+
+
+def test_a_calendar_quarter_in_a_fiscal_project_is_ambiguous() -> None:
+    message = "'2031 Q3' is ambiguous: this project uses fiscal years, so write 2031/32 Q3 or 2030/31 Q3"
+    with pytest.raises(PeriodError, match=message):
+        parse_period("2031 Q3")
+    assert message in read_period_column(["2031 Q3"]).errors["2031 Q3"]
+    with pytest.raises(PeriodError, match="is ambiguous"):
+        parse_year("2031 Q3")
+    q = parse_period("2031 Q3", "january")
+    assert q.label == "2031 Q3" and q.calendar and q.quarter == 3
+
+
+def test_a_first_of_the_month_date_makes_a_column_of_months() -> None:
+    column = read_period_column(["2007-08", "01/09/2007"])
+    assert [p.label for p in column.periods.values()] == ["2007-08", "2007-09"] and not column.ambiguous
+    column = read_period_column(["2007-08", "02/09/2007"])
+    assert column.periods["2007-08"].label == "2007/08" and "2007-08" in column.ambiguous
+
+
+def test_dates_in_a_calendar_project_are_calendar_months_and_quarters() -> None:
+    column = read_period_column(["30/06/2031", "30/09/2031"], "january")
+    assert [p.label for p in column.periods.values()] == ["2031 Q2", "2031 Q3"]
+    [first, end] = read_period_column(["01/01/2031", "31/05/2031"], "january").periods.values()
+    assert (first.label, first.quarter_period().label) == ("2031-01", "2031 Q1")
+    assert (end.label, end.quarter_period().label) == ("2031-05", "2031 Q2")
+
+
+def test_dates_that_are_not_a_months_first_or_last_day_say_so() -> None:
+    column = read_period_column(["15/07/2031"])
+    assert column.errors["15/07/2031"] == "'15/07/2031' is a date, but neither the first nor the last day of a month"
+    column = read_period_column(["15/06/2031"], heading="12 months ending")
+    assert column.errors["15/06/2031"] == "'15/06/2031': a rolling year ends on a month's last day, not the 15th"
+
+
+def test_rolling_years_in_a_calendar_project_end_in_calendar_months() -> None:
+    column = read_period_column(["31/12/2031", "30/06/2031"], "january", heading="12 months ending")
+    assert [p.label for p in column.periods.values()] == ["2031", "12m to 2031-06"]
+    assert column.periods["30/06/2031"].calendar
+
+
+def test_the_period_in_a_file_name() -> None:
+    assert period_in_name("calls.2031-05.csv") == ("2031-05", month_period(2031, 5))
+    assert period_in_name("Jan 2030 Apr 2031.csv") == ("Jan 2030", month_period(2030, 1))
+    # a calendar quarter is ambiguous in a fiscal project: the year is what is left
+    assert period_in_name("kpis 2031 Q1.csv") == ("2031", period_of(2031, None, True))
+    assert period_in_name("kpis 2031 Q1.csv", "january") == ("2031 Q1", period_of(2031, 1, True))
+    assert period_in_name("C:\\reports\\2030_archive\\calls.csv") is None  # a folder's name is not the file's
+
+
+# --------------------------------------------------------------------------- comparing months
+
+
+def _write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _months(values: dict[str, float]) -> str:
+    return "measure,period,value\n" + "".join(f"Calls,{p},{v}\n" for p, v in values.items())
+
+
+def _year(cy: int, start: int, value: float, months: int = 12) -> dict[str, float]:
+    return {str(month_period(cy, start).shifted(i)): value for i in range(months)}
+
+
+def _compare(tmp_path: Path, text: str, **options: object) -> list[Comparison]:
+    observations = read_observations([_write(tmp_path, text)])
+    return compare(observations, options=CompareOptions.model_validate(options)).comparisons
+
+
+@pytest.mark.parametrize(
+    ("base", "current", "hint"),
+    [("2024/25", "2025/26 Q4", ""),
+     ("2000/01", "2001-05", "; for the month write 2000-01-01 or Jan 2000 (2000-01 is the year 2000/01)"),
+     ("2011/12", "2012-02", "; for the month write 2011-12-01 or Dec 2011 (2011-12 is the year 2011/12)"),
+     ("2012/13", "2013-02", "")],
+)  # fmt: skip
+def test_periods_of_different_lengths_are_refused_with_a_hint_only_for_a_month_like_year(
+    tmp_path: Path, base: str, current: str, hint: str
+) -> None:
+    b, c = parse_period(base), parse_period(current)
+    text = _months(_year(b.start.year, 4, 1.0, months=24))
+    with pytest.raises(UsageError) as caught:
+        _compare(tmp_path, text, baseline=b, current=c)
+    kinds = f"is a year and the current period {current} is a {c.kind}"
+    assert str(caught.value) == (
+        f"the baseline {base} {kinds}: compare like with like (--baseline and --current of one kind){hint}"
+    )
+
+
+def test_a_missing_month_since_the_measure_began_is_named(tmp_path: Path) -> None:
+    current = _year(2025, 4, 100.0)
+    del current["2025-08"]
+    observations = read_observations([_write(tmp_path, _months(_year(2024, 4, 100.0) | current))])
+    catalogue = Catalogue(measures=[Measure(name="Calls", unit="count", since="2025/26 Q2")])
+    [row] = compare(observations, catalogue).comparisons
+    assert (
+        row.not_compared == "No value for 2025-08: a 2025/26 total without it is not comparable (no change or arrow)."
+    )
+
+
+def test_a_quarter_of_quarterly_data_without_a_value_is_named_alone(tmp_path: Path) -> None:
+    text = "measure,period,value\nCalls,2025/26 Q2,5\nCalls,2025/26 Q4,5\n"
+    [row] = _compare(tmp_path, text, baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
+    assert row.notes[0] == "No baseline value for 2025/26 Q1."
+    assert row.complete and row.history == [5, None, 5]
+
+
+def test_a_current_quarter_missing_a_month_names_it_and_is_incomplete(tmp_path: Path) -> None:
+    months = _year(2025, 4, 10.0)
+    del months["2026-02"]
+    [row] = _compare(tmp_path, _months(months), baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
+    assert row.notes[0] == "No value for 2025/26 Q4: no value for 2026-02."
+    assert not row.complete and row.current_value is None
+    assert row.history == [10] * 10 + [None, 10]  # the months to the current quarter's end
+    [row] = _compare(tmp_path, _months(_year(2025, 4, 10.0)), baseline=parse_period("2025/26 Q1"),
+                     current=parse_period("2025/26 Q4"))  # fmt: skip
+    assert row.complete and row.current_basis == "2026-01 to 2026-03 (3 months)"
+
+
+def test_a_year_against_a_rolling_year(tmp_path: Path) -> None:
+    months = _year(2024, 4, 100.0) | _year(2025, 4, 110.0, months=6)
+    [row] = _compare(
+        tmp_path, _months(months), baseline=parse_period("2024/25"), current=parse_period("12m to 2025-09")
+    )
+    assert (row.baseline_value, row.baseline_basis) == (1200, "Q1–Q4 2024/25")
+    assert (row.current_value, row.current_basis) == (1260, "2024-10 to 2025-09 (12 months)")
+    del months["2025-02"]
+    [row] = _compare(
+        tmp_path, _months(months), baseline=parse_period("2024/25"), current=parse_period("12m to 2025-09")
+    )
+    assert (row.baseline_value, row.baseline_basis) == (None, "2024/25")  # Q4 is missing a month
+    assert row.notes[:2] == ["No baseline value for 2024/25.", "No value for 12m to 2025-09: no value for 2025-02."]
+
+
+def test_a_year_figure_is_a_whole_year_against_a_rolling_year(tmp_path: Path) -> None:
+    text = "measure,period,value\nCalls,2024/25,1000\n" + "".join(
+        f"Calls,{p},{v}\n" for p, v in _year(2024, 10, 90.0).items()
+    )
+    [row] = _compare(tmp_path, text, baseline=parse_period("2024/25"), current=parse_period("12m to 2025-09"))
+    assert (row.baseline_value, row.current_value) == (1000, 1080)
+
+
+def _rolling(tmp_path: Path) -> Observations:
+    ends = [("31/03/2017", 99), ("30/06/2017", 100), ("30/09/2017", 101), ("31/12/2017", 102), ("31/03/2018", 103),
+            ("30/06/2018", 104)]  # fmt: skip
+    text = "measure,12 months ending,value\n" + "".join(f"Burglary,{d},{v}\n" for d, v in ends)
+    return read_observations([_write(tmp_path, text, "rolling.csv")], ReadOptions(period_col="12 months ending"))
+
+
+def test_the_history_of_rolling_years_is_a_quarter_apart(tmp_path: Path) -> None:
+    observations = _rolling(tmp_path)
+    [row] = compare(observations, options=CompareOptions(current=parse_period("12m to 2018-06"))).comparisons
+    assert row.history == [99, 100, 101, 102, 103, 104]
+    [year] = compare(observations, options=CompareOptions(current=parse_period("2017/18"))).comparisons
+    assert (year.baseline_value, year.current_value) == (99, 103)
+    assert year.history == [99, 100, 101, 102, 103]  # the rolling years to the end of 2017/18
