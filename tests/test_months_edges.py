@@ -292,7 +292,9 @@ def test_the_period_in_a_file_name() -> None:
     # a calendar quarter is ambiguous in a fiscal project: the year is what is left
     assert period_in_name("kpis 2031 Q1.csv") == ("2031", period_of(2031, None, True))
     assert period_in_name("kpis 2031 Q1.csv", "january") == ("2031 Q1", period_of(2031, 1, True))
-    assert period_in_name("C:\\reports\\2030_archive\\calls.csv") is None  # a folder's name is not the file's
+    # a Windows path: a folder's name is not the file's, and the file's name is read from its start
+    assert period_in_name("C:\\kpis (2030)\\calls.csv") is None
+    assert period_in_name("C:\\reports\\2031-05 calls.csv") == ("2031-05", month_period(2031, 5))
 
 
 # --------------------------------------------------------------------------- comparing months
@@ -404,3 +406,49 @@ def test_the_history_of_rolling_years_is_a_quarter_apart(tmp_path: Path) -> None
     [year] = compare(observations, options=CompareOptions(current=parse_period("2017/18"))).comparisons
     assert (year.baseline_value, year.current_value) == (99, 103)
     assert year.history == [99, 100, 101, 102, 103]  # the rolling years to the end of 2017/18
+
+
+@pytest.mark.parametrize(
+    ("missing", "note"),
+    [(["2025-08"], "No value for 2025-08: the year so far leaves out the quarter missing it."),
+     (["2025-07", "2025-08"], "No value for 2025-07, 2025-08: the year so far leaves out the quarter missing them."),
+     (["2025-05", "2025-08"], "No value for 2025-05, 2025-08: the year so far leaves out the quarters missing them.")],
+)  # fmt: skip
+def test_an_average_missing_months_leaves_out_their_quarters(tmp_path: Path, missing: list[str], note: str) -> None:
+    current = _year(2025, 4, 20.0)
+    for month in missing:
+        del current[month]
+    text = _months(_year(2024, 4, 10.0) | current).replace("Calls,", "Average wait (s),")
+    [row] = _compare(tmp_path, text)
+    assert note in row.notes
+    assert not any("total without" in n for n in row.notes)  # only a flow's total is not comparable
+
+
+def test_a_flow_missing_two_months_is_not_compared_without_them(tmp_path: Path) -> None:
+    current = _year(2025, 4, 110.0)
+    del current["2025-05"], current["2025-08"]
+    [row] = _compare(tmp_path, _months(_year(2024, 4, 100.0) | current))
+    assert row.not_compared == (
+        "No value for 2025-05, 2025-08: a 2025/26 total without them is not comparable (no change or arrow)."
+    )
+    assert not any("leaves out" in n for n in row.notes)
+
+
+@pytest.mark.parametrize(
+    ("base", "current", "lengths"),
+    [("2025-06", "2025/26 Q4", "is a month and the current period 2025/26 Q4 is a quarter"),
+     ("12m to 2025-06", "2025/26 Q4", "is 12 months and the current period 2025/26 Q4 is a quarter")],
+)  # fmt: skip
+def test_a_refused_pair_of_periods_names_both_lengths(tmp_path: Path, base: str, current: str, lengths: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        _compare(tmp_path, _months(_year(2024, 4, 1.0, months=24)), baseline=parse_period(base),
+                 current=parse_period(current))  # fmt: skip
+    assert str(caught.value).startswith(f"the baseline {base} {lengths}: compare like with like")
+
+
+def test_the_method_says_whether_the_periods_are_years(tmp_path: Path) -> None:
+    observations = read_observations([_write(tmp_path, _months(_year(2024, 4, 1.0, months=24)))])
+    by_year = compare(observations).notes[0]
+    assert by_year == "Baseline: 2024/25 (full year); current year: 2025/26."
+    by_quarter = compare(observations, options=CompareOptions(current=parse_period("2025/26 Q4"))).notes[0]
+    assert by_quarter == "Baseline: 2024/25 Q4; current period: 2025/26 Q4."
