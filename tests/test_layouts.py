@@ -174,3 +174,13 @@ def test_a_measure_column_takes_one_value_column(tmp_path: Path) -> None:
         app, ["validate", str(path), "--measure-col", "m", "--value-col", "v", "--value-col", "w"]
     )
     assert result.exit_code == 2 and "a measure column has one value column" in result.output
+
+
+@pytest.mark.parametrize(
+    "name", ["Year ending June 2031.csv", "12 months to June 2031.csv", "Rolling year to Jun 31.csv", "YE Jun 2031.csv"]
+)
+def test_a_rolling_year_in_a_file_name_is_the_rolling_year_not_its_last_month(name: str) -> None:
+    from kpitool.periods import period_in_name
+
+    found = period_in_name(name)
+    assert found is not None and found[1].label == "12m to 2031-06"

@@ -541,7 +541,7 @@ def period_in_name(name: str, year_start: YearStart = "april") -> tuple[str, Per
     stem = re.sub(r"\[[^\]]*\]$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     words = [w for w in _NAME_SPLIT_RE.split(stem) if w]
-    for size in (3, 2, 1):
+    for size in range(min(len(words), 6), 0, -1):  # "12 months ending 30 June 2031" is five words
         for i in range(len(words) - size + 1):
             text = " ".join(words[i : i + size])
             if not any(c.isdigit() for c in text):
