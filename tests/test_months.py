@@ -329,3 +329,9 @@ def test_a_stock_of_months_is_its_count_at_each_quarter_end(tmp_path: Path) -> N
     year = compare(observations, catalogue).comparisons[0]
     assert (year.baseline_value, year.current_value) == (100, 110)  # 2019/20 so far is Q2: against Q2 of 2018/19
     assert read_file(_write(tmp_path, text, "b.csv")).periods.keys() == {"2018-09", "2019-03", "2019-09"}
+
+
+def test_an_iso_spelling_that_is_neither_month_nor_year_says_so() -> None:
+    with pytest.raises(PeriodError, match=r"must follow the first \(2025/26\), and 13 is not a month \(01 to 12\)"):
+        parse_period("2025-13")
+    assert parse_period("2012-13").label == "2012/13"  # a fiscal year, as before

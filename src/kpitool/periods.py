@@ -374,6 +374,12 @@ def _spell(text: str, year_start: YearStart) -> _Spelling:
     if named is not None:
         return _Spelling(month=named)
     iso = _ISO_MONTH_RE.match(cleaned)
+    if iso and not 1 <= int(iso.group("m")) <= 12 and int(iso.group("m")) != (int(iso.group("y")) + 1) % 100:
+        y, mo = int(iso.group("y")), int(iso.group("m"))
+        raise PeriodError(
+            f"{text!r}: the second year of a fiscal year must follow the first ({y}/{(y + 1) % 100:02d}),"
+            f" and {mo:02d} is not a month (01 to 12)"
+        )
     if iso and 1 <= int(iso.group("m")) <= 12:
         y, mo = _checked_year(int(iso.group("y")), text), int(iso.group("m"))
         if mo != (y + 1) % 100 or year_start == "january":  # a calendar project has no fiscal years
