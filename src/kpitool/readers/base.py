@@ -162,6 +162,22 @@ def listed(items: Sequence[T], make: Callable[[T], Finding], row_of: Callable[[T
     return out
 
 
+def ambiguous_period(
+    name: str, row: int, column: int | None, text: str, year: Period, month: Period, column_name: str = "period"
+) -> Finding:
+    """``2009-10`` read as the fiscal year, though it could be October 2009: said at its cell."""
+    return Finding(
+        code=Code.AMBIGUOUS_PERIOD,
+        file=name,
+        row=row,
+        column=column,
+        column_name=column_name,
+        actual=text,
+        message=f"{text!r} could be the fiscal year {year} or the month {month.start:%B %Y}; read as the"
+        f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
+    )
+
+
 def empty_file(name: str) -> Finding:
     return Finding(code=Code.EMPTY_FILE, file=name, message="the file is empty")
 

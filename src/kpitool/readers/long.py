@@ -20,6 +20,7 @@ from kpitool.periods import Period, period_in_name, read_period_column
 from kpitool.readers.base import (
     DataFile,
     ReadOptions,
+    ambiguous_period,
     broken_quote,
     empty_file,
     empty_frame,
@@ -308,34 +309,27 @@ def _long_header(
     repeats: dict[str, int] = {}
     for i, raw in enumerate(header):
         key = raw.strip().lstrip("\ufeff").lower()
-        if key in seen and key in read_names:  # a repeat of a column kpitool reads: the first is read
+        if key in seen:
+            # a repeat of a column kpitool reads is an error (the first is read); any other repeat is
+            # kept apart, under a name of its own
+            read = key in read_names
+            if not read:
+                repeats[key] = repeats.get(key, 1) + 1
+                distinct = f"{raw.strip()} ({repeats[key]})"
             findings.append(
                 Finding(
-                    severity="error",
+                    severity="error" if read else "warning",
                     code=Code.DUPLICATE_COLUMN,
                     file=name,
                     row=line,
                     column=i + 1,
                     column_name=raw,
-                    message=f"column {raw!r} appears again (first as column {seen[key]}); only the first is read",
+                    message=f"column {raw!r} appears again (first as column {seen[key]}); "
+                    + ("only the first is read" if read else f"it is kept apart as {distinct!r}"),
                 )
             )
-            continue
-        if key in seen:  # any other repeat is kept apart, under a name of its own
-            repeats[key] = repeats.get(key, 1) + 1
-            distinct = f"{raw.strip()} ({repeats[key]})"
-            findings.append(
-                Finding(
-                    severity="warning",
-                    code=Code.DUPLICATE_COLUMN,
-                    file=name,
-                    row=line,
-                    column=i + 1,
-                    column_name=raw,
-                    message=f"column {raw!r} appears again (first as column {seen[key]}); it is kept apart as"
-                    f" {distinct!r}",
-                )
-            )
+            if read:
+                continue
             header[i] = distinct
             key = distinct.lower()
         seen[key] = i + 1
@@ -540,19 +534,8 @@ def _long_frame(
         findings += listed(np.flatnonzero(bad_period).tolist(), period_error, lambda i: int(rows[i]))
         for text, month in column.ambiguous.items():
             first = int(np.flatnonzero(p_codes == p_words.index(text))[0])
-            year = column.periods[text]
-            findings.append(
-                Finding(
-                    code=Code.AMBIGUOUS_PERIOD,
-                    file=name,
-                    row=int(rows[first]),
-                    column=None if p_i is None else p_i + 1,
-                    column_name="period",
-                    actual=text,
-                    message=f"{text!r} could be the fiscal year {year} or the month {month.start:%B %Y}; read as the"
-                    f" fiscal year (write {year} for the year, or {month.start:%Y-%m-%d} for the month)",
-                )
-            )
+            column_at = None if p_i is None else p_i + 1
+            findings.append(ambiguous_period(name, int(rows[first]), column_at, text, column.periods[text], month))
         findings += listed(
             np.flatnonzero(blank_measure).tolist(),
             lambda i: cell_error(i, Code.BLANK_MEASURE, m_i, "measure", "the measure name is blank", None),

@@ -31,6 +31,7 @@ from kpitool.readers.base import (
     TableColumn,
     TableRow,
     _dtype,
+    ambiguous_period,
     broken_quote,
     empty_file,
     ragged_row,
@@ -339,18 +340,7 @@ def _months_of_header(periods: list[TableColumn], name: str, line: int, year_sta
             c.period = decided
         month = column.ambiguous.get(c.header)
         if month is not None and c.period is not None:
-            findings.append(
-                Finding(
-                    code=Code.AMBIGUOUS_PERIOD,
-                    file=name,
-                    row=line,
-                    column=c.index,
-                    column_name=c.header,
-                    actual=c.header,
-                    message=f"{c.header!r} could be the fiscal year {c.period} or the month {month.start:%B %Y};"
-                    f" read as the fiscal year (write {c.period} for the year, or {month.start:%b %Y} for the month)",
-                )
-            )
+            findings.append(ambiguous_period(name, line, c.index, c.header, c.period, month, c.header))
     return findings
 
 
