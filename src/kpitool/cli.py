@@ -152,6 +152,34 @@ ProRataOpt = Annotated[
 ]
 
 
+class MethodName(StrEnum):
+    band = "band"
+    significance = "significance"
+    spc = "spc"
+
+
+MethodOpt = Annotated[
+    MethodName | None,
+    typer.Option(
+        "--method",
+        help="What draws the arrow: band (±tolerance, the default), significance (an exact test of counts, a score"
+        " interval for proportions) or spc (XmR chart of the series, NHS Making Data Count rules). Overrides"
+        " kpitool.toml's [project] and per-measure method.",
+        show_default=False,
+    ),
+]
+ConfidenceOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--confidence",
+        min=50,
+        max=99.99,
+        metavar="PERCENT",
+        help="Confidence level of --method significance, in % (default 95; 99.8 for a stricter test).",
+    ),
+]
+
+
 class YearStart(StrEnum):
     april = "april"
     january = "january"
@@ -328,6 +356,8 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
         sections=args["section"] or [],
         measures=args["measure"] or [],
         pro_rata=args["pro_rata"],
+        method=args["method"].value if args.get("method") else None,
+        confidence=args.get("confidence"),
     )
     reading = _reading(
         args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
@@ -369,6 +399,8 @@ def compare(
     measure: MeasureOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
+    method: MethodOpt = None,
+    confidence: ConfidenceOpt = None,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
     measure_col: MeasureColOpt = None,
@@ -429,6 +461,8 @@ def export(
     measure: MeasureOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
+    method: MethodOpt = None,
+    confidence: ConfidenceOpt = None,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
     measure_col: MeasureColOpt = None,

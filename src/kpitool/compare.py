@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from kpitool import arithmetic as ar
+from kpitool import methods
 from kpitool.errors import UsageError
 from kpitool.models import (
     Catalogue,
@@ -61,6 +62,8 @@ def compare(
     if default_base >= current_year:
         raise UsageError(f"the baseline {default_base} is not before the current period {current_year}")
 
+    method = options.method or (catalogue.method if catalogue else "band")
+    confidence = options.confidence or (catalogue.confidence if catalogue else 95.0)
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
@@ -72,11 +75,12 @@ def compare(
         tolerance = ar.tolerance_for(r.measure, band)
         if current_year.is_year:
             base = r.measure.baseline or default_base
-            row = _compare_one(r, base, current_year, tolerance, options.pro_rata)
+            made = _compare_one(r, base, current_year, tolerance, options.pro_rata)
         else:
-            row = _compare_periods(r, default_base, current_year, tolerance)
-        if row is not None:
-            rows.append(row)
+            made = _compare_periods(r, default_base, current_year, tolerance)
+        if made is not None:
+            how = options.method or r.measure.method or method
+            rows.append(methods.apply(r, made[0], how, confidence, made[1], current_year))
     if not rows:
         what = "the sections and measures asked for" if (wanted_sections or wanted_measures) else f"{current_year}"
         raise UsageError(f"no measure has data for {what}")
@@ -89,8 +93,10 @@ def compare(
         current=current_year.label,
         tolerance=band,
         quarters=[q.label for q in current_year.quarters() if q.label in shown] if current_year.is_year else [],
+        method=method,
+        confidence=confidence,
         comparisons=rows,
-        notes=_method_notes(rows, default_base, current_year, band),
+        notes=_method_notes(rows, default_base, current_year, band, confidence),
         files=list(files),
     )
 
@@ -135,15 +141,31 @@ def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Per
     return gaps, in_progress
 
 
-def _method_notes(rows: list[Comparison], base: Period, year: Period, band: float) -> list[str]:
+def _method_notes(rows: list[Comparison], base: Period, year: Period, band: float, confidence: float) -> list[str]:
     notes = [
         f"Baseline: {base}"
         + (" (full year)" if base.is_year else "")
-        + f"; current {'year' if year.is_year else 'period'}: {year}.",
-        f"Direction: ↔ when the change is within ±{band:g}% (percentage points for percent measures),"
-        " edges included; otherwise ↑ or ↓.",
-        "Figures are rounded half away from zero for display; changes are computed at full precision.",
+        + f"; current {'year' if year.is_year else 'period'}: {year}."
     ]
+    drawn = {c.method for c in rows}
+    if "band" in drawn:
+        notes.append(
+            f"Direction{' (band)' if len(drawn) > 1 else ''}: ↔ when the change is within ±{band:g}% (percentage"
+            " points for percent measures), edges included; otherwise ↑ or ↓."
+        )
+    if "significance" in drawn:
+        notes.append(
+            f"Direction (significance): ↑ or ↓ only when the change is significant at {confidence:g}% — an exact"
+            " test of two counts (Poisson), or Newcombe's score interval for two proportions —"
+            " otherwise ↔, however large the change looks."
+        )
+    if "spc" in drawn:
+        notes.append(
+            "Direction (SPC): the latest point of an XmR chart of the measure's own series (NHS Making Data"
+            " Count rules: a point beyond a limit, a run of 7 on one side of the mean, a trend of 7, two of"
+            " three beyond 2σ); ↑ or ↓ for special-cause variation, ↔ for common cause."
+        )
+    notes.append("Figures are rounded half away from zero for display; changes are computed at full precision.")
     own: dict[str, list[str]] = {}
     for c in rows:
         if c.baseline_period and c.baseline_period != base.label and not c.inferred:
@@ -200,7 +222,10 @@ def _inferred_measure(s: Series) -> Measure:
     return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
 
 
-def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata: bool = False) -> Comparison | None:
+Made = tuple[Comparison, methods.Basis]  # a row and what its two values are made of
+
+
+def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata: bool = False) -> Made | None:
     m = r.measure
     notes: list[str] = []
     present = r.present(year)
@@ -301,7 +326,17 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         latest = period_of(year.year, present[-1], year.calendar)
         qoq = _delta(r, latest.previous(), latest)
         yoy = _delta(r, latest.same_period_last_year(), latest)
-    return _comparison(
+    whole_base = base_present == [1, 2, 3, 4] or (base_present and m.aggregate == "last")
+    base_quarters = present if like_for_like else (base_present if whole_base else [])
+    basis = methods.Basis(
+        base_count=base_value,
+        current_count=r.year_value(year, present) if present else r.value(year),
+        base_length=len(base_quarters) or 4,
+        current_length=len(present) or 4,
+        base_terms=_terms(r, base, base_quarters),
+        current_terms=_terms(r, year, present),
+    )
+    row = _comparison(
         r,
         band,
         (change, pct, direction),
@@ -321,9 +356,19 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         projected=projected,
         not_compared=reason,
     )
+    return row, basis
 
 
-def _compare_periods(r: Resolved, base: Period, current: Period, band: float) -> Comparison | None:
+def _terms(r: Resolved, period: Period, quarters: list[int]) -> methods.Terms | None:
+    """A ratio's numerator and denominator over ``quarters`` of ``period`` (its own figure without)."""
+    if r.numerator is None or r.denominator is None:
+        return None
+    if quarters and period.is_year:
+        return r.numerator.year_value(period, quarters), r.denominator.year_value(period, quarters)
+    return _whole(r.numerator, period), _whole(r.denominator, period)
+
+
+def _compare_periods(r: Resolved, base: Period, current: Period, band: float) -> Made | None:
     """A quarter, a month or 12 months against another of the same length (``--baseline 2025/26 Q1
     --current 2025/26 Q4``; a rolling year against the same 12 months a year before)."""
     base_value, current_value = _whole(r, base), _whole(r, current)
@@ -335,7 +380,7 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
             months = r.missing_months(period)
             notes.append(f"No {what} for {period}" + (f": no value for {_listed(months)}." if months else "."))
     triple = _change(r, base_value, current_value, band, notes, compared=True)
-    return _comparison(
+    row = _comparison(
         r,
         band,
         triple,
@@ -350,6 +395,10 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
         notes=notes,
         complete=current_value is not None,
     )
+    basis = methods.Basis(
+        base_value, current_value, base_terms=_terms(r, base, []), current_terms=_terms(r, current, [])
+    )
+    return row, basis
 
 
 def _whole(r: Resolved, period: Period) -> float | None:

@@ -32,6 +32,9 @@ Aggregate = Literal["sum", "last", "mean", "ratio"]
 Polarity = Literal["up", "down", "neutral"]
 Direction = Literal["up", "down", "level"]
 Assessment = Literal["improving", "worsening", "stable", "not assessed"]
+Method = Literal["band", "significance", "spc"]  # what draws the arrow
+Variation = Literal["special cause improvement", "special cause concern", "special cause", "common cause"]
+Assurance = Literal["consistently passing", "consistently failing", "may pass or fail"]
 
 ARROWS: dict[str, str] = {"up": "↑", "down": "↓", "level": "↔"}
 
@@ -58,6 +61,13 @@ def _a_year(value: Period | None) -> Period | None:
     if value is not None and value.is_quarter:
         raise ValueError(f"a baseline is a year such as 2022/23, not a quarter ({value})")
     return value
+
+
+def _periods_of(value: Any, year_start: YearStart) -> Any:
+    """A period (or a list of them) spelled as text, read with the catalogue's year start."""
+    if isinstance(value, list):
+        return [_periods_of(v, year_start) for v in value]
+    return parse_period(value, year_start) if isinstance(value, str) else value
 
 
 def column_letter(column: int) -> str:
@@ -102,6 +112,9 @@ class Measure(BaseModel):
     since: PeriodText | None = None
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
+    method: Method | None = None  # what draws this measure's arrow, if not the project's method
+    target: float | None = None  # met when the year value is on the polarity's better side of it
+    rebase: list[PeriodText] = Field(default_factory=list)  # SPC: the process changed at these periods
 
     @model_validator(mode="before")
     @classmethod
@@ -123,6 +136,8 @@ class Measure(BaseModel):
             raise ValueError("aggregate = 'ratio' needs both numerator and denominator")
         if (self.numerator or self.denominator) and self.aggregate != "ratio":
             raise ValueError("numerator/denominator are only for aggregate = 'ratio'")
+        if self.target is not None and self.polarity == "neutral":
+            raise ValueError("a target needs polarity = 'up' or 'down', to say which side of it is met")
         return self
 
     @property
@@ -139,6 +154,8 @@ class Catalogue(BaseModel):
     year_start: YearStart = "april"  # before the fields whose periods it decides
     baseline: PeriodText | None = None
     tolerance: float = Field(default=5.0, ge=0)
+    method: Method = "band"
+    confidence: float = Field(default=95.0, gt=50, lt=100)  # % level of the significance method's intervals
     data: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)  # more cell texts that mean "no value" (as published)
     measures: list[Measure] = Field(default_factory=list)
@@ -167,10 +184,7 @@ class Catalogue(BaseModel):
         out = []
         for m in value:
             if isinstance(m, dict):
-                m = {
-                    k: (parse_period(v, year_start) if k in ("baseline", "since") and isinstance(v, str) else v)
-                    for k, v in m.items()
-                }
+                m = {k: _periods_of(v, year_start) if k in ("baseline", "since", "rebase") else v for k, v in m.items()}
             out.append(m)
         return out
 
@@ -371,6 +385,47 @@ class QuarterValue(BaseModel):
     marker: str | None = None
 
 
+class Significance(BaseModel):
+    """Is the change more than chance? The test, its p-value and the interval of its estimate."""
+
+    test: Literal["exact Poisson", "Newcombe score", "not tested"]
+    confidence: float  # % level of the interval
+    estimate: Literal["rate ratio", "difference (pp)"] | None = None
+    value: float | None = None  # the estimate: current rate / baseline rate, or current % − baseline %
+    low: float | None = None
+    high: float | None = None
+    p_value: float | None = None
+    significant: bool | None = None
+    reason: str | None = None  # why the change was not tested
+
+
+class Signal(BaseModel):
+    """One SPC rule that fired, on which side of the mean, at which points."""
+
+    rule: Literal["beyond a limit", "run", "trend", "two of three beyond 2σ"]
+    side: Literal["high", "low"]
+    periods: list[str]
+
+
+class ControlChart(BaseModel):
+    """An XmR chart of a measure's own series and what its latest point shows."""
+
+    periods: list[str] = Field(default_factory=list)
+    values: list[float] = Field(default_factory=list)
+    since: str | None = None  # the first period of the limits (after the latest rebase)
+    mean: float | None = None
+    upper: float | None = None  # the process limits: mean ± 2.66 × the mean moving range
+    lower: float | None = None
+    moving_range: float | None = None  # the mean moving range, after screening
+    ranges_left_out: int = 0  # moving ranges ≥ 3.267 × the mean, left out of the limits
+    signals: list[Signal] = Field(default_factory=list)
+    latest: str | None = None
+    variation: Variation | None = None
+    rule: str | None = None  # the rule that decided the latest point's variation
+    assurance: Assurance | None = None  # against the measure's target
+    reason: str | None = None  # why there is no chart (too few points, say)
+
+
 class Comparison(BaseModel):
     """One measure's row of the KPI table, in one area (``""``: the measure's own section)."""
 
@@ -402,6 +457,12 @@ class Comparison(BaseModel):
     complete: bool = True  # every quarter of the current year has a value (or it is a year figure)
     projected: bool = False  # the current value is a part year projected to the year (--pro-rata)
     not_compared: str | None = None  # why there is no change or arrow, when a part year is not comparable
+    method: Method = "band"  # what drew this row's arrow
+    significance: Significance | None = None
+    spc: ControlChart | None = None
+    target: float | None = None
+    target_met: bool | None = None
+    small_numbers: bool = False  # a count below 10, or a rate resting on fewer than 10 events
 
     @property
     def arrow(self) -> str:
@@ -417,6 +478,8 @@ class CompareOptions(BaseModel):
     sections: list[str] = Field(default_factory=list)
     measures: list[str] = Field(default_factory=list)
     pro_rata: bool = False  # project a part-year flow to the year (labelled a projection)
+    method: Method | None = None  # None: the catalogue's, else the band
+    confidence: float | None = Field(default=None, gt=50, lt=100)
 
 
 class SkippedRow(BaseModel):
@@ -466,6 +529,8 @@ class ComparisonReport(BaseModel):
     baseline: str | None
     current: str
     tolerance: float
+    method: Method = "band"
+    confidence: float = 95.0
     quarters: list[str]
     comparisons: list[Comparison]
     notes: list[str] = Field(default_factory=list)

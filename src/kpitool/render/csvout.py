@@ -30,6 +30,10 @@ def _num(value: float | None) -> str:
     return repr(number)
 
 
+def _yes(flag: bool | None) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
+
+
 def render_csv(report: ComparisonReport) -> str:
     out = io.StringIO()
     # CRLF ends records (RFC 4180), so a field holding a bare CR or LF is always quoted
@@ -41,7 +45,10 @@ def render_csv(report: ComparisonReport) -> str:
             "baseline_period", "baseline_basis", "baseline_value",
             "current_period", "current_basis", *quarter_cols, "current_value",
             "change", "change_pct", "change_unit", "direction", "arrow", "assessment",
-            "qoq_from", "qoq_change", "qoq_change_pct", "yoy_from", "yoy_change", "yoy_change_pct", "notes",
+            "qoq_from", "qoq_change", "qoq_change_pct", "yoy_from", "yoy_change", "yoy_change_pct",
+            "method", "test", "estimate", "ci_low", "ci_high", "p_value", "significant",
+            "spc_variation", "spc_rule", "spc_mean", "spc_lower", "spc_upper",
+            "target", "target_met", "small_numbers", "notes",
     ]  # fmt: skip
     writer.writerow(header)
     width = len(header)
@@ -55,7 +62,7 @@ def render_csv(report: ComparisonReport) -> str:
                 safe_text(by_period[p].marker or "") if p in by_period else "",
             )
         ]
-        qoq, yoy = c.quarter_on_quarter, c.year_on_year
+        qoq, yoy, sig, spc = c.quarter_on_quarter, c.year_on_year, c.significance, c.spc
         writer.writerow(
             [
                 safe_text(c.section), safe_text(c.area), safe_text(c.measure), c.unit, c.aggregate, c.polarity, _num(c.tolerance),
@@ -65,6 +72,12 @@ def render_csv(report: ComparisonReport) -> str:
                 _num(c.change), _num(c.change_pct), c.change_unit, c.direction or "", c.arrow, c.assessment,
                 qoq.from_period if qoq else "", _num(qoq.absolute if qoq else None), _num(qoq.relative if qoq else None),
                 yoy.from_period if yoy else "", _num(yoy.absolute if yoy else None), _num(yoy.relative if yoy else None),
+                c.method, sig.test if sig else "", _num(sig.value if sig else None),
+                _num(sig.low if sig else None), _num(sig.high if sig else None), _num(sig.p_value if sig else None),
+                _yes(sig.significant if sig else None),
+                spc.variation or "" if spc else "", spc.rule or "" if spc else "",
+                _num(spc.mean if spc else None), _num(spc.lower if spc else None), _num(spc.upper if spc else None),
+                _num(c.target), _yes(c.target_met), _yes(c.small_numbers or None),
                 safe_text(" ".join(c.notes)),
             ]
         )  # fmt: skip

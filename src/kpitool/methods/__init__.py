@@ -1,0 +1,179 @@
+"""What draws a row's arrow: the ±band (the default), a significance test, or an SPC chart.
+
+``band`` is ``kpitool.arithmetic``'s rule and needs nothing here. ``significance`` tests the
+change between the two values the row compares; ``spc`` charts the measure's own series and
+reads the latest point. Where a method cannot judge a row (a mean of percentages has no counts
+to test; eleven quarters are too few for SPC) the band draws its arrow and the row says so.
+Small numbers and targets are marked under every method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kpitool import arithmetic as ar
+from kpitool.methods import significance as sig
+from kpitool.methods.spc import xmr
+from kpitool.models import ARROWS, Comparison, ControlChart, Direction, Method, Significance
+from kpitool.periods import Period
+from kpitool.series import Resolved
+
+SMALL = 10  # events below which a count or a rate is "small numbers"
+
+Terms = tuple[float | None, float | None]  # a ratio's numerator and denominator
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What the row's two values are made of, for a test: counts over their lengths, or a ratio's terms."""
+
+    base_count: float | None
+    current_count: float | None
+    base_length: float = 1.0  # in any one unit: quarters, months
+    current_length: float = 1.0
+    base_terms: Terms | None = None
+    current_terms: Terms | None = None
+
+
+def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis: Basis, end: Period) -> Comparison:
+    """The row with its arrow drawn by ``method`` (or by the band, said, where the method cannot),
+    its small-numbers mark and its target."""
+    update: dict[str, object] = {}
+    notes = list(row.notes)
+    band: Direction | None = row.direction
+    direction = band
+    drawn: Method = "band"
+    fallback = f"the ±{row.tolerance:g}% band drew the arrow"
+    if method == "significance" and row.change is not None and row.not_compared is None:
+        test = _test(r, basis, confidence)
+        update["significance"] = test
+        if test.test == "not tested":
+            notes.append(f"Not tested for significance ({test.reason}): {fallback}.")
+        else:
+            drawn = "significance"
+            direction = ("up" if row.change > 0 else "down") if test.significant else "level"
+    elif method == "spc":
+        chart = chart_of(r, end)
+        update["spc"] = chart
+        if chart.variation is None:
+            notes.append(f"No SPC ({chart.reason}): {fallback}.")
+        else:
+            drawn = "spc"
+            direction = _spc_direction(chart)
+            if chart.variation != "common cause" or chart.assurance:
+                notes.append(spc_sentence(chart))
+    if drawn == "significance" and direction != band and band is not None:
+        assert isinstance(update["significance"], Significance)
+        notes.append(f"{sig.sentence(update['significance'])} The band alone would show {ARROWS[band]}.")
+    elif drawn == "spc" and direction != band and band is not None and direction == "level":
+        notes.append(f"Common-cause variation on the SPC chart: the band alone would show {ARROWS[band]}.")
+    small = _small(r, row, basis)
+    if small:
+        notes.append(f"Small numbers: fewer than {SMALL} events; a change this size can be chance alone.")
+    target_met = _target_met(r, row)
+    if target_met is None and r.measure.target is not None and row.current_value is not None:
+        notes.append(f"Target {r.measure.target:g}: not judged until {row.current_period} is complete.")
+    update.update(
+        method=drawn,
+        direction=direction,
+        assessment=ar.assess(direction, row.polarity),
+        small_numbers=small,
+        target=r.measure.target,
+        target_met=target_met,
+        notes=notes,
+    )
+    return row.model_copy(update=update)
+
+
+def _test(r: Resolved, basis: Basis, confidence: float) -> Significance:
+    """The test the measure's kind calls for, or why there is none."""
+    m = r.measure
+    if m.aggregate == "ratio":
+        if basis.base_terms is None or basis.current_terms is None:
+            return sig.not_tested("the ratio's numerator and denominator are not in the data", confidence)
+        (x0, n0), (x1, n1) = basis.base_terms, basis.current_terms
+        counts = [sig.whole(v) for v in (x0, n0, x1, n1)]
+        if any(c is None for c in counts):
+            return sig.not_tested("the ratio's terms are not whole counts", confidence)
+        a, b, c, d = (int(x) for x in counts if x is not None)
+        if m.unit == "percent":
+            return sig.proportions_test((a, b), (c, d), confidence, ar.scale_of(m.unit))
+        if b == 0 or d == 0:
+            return sig.not_tested("a denominator is zero", confidence)
+        return sig.poisson_test(a, c, confidence, b, d)  # a rate: events over the denominators as exposures
+    if m.aggregate != "sum" or m.unit != "count":
+        kind = {"mean": "an average", "last": "a count at a point in time"}.get(m.aggregate, f"a {m.unit} measure")
+        return sig.not_tested(f"{kind}, without counts to test", confidence)
+    base, current = sig.whole(basis.base_count), sig.whole(basis.current_count)
+    if base is None or current is None:
+        return sig.not_tested("the values are not whole counts", confidence)
+    return sig.poisson_test(base, current, confidence, basis.base_length, basis.current_length)
+
+
+def _small(r: Resolved, row: Comparison, basis: Basis) -> bool:
+    """A count below 10, or a ratio whose numerator counts fewer than 10 events, on either side."""
+    if r.measure.aggregate == "ratio":
+        events = [t[0] for t in (basis.base_terms, basis.current_terms) if t is not None]
+    elif r.measure.unit == "count":
+        events = [row.baseline_value, row.current_value]
+    else:
+        return False
+    return any(e is not None and abs(e) < SMALL for e in events)
+
+
+def _target_met(r: Resolved, row: Comparison) -> bool | None:
+    """Met when the year value is on the target's better side; a part-year total is not judged."""
+    target, value = r.measure.target, row.current_value
+    if target is None or value is None or (not row.complete and r.measure.aggregate == "sum"):
+        return None
+    return value >= target if r.measure.polarity == "up" else value <= target
+
+
+def chart_of(r: Resolved, end: Period) -> ControlChart:
+    """The XmR chart of the measure's months (or quarters) to the end of ``end``, limits from
+    its latest rebase."""
+    last = end.last_month()
+    if r.rolling and not r.monthly:
+        return ControlChart(reason="rolling years overlap, so they are not points of one process; give months")
+    points = [(p, v) for p in _grain(r, last) if (v := r.value(p)) is not None]
+    since = 0
+    rebases = sorted(p.start for p in r.measure.rebase if p.start <= last.start)
+    if rebases:
+        since = next((i for i, (p, _) in enumerate(points) if p.start >= rebases[-1]), len(points))
+    return xmr([(p.label, v) for p, v in points], r.measure.polarity, r.measure.target, since)
+
+
+def _grain(r: Resolved, last: Period) -> list[Period]:
+    """Every month (or quarter) from the series' first to ``last``."""
+    periods = [p for t in (r, *r.terms) for p in t.series.values]
+    if r.monthly:
+        first = min(p.start for p in periods if p.kind == "month")
+        point = last
+    else:
+        quarters = [p for p in periods if p.kind == "quarter"]
+        if not quarters:
+            return []
+        first = min(p.start for p in quarters)
+        point = last.quarter_period()
+    out: list[Period] = []
+    while point.start >= first:
+        out.append(point)
+        point = point.previous()
+    return out[::-1]
+
+
+def _spc_direction(chart: ControlChart) -> Direction:
+    if chart.variation == "common cause" or chart.rule is None:
+        return "level"
+    side = next(s.side for s in chart.signals if chart.latest in s.periods)
+    return "up" if side == "high" else "down"
+
+
+def spc_sentence(chart: ControlChart) -> str:
+    """``SPC (XmR, 24 points to 2024-03): special cause concern — 7 points above the mean.``"""
+    head = f"SPC (XmR, {len(chart.periods)} points to {chart.latest}"
+    head += f", limits since {chart.since})" if chart.since else ")"
+    text = f"{head}: {chart.variation}" + (f", {chart.rule}" if chart.rule else "") + "."
+    if chart.assurance:
+        text += f" Against the target the process is {chart.assurance}."
+    return text

@@ -1,0 +1,183 @@
+"""The significance method: exact tests and score intervals against worked examples and statsmodels."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scipy.stats import beta
+from statsmodels.stats import proportion, rates
+from typer.testing import CliRunner
+
+from kpitool.cli import app
+from kpitool.methods.significance import poisson_test, proportions_test, sentence, whole, wilson
+
+
+def sig4(x: float | None) -> str:
+    assert x is not None
+    return f"{x:.4g}"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "p"),
+    [(12, 6, 0.2379), (120, 100, 0.2001), (1000, 930, 0.1162), (7, 5, 0.7744)],
+)
+def test_exact_poisson_p_values_as_hand_computed(before: int, after: int, p: float) -> None:
+    """12 → 6: 6 of 18 events with p = ½ under no change; two-sided exact p ≈ 0.24, and so on."""
+    result = poisson_test(before, after, 95)
+    assert sig4(result.p_value) == f"{p:.4g}"
+    assert result.significant is False
+    expected = rates.test_poisson_2indep(after, 1, before, 1, method="exact-cond").pvalue
+    assert sig4(result.p_value) == sig4(expected)
+
+
+def test_exposures_make_a_part_year_exact() -> None:
+    """30 events in three quarters against 50 in four: the share under no change is 3/7."""
+    result = poisson_test(50, 30, 95, exposure_baseline=4, exposure_current=3)
+    assert sig4(result.p_value) == sig4(rates.test_poisson_2indep(30, 3, 50, 4, method="exact-cond").pvalue)
+    assert result.value == pytest.approx((30 / 3) / (50 / 4))
+
+
+def test_rate_ratio_interval_is_clopper_pearson_transformed() -> None:
+    """The interval of the share (Clopper–Pearson, from beta quantiles) as a ratio of rates."""
+    result = poisson_test(120, 100, 95)
+    low_p = beta.ppf(0.025, 100, 121)
+    high_p = beta.ppf(0.975, 101, 120)
+    assert sig4(result.low) == sig4(low_p / (1 - low_p))
+    assert sig4(result.high) == sig4(high_p / (1 - high_p))
+    assert result.low is not None and result.high is not None and result.low < 100 / 120 < result.high
+
+
+def test_a_large_change_in_large_counts_is_significant() -> None:
+    result = poisson_test(10_000, 9_000, 95)
+    assert result.significant is True
+    assert result.p_value is not None and result.p_value < 0.001
+
+
+def test_confidence_level_widens_the_interval() -> None:
+    at95, at998 = poisson_test(120, 100, 95), poisson_test(120, 100, 99.8)
+    assert at998.low is not None and at95.low is not None and at998.low < at95.low
+    significant_at_95 = poisson_test(1000, 900, 95)
+    assert significant_at_95.significant is True
+    assert significant_at_95.p_value is not None and significant_at_95.p_value > 0.002
+    assert poisson_test(1000, 900, 99.8).significant is False
+
+
+def test_newcombe_published_example() -> None:
+    """Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 − 48/80 = 0.2000,
+    hybrid score interval 0.0524 to 0.3339."""
+    result = proportions_test((48, 80), (56, 70), 95)
+    assert sig4(result.value) == "20"
+    assert f"{result.low:.2f}" == "5.24" and f"{result.high:.2f}" == "33.39"
+    low, high = proportion.confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")
+    assert sig4(result.low) == sig4(low * 100) and sig4(result.high) == sig4(high * 100)
+    score = proportion.test_proportions_2indep(56, 70, 48, 80, method="score", compare="diff", correction=False)
+    assert sig4(result.p_value) == sig4(score.pvalue)
+    assert result.significant is True
+
+
+@pytest.mark.parametrize(("x0", "n0", "x1", "n1"), [(9, 10, 3, 10), (668, 4870, 730, 5802), (0, 20, 5, 20)])
+def test_newcombe_against_statsmodels(x0: int, n0: int, x1: int, n1: int) -> None:
+    result = proportions_test((x0, n0), (x1, n1), 95)
+    low, high = proportion.confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff")
+    assert sig4(result.low) == sig4(low * 100)
+    assert sig4(result.high) == sig4(high * 100)
+    assert result.significant == bool(low > 0 or high < 0)
+
+
+def test_wilson_interval_worked_example() -> None:
+    """Wilson's interval of 81/263 at 95%: 0.2553 to 0.3662 (Newcombe 1998, Table I)."""
+    low, high = wilson(81, 263, 95)
+    assert f"{low:.4f}" == "0.2553" and f"{high:.4f}" == "0.3662"
+
+
+def test_not_a_proportion_is_not_tested() -> None:
+    assert proportions_test((12, 10), (5, 10), 95).test == "not tested"
+    assert proportions_test((1, 0), (5, 10), 95).reason == "a denominator is zero"
+
+
+def test_whole_counts_only() -> None:
+    assert whole(12.0) == 12
+    assert whole(12.5) is None
+    assert whole(-1) is None
+    assert whole(None) is None
+
+
+def test_sentence_reads_as_a_person_would_write_it() -> None:
+    text = sentence(poisson_test(12, 6, 95))
+    assert text == "Exact Poisson test: rate ratio 0.50 (95% CI 0.15 to 1.44), p = 0.238: not significant."
+
+
+def _compare(*args: str) -> dict:  # type: ignore[type-arg]
+    result = CliRunner().invoke(app, ["compare", "--config", "examples/kpitool.toml", "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return {c["measure"] + "|" + c["section"]: c for c in json.loads(result.stdout)["comparisons"]}
+
+
+def test_example_project_small_counts_lose_their_arrow() -> None:
+    band = _compare("--baseline", "2022/23")
+    tested = _compare("--baseline", "2022/23", "--method", "significance")
+    homicide = "Homicide|Violence against the person"
+    assert band[homicide]["direction"] == "down"
+    assert tested[homicide]["direction"] == "level"
+    assert tested[homicide]["method"] == "significance"
+    assert tested[homicide]["significance"]["p_value"] == pytest.approx(0.7744, abs=1e-4)
+    assert tested[homicide]["small_numbers"] is True
+    # a large count keeps the band's arrow: 999 calls +5.1% on 107,042
+    calls = "999 calls|Call data"
+    assert band[calls]["direction"] == tested[calls]["direction"] == "up"
+    # a stock is not tested: the band draws its arrow, and says so
+    officers = tested["Police officers|Force staffing levels"]
+    assert officers["method"] == "band" and officers["significance"]["test"] == "not tested"
+    assert any("band drew the arrow" in n for n in officers["notes"])
+    # a percent ratio of two counts: Newcombe's interval
+    rate = tested["Resolved rate|Neighbourhood crime"]
+    assert rate["significance"]["test"] == "Newcombe score"
+    assert rate["significance"]["significant"] is False
+
+
+def test_method_from_the_catalogue(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "kpitool.toml").write_text(
+        '[project]\nmethod = "significance"\nconfidence = 99.8\n\n[[measure]]\nname = "Burglary"\npolarity = "down"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "d.csv").write_text(
+        "measure,period,value\nBurglary,2022/23,1000\nBurglary,2023/24,900\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "d.csv"), "--config", str(tmp_path / "kpitool.toml"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    row = report["comparisons"][0]
+    assert report["method"] == "significance" and report["confidence"] == 99.8
+    assert row["significance"]["confidence"] == 99.8
+    # p ≈ 0.022: significant at 95%, not at 99.8%
+    assert row["direction"] == "level"
+    assert 0.002 < row["significance"]["p_value"] < 0.05
+
+
+def test_csv_carries_the_test() -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "export",
+            "--config",
+            "examples/kpitool.toml",
+            "--baseline",
+            "2022/23",
+            "--method",
+            "significance",
+            "-f",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    import csv
+    import io
+
+    rows = {r["measure"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["Homicide"]["test"] == "exact Poisson"
+    assert rows["Homicide"]["significant"] == "no"
+    assert rows["Homicide"]["small_numbers"] == "yes"
+    assert float(rows["Homicide"]["p_value"]) == pytest.approx(0.7744, abs=1e-4)
