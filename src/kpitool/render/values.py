@@ -33,11 +33,18 @@ def pct_text(c: Comparison) -> str:
 
 
 def arrow_words(c: Comparison) -> str:
-    """``↑ up (worse)`` — the arrow, its direction and what it means for this measure."""
+    """``↑ up (worse)`` — the arrow, its direction and what it means for this measure; under the
+    statistical methods, what the arrow stands for (``↔ not significant``, ``↓ special cause``)."""
     if c.direction is None:
         return "n/a"
     word = ASSESSMENT_WORD[c.assessment]
-    return f"{ARROWS[c.direction]} {c.direction}" + (f" ({word})" if word and c.direction != "level" else "")
+    arrow = ARROWS[c.direction]
+    meaning = f" ({word})" if word and c.direction != "level" else ""
+    if c.method == "significance" and c.direction == "level":
+        return f"{arrow} not significant"
+    if c.method == "spc":
+        return f"{arrow} common cause" if c.direction == "level" else f"{arrow} special cause{meaning}"
+    return f"{arrow} {c.direction}{meaning}"
 
 
 def sparkline(values: list[float | None]) -> str:
