@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import re
 import shlex
 import shutil
@@ -72,3 +73,23 @@ def test_readme_example(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         if expected.strip():
             got = [line.rstrip() for line in result.output.splitlines()]
             assert got == [line.rstrip() for line in expected.strip("\n").splitlines()]
+
+
+REAL_COMMANDS = re.findall(r"^\s*(kpitool .*\.\./shared/realdata/.*)$", README, re.M)
+# the worked examples the README shows as refusals, and the exit code each must give
+REAL_REFUSALS = {'police-workforce-fte-by-year.csv --area-col "Police force" --value-col "FTE Count"': 1}
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "realdata").is_dir(), reason="../shared/realdata is not here")
+@pytest.mark.parametrize("command", REAL_COMMANDS, ids=[c.split()[1] + str(i) for i, c in enumerate(REAL_COMMANDS)])
+def test_readme_commands_on_real_files_run(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worked example of real input runs as written (globs expanded as a shell would)."""
+    monkeypatch.chdir(ROOT)
+    args: list[str] = []
+    for word in shlex.split(command)[1:]:
+        args.extend(sorted(glob.glob(word)) if "*" in word else [word])
+    if "-o" in args:  # written where the test can look, never into the repository
+        args[args.index("-o") + 1] = str(tmp_path / args[args.index("-o") + 1])
+    result = CliRunner().invoke(app, args)
+    code = next((c for part, c in REAL_REFUSALS.items() if part in command), 0)
+    assert result.exit_code == code, result.output

@@ -491,6 +491,56 @@ def export(
 
 
 @app.command()
+def chart(
+    measures: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="MEASURE", help="The measures to chart (default: every measure).", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the SVG files (made if it is missing).")
+    ] = Path("charts"),
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data", "-d", metavar="FILE", help="A data file (repeatable; default: the files named in kpitool.toml)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing chart files.")] = False,
+    config: ConfigOpt = None,
+    current: CurrentOpt = None,
+    section: SectionOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    year_start: YearStartOpt = None,
+    sheet: SheetOpt = None,
+    measure_col: MeasureColOpt = None,
+    period_col: PeriodColOpt = None,
+    value_col: ValueColOpt = None,
+    area_col: AreaColOpt = None,
+    period: PeriodOpt = None,
+) -> None:
+    """SVG charts of each measure's series: an XmR chart (mean, process limits, target) with
+    special-cause points marked by shape and colour, and a text alternative in the file.
+
+    The series is the measure's months, or its quarters, to the end of the current period; with
+    fewer than 15 points it is drawn without limits, and the chart says why.
+
+    Example: kpitool chart "999 calls" Homicide -o charts --config examples/kpitool.toml
+    """
+    from kpitool.output import check_writable, write_atomic
+    from kpitool.render.svg import chart_files
+
+    args = {**locals(), "files": data, "baseline": None, "tolerance": None, "pro_rata": False, "confidence": None}
+    args.update(measure=measures, method=MethodName.spc)
+    files = chart_files(_comparison(args))
+    output.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        check_writable(output / name, force)  # all refused before any is written
+    for name, svg in files.items():
+        write_atomic(output / name, svg, force=force)
+        typer.echo(f"wrote {visible_line(str(output / name))}", err=True)
+
+
+@app.command()
 def schema(
     which: Annotated[str, typer.Argument(metavar="WHICH", help="comparison, validation or catalogue.")] = "comparison",
 ) -> None:
