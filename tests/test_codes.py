@@ -72,6 +72,11 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
     Code.RATIO_MISMATCH: ([SEED], False),
     Code.ROUNDING: ([SEED], False),
     Code.CHANGE_IN_POINTS: ([SEED], False),
+    Code.BAD_STATUS: (["T\t2022/23\t2023/24\tRAG\nA\t1\t2\tPurple\n"], False),
+    Code.TARGET_MISMATCH: (
+        ["Public Access to Services\t2022/23\t2023/24\tTarget\tRAG\n101 calls abandoned\t52171\t33179\t30000\tGreen\n"],
+        True,
+    ),
 }
 CONFIG_INPUTS = {Code.CONFIG_SYNTAX: BAD / "broken.toml", Code.CONFIG_INVALID: BAD / "invalid_catalogue.toml"}
 

@@ -34,6 +34,7 @@ class Code(StrEnum):
     BLANK_MEASURE = "blank-measure"
     NOT_A_NUMBER = "not-a-number"
     BAD_DIRECTION = "bad-direction"
+    BAD_STATUS = "bad-status"
     DUPLICATE_OBSERVATION = "duplicate-observation"
     CONFLICTING_OBSERVATION = "conflicting-observation"
     UNKNOWN_MEASURE = "unknown-measure"
@@ -48,6 +49,7 @@ class Code(StrEnum):
     TOTAL_MISMATCH = "total-mismatch"
     CHANGE_MISMATCH = "change-mismatch"
     DIRECTION_MISMATCH = "direction-mismatch"
+    TARGET_MISMATCH = "target-mismatch"
     PARTS_MISMATCH = "parts-mismatch"
     RATIO_MISMATCH = "ratio-mismatch"
     ROUNDING = "rounding"
@@ -104,6 +106,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.BLANK_MEASURE: CodeInfo(("error",), "a row with no measure name"),
     Code.NOT_A_NUMBER: CodeInfo(("error",), "`1,2,3`, `nan`, `inf`, `1_000`, `12abc`, an unknown `[marker]`"),
     Code.BAD_DIRECTION: CodeInfo(("error",), "an arrow cell that is not ↑ ↓ ↔", audit=True),
+    Code.BAD_STATUS: CodeInfo(
+        ("warning",), "a target status cell that is not met / not met / green / amber / red", audit=True
+    ),
     Code.DUPLICATE_OBSERVATION: CodeInfo(("warning",), "the same measure and period twice, with the same value"),
     Code.CONFLICTING_OBSERVATION: CodeInfo(("error",), "the same measure and period twice, with different values"),
     Code.UNKNOWN_MEASURE: CodeInfo(
@@ -136,6 +141,12 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.DIRECTION_MISMATCH: CodeInfo(
         ("error", "warning"),
         "a published arrow the band contradicts (a warning when it follows from a wrong total shown)",
+        audit=True,
+    ),
+    Code.TARGET_MISMATCH: CodeInfo(
+        ("error", "warning"),
+        "a published met / not met (or RAG) that the year value and the target contradict (a warning when the"
+        " table's target is not the catalogue's)",
         audit=True,
     ),
     Code.PARTS_MISMATCH: CodeInfo(

@@ -352,7 +352,7 @@ class ValidationReport(BaseModel):
 class ReportedFigure(BaseModel):
     """A figure a report table shows (a total, a % change, an arrow): checked, never an input."""
 
-    kind: Literal["total", "change", "direction"]
+    kind: Literal["total", "change", "direction", "target", "status"]
     measure: str
     section: str = ""
     file: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kpitool.audit.checks import check_change, check_direction, check_totals
+from kpitool.audit.checks import check_change, check_direction, check_target, check_totals
 from kpitool.audit.relations import check_parts, check_ratios
 from kpitool.audit.table import TableView
 from kpitool.codes import Code
@@ -29,6 +29,7 @@ def audit_table(table: Table, name: str, catalogue: Catalogue | None = None) -> 
         check_totals(view, row)
         check_change(view, row)
         check_direction(view, row)
+        check_target(view, row)
     return view.findings
 
 

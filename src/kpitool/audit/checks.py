@@ -9,8 +9,9 @@ from kpitool.audit.rounding import Estimate, change_interval, consistent, fmt, s
 from kpitool.audit.table import TableView
 from kpitool.codes import Code, Severity
 from kpitool.models import ARROWS
+from kpitool.numbers import show_value
 from kpitool.periods import Period
-from kpitool.readers import ARROW_WORDS, TableColumn, TableRow
+from kpitool.readers import ARROW_WORDS, STATUS_WORDS, TableColumn, TableRow
 
 
 def check_totals(view: TableView, row: TableRow) -> None:
@@ -269,3 +270,56 @@ def _judge_arrow(
         expected=" or ".join(ARROWS[a] for a in sorted(allowed)),
         actual=raw,
     )
+
+
+def check_target(view: TableView, row: TableRow) -> None:
+    """A reported met / not met (or RAG) against the year value and the target, by polarity; and
+    the table's target against the catalogue's."""
+    m = view.measure(row)
+    shown: tuple[Estimate, TableColumn] | None = None
+    for col in view.table.by_role("target"):
+        cell = view.cell(row, col)
+        if cell is not None and cell.value is not None:
+            shown = Estimate(cell.value, view.error(row, cell)), col
+            break
+    if m is not None and m.target is not None and shown is not None:
+        est, col = shown
+        if not est.lo - EDGE <= m.target <= est.hi + EDGE:
+            view.add(
+                "warning",
+                Code.TARGET_MISMATCH,
+                row,
+                col,
+                f"the table's target is {show_value(est.value)}, the catalogue's {show_value(m.target)}; the table's is audited",
+                expected=show_value(m.target),
+                actual=row.raw.get(col.index, ""),
+            )
+    target = shown[0] if shown else (Estimate(m.target) if m is not None and m.target is not None else None)
+    status_cols = view.table.by_role("status")
+    if target is None or not status_cols or m is None or m.polarity == "neutral":
+        return  # without a polarity no one can say which side of the target is met
+    cur = view.basis_value(row, None, default_to_year=True)
+    if cur is None:
+        return
+    value, what = cur
+    up = m.polarity == "up"
+    can_meet = value.hi + EDGE >= target.lo if up else value.lo - EDGE <= target.hi
+    can_miss = value.lo < target.hi + EDGE if up else value.hi > target.lo - EDGE
+    for col in status_cols:
+        raw = row.raw.get(col.index, "").strip()
+        said = STATUS_WORDS.get(raw.lower())
+        if said is None or said == "amber":  # amber's rule (how near is near) is not in the table
+            continue
+        if (said == "met" and can_meet) or (said == "not met" and can_miss):
+            continue
+        truth = "not met" if said == "met" else "met"
+        view.add(
+            "error",
+            Code.TARGET_MISMATCH,
+            row,
+            col,
+            f"{raw!r} says the target is {said}, but {what} is {show_value(value.value)} against a target of"
+            f" {show_value(target.value)} ({'higher' if up else 'lower'} is better): {truth}",
+            expected=truth,
+            actual=raw,
+        )

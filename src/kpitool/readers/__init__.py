@@ -25,10 +25,11 @@ from kpitool.readers.base import (
 )
 from kpitool.readers.long import LONG_COLUMNS, _read_long
 from kpitool.readers.text import _first_line, detect_encoding, mixed_encoding, read_bytes, sniff_delimiter
-from kpitool.readers.wide import ARROW_WORDS, _read_wide, parse_header
+from kpitool.readers.wide import ARROW_WORDS, STATUS_WORDS, _read_wide, parse_header
 
 __all__ = [
     "ARROW_WORDS",
+    "STATUS_WORDS",
     "FRAME_COLUMNS",
     "DataFile",
     "Observations",

@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 FRAME_COLUMNS = ("section", "measure", "period", "value", "marker", "percent", "stock", "row", "column", "file_index")
 
-Role = Literal["period", "total", "change", "direction", "ignored"]
+Role = Literal["period", "total", "change", "direction", "target", "status", "ignored"]
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ from kpitool.readers.base import (
 _PARENS_RE = re.compile(r"\(([^)]*)\)")
 _QRANGE_RE = re.compile(r"Q([1-4])\s*[-–]\s*Q([1-4])\s+(.+)$", re.IGNORECASE)
 _QEND_RE = re.compile(r"^Q([1-4])\s+end\b.*?(\d{1,2})/(\d{1,2})/(\d{2,4})", re.IGNORECASE)
+_STATUS_RE = re.compile(
+    r"(rag|rag status|rag rating|status|target met\??|met\??|achieved\??|on track\??|(performance )?against target)"
+)
+_TARGET_RE = re.compile(r"((annual|year[- ]end|quarterly) )?target\b(?! met)")
 _BASIS_RE = re.compile(r"^(?:from\s+)?(?P<a>.+?)(?:\s+to\s+(?P<b>.+))?$", re.IGNORECASE)
 
 
@@ -48,6 +52,10 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
     raw = " ".join(text.replace("\u00a0", " ").split())
     low = raw.lower()
     parens = _PARENS_RE.findall(raw)
+    if _STATUS_RE.fullmatch(low):  # "RAG", "Target met?", "Status": met or not, checked against the target
+        return TableColumn(0, raw, "status")
+    if _TARGET_RE.match(low):  # "Target", "Annual target 2023/24"
+        return TableColumn(0, raw, "target")
     if "direction" in low or "dot" == low:
         basis = parens[0] if parens else "baseline"
         frm, _to = _basis(basis, year_start)
@@ -292,7 +300,7 @@ def read_records(
                     cols["row"].append(trow.row)
                     cols["column"].append(col.index)
                     cols["file_index"].append(file_index)
-                elif col.role in ("total", "change", "direction"):
+                elif col.role in ("total", "change", "direction", "target", "status"):
                     raw = trow.raw.get(col.index, "")
                     if not raw.strip():
                         continue
@@ -306,7 +314,7 @@ def read_records(
                             column=col.index,
                             column_name=col.header,
                             raw=raw,
-                            value=None if col.role == "direction" else cell.value,
+                            value=None if col.role in ("direction", "status") else cell.value,
                             decimals=cell.decimals,
                             percent=cell.percent,
                             period=col.period.label if col.period else None,
@@ -320,6 +328,13 @@ def read_records(
     periods = {c.period.label: c.period for t in tables for c in t.columns if c.role == "period" and c.period}
     return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
 
+
+# a target's status as reports write it: met or not (amber: near it, by a rule the table does not give)
+STATUS_WORDS = {
+    **dict.fromkeys(["met", "yes", "y", "achieved", "green", "g", "on track", "✓", "✔"], "met"),
+    **dict.fromkeys(["not met", "no", "n", "not achieved", "missed", "red", "r", "off track", "✗", "✘"], "not met"),
+    **dict.fromkeys(["amber", "a", "near", "close"], "amber"),
+}
 
 # arrows as reports draw them, and the words they use (kpitool's own "level" among them)
 ARROW_WORDS = {
@@ -450,6 +465,23 @@ def _wide_table(
                 continue
             text = record[c.index - 1]
             raw[c.index] = text
+            if c.role == "status":
+                if text.strip() and STATUS_WORDS.get(text.strip().lower()) is None:
+                    findings.append(
+                        Finding(
+                            code=Code.BAD_STATUS,
+                            file=name,
+                            row=line,
+                            column=c.index,
+                            column_name=c.header,
+                            measure=measure,
+                            actual=text,
+                            message=f"{text.strip()!r} is not a target status (met, not met, green, amber, red);"
+                            " it is not audited",
+                        )
+                    )
+                cells[c.index] = Cell(None)
+                continue
             if c.role == "direction":
                 word = ARROW_WORDS.get(text.strip().lower())
                 if text.strip() and word is None:

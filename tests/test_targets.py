@@ -1,0 +1,129 @@
+"""Targets: met or not in compare, and reported target and RAG columns audited against the figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpitool.catalogue import load_catalogue
+from kpitool.cli import app
+from kpitool.readers import parse_header
+from kpitool.validate import validate_files
+
+TABLE = (
+    "Call Data\t2022/23\t2023/24\tTarget\tTarget met?\n"
+    "999 calls answered in 10s\t100\t130\t120\tNot met\n"
+    "101 calls abandoned\t50\t40\t45\tMet\n"
+    "Answer time\t20\t15\t12\tGreen\n"
+    "Answer time 2\t20\t12.4\t12\tRed\n"
+    "Other\t1\t2\t3\tPurple\n"
+    "No polarity\t1\t2\t3\tRed\n"
+)
+CATALOGUE = """
+[[measure]]
+name = "999 calls answered in 10s"
+section = "Call Data"
+polarity = "up"
+target = 125
+
+[[measure]]
+name = "101 calls abandoned"
+section = "Call Data"
+polarity = "down"
+
+[[measure]]
+name = "Answer time"
+section = "Call Data"
+unit = "seconds"
+polarity = "down"
+
+[[measure]]
+name = "Answer time 2"
+section = "Call Data"
+unit = "seconds"
+polarity = "down"
+
+[[measure]]
+name = "Other"
+section = "Call Data"
+polarity = "up"
+
+[[measure]]
+name = "No polarity"
+section = "Call Data"
+"""
+
+
+@pytest.mark.parametrize(
+    ("heading", "role"),
+    [("Target", "target"), ("Annual target 2023/24", "target"), ("Target met?", "status"), ("RAG", "status"),
+     ("RAG status", "status"), ("Achieved", "status"), ("Direction of travel", "direction")],
+)  # fmt: skip
+def test_target_and_status_headings(heading: str, role: str) -> None:
+    assert parse_header(heading).role == role
+
+
+def test_status_audited_against_the_figures(tmp_path: Path) -> None:
+    (tmp_path / "t.tsv").write_text(TABLE, encoding="utf-8")
+    (tmp_path / "kpitool.toml").write_text(CATALOGUE, encoding="utf-8")
+    report = validate_files([tmp_path / "t.tsv"], load_catalogue(tmp_path / "kpitool.toml"))
+    found = {(f.code, f.severity, f.cell): f for f in report.findings}
+    # 130 against the table's target of 120, higher is better: met, though the table says not
+    assert ("target-mismatch", "error", "E2") in found
+    assert found[("target-mismatch", "error", "E2")].expected == "met"
+    # the table's target (120) is not the catalogue's (125): a warning, and the table's is used
+    assert ("target-mismatch", "warning", "D2") in found
+    # 40 against 45, lower is better: met, as the table says
+    assert not any(f.row == 3 for f in report.findings)
+    # 15 s against 12 s, lower is better: not met, though green
+    assert ("target-mismatch", "error", "E4") in found
+    # 12.4 shown with one decimal against 12: not met, as the table says red
+    assert not any(f.row == 5 for f in report.findings)
+    assert ("bad-status", "warning", "E6") in found
+    # no polarity: no one can say which side of 3 is met; not audited
+    assert not any(f.row == 7 for f in report.findings)
+    assert report.exit_code == 1
+
+
+def test_rounding_lets_a_status_stand(tmp_path: Path) -> None:
+    """95 shown for anything from 94.5 to 95.5: against a target of 95 either status can be true."""
+    (tmp_path / "t.tsv").write_text("T\t2023/24\tTarget\tRAG\nA\t95\t95.2\tRed\nB\t95\t95.2\tGreen\n", encoding="utf-8")
+    (tmp_path / "kpitool.toml").write_text(
+        '[[measure]]\nname = "A"\nsection = "T"\npolarity = "up"\n\n[[measure]]\nname = "B"\nsection = "T"\npolarity = "up"\n',
+        encoding="utf-8",
+    )
+    report = validate_files([tmp_path / "t.tsv"], load_catalogue(tmp_path / "kpitool.toml"))
+    assert [f for f in report.findings if f.code == "target-mismatch"] == []
+
+
+def test_compare_marks_the_target(tmp_path: Path) -> None:
+    (tmp_path / "kpitool.toml").write_text(
+        '[[measure]]\nname = "Answered"\npolarity = "up"\ntarget = 900\n\n'
+        '[[measure]]\nname = "Abandoned"\npolarity = "down"\ntarget = 100\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "d.csv").write_text(
+        "measure,period,value\nAnswered,2022/23,800\nAnswered,2023/24,950\n"
+        "Abandoned,2022/23,90\nAbandoned,2023/24 Q1,40\nAbandoned,2023/24 Q2,30\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "d.csv"), "-c", str(tmp_path / "kpitool.toml"), "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {c["measure"]: c for c in json.loads(result.stdout)["comparisons"]}
+    assert rows["Answered"]["target"] == 900 and rows["Answered"]["target_met"] is True
+    # a part-year total is not judged against a year's target
+    assert rows["Abandoned"]["target_met"] is None
+    assert any("not judged until 2023/24 is complete" in n for n in rows["Abandoned"]["notes"])
+
+
+def test_a_target_needs_a_polarity(tmp_path: Path) -> None:
+    (tmp_path / "kpitool.toml").write_text('[[measure]]\nname = "A"\ntarget = 5\n', encoding="utf-8")
+    (tmp_path / "d.csv").write_text("measure,period,value\nA,2023/24,1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(tmp_path / "d.csv"), "-c", str(tmp_path / "kpitool.toml")])
+    assert result.exit_code == 2
+    assert "a target needs polarity" in result.output
