@@ -165,3 +165,19 @@ def test_spc_with_too_few_points_falls_back_to_the_band() -> None:
     assert row["method"] == "band"
     assert row["spc"]["reason"].startswith("too few points for SPC")
     assert any("No SPC (too few points" in n for n in row["notes"])
+
+
+def test_rebase_from_the_catalogue(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """30 months with a step at the 16th (2024-07): rebased there, the latest 15 are common cause."""
+    path, toml = _months_file(tmp_path, [10, 11] * 7 + [10] + [20, 21] * 7 + [20])
+    toml.write_text(toml.read_text(encoding="utf-8").replace("target = 12", 'rebase = ["2024-07"]'), encoding="utf-8")
+    args = ["compare", str(path), "--config", str(toml), "--current", "2025/26", "--baseline", "2024/25", "-f", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    chart = json.loads(result.stdout)["comparisons"][0]["spc"]
+    assert chart["since"] == "2024-07"
+    assert len(chart["periods"]) == 15 and chart["periods"][-1] == "2025-09"
+    assert chart["variation"] == "common cause"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('rebase = ["2024-07"]', ""), encoding="utf-8")
+    unrebased = json.loads(CliRunner().invoke(app, args).stdout)["comparisons"][0]["spc"]
+    assert unrebased["since"] is None and len(unrebased["periods"]) == 30
