@@ -124,10 +124,14 @@ def round_half_away(value: float, places: int = 1) -> float:
     Goes through the shortest decimal text of the float, so 2.675 rounds to 2.68 as a
     person reading "2.675" expects.
     """
-    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE:
-        return value  # nothing left to round at this size (and Decimal's precision would not hold it)
-    q = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP))
+    if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE or float(value).is_integer():
+        return value  # nothing to round (and at this size Decimal's precision would not hold it)
+    return float(Decimal(repr(value)).quantize(_quantum(places), rounding=ROUND_HALF_UP))
+
+
+@lru_cache(maxsize=32)
+def _quantum(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
 
 
 def format_number(value: float | None, places: int = 0, *, thousands: bool = True) -> str:

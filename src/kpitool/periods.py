@@ -153,7 +153,11 @@ class Period(BaseModel):
         return period_of(self.year, None, self.calendar)
 
     def quarters(self) -> list[Period]:
-        """The four quarters of this period's year."""
+        """The four quarters of this period's year (a shared list: read it, never change it)."""
+        return self._quarters
+
+    @cached_property
+    def _quarters(self) -> list[Period]:
         return [period_of(self.year, q, self.calendar) for q in range(1, 5)]
 
     def quarter_period(self) -> Period:
@@ -199,11 +203,16 @@ class Period(BaseModel):
         return period_of(self.year - 1, self.quarter, self.calendar)
 
 
-@lru_cache(maxsize=8192)
 def period_of(
     year: int, quarter: int | None = None, calendar: bool = False, month: int | None = None, rolling: bool = False
 ) -> Period:
-    """One shared (immutable) Period per distinct period: arithmetic on periods builds no new models."""
+    """One shared (immutable) Period per distinct period: arithmetic on periods builds no new models,
+    and a dictionary keyed by periods matches them by identity."""
+    return _shared(year, quarter, calendar, month, rolling)  # one cache key per period, however it is called
+
+
+@lru_cache(maxsize=16384)
+def _shared(year: int, quarter: int | None, calendar: bool, month: int | None, rolling: bool) -> Period:
     return Period(year=year, quarter=quarter, calendar=calendar, month=month, rolling=rolling)
 
 

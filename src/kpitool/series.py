@@ -76,11 +76,11 @@ def collect_series(observations: Observations) -> dict[tuple[str, str], Series]:
     periods = observations.periods
     ordered = frame.sort_values(["file_index", "row"], kind="stable")
     for section, measure, label, value, marker, percent, stock, source in zip(
-        ordered["section"].astype(str),
-        ordered["measure"].astype(str),
-        ordered["period"].astype(str),
+        ordered["section"].astype(str).tolist(),
+        ordered["measure"].astype(str).tolist(),
+        ordered["period"].astype(str).tolist(),
         ordered["value"].to_numpy(dtype="float64"),
-        ordered["marker"].astype(object),
+        ordered["marker"].astype(object).tolist(),
         ordered["percent"].to_numpy(dtype=bool),
         ordered["stock"].to_numpy(dtype=bool),
         ordered["file_index"].to_numpy(dtype="int64"),

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpitool.models import ComparisonReport
+from kpitool.models import Comparison, ComparisonReport
 from kpitool.render.markdown import headers, row_cells
 from kpitool.render.safe import visible, visible_line
 from kpitool.render.values import rows_left_out, sparkline
@@ -34,23 +34,10 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, grid[section], width, gap=3 if boxed else 2)
         console.print(Text(visible_line(section or "Measures"), style="bold"))
-        table = Table(box=box.SIMPLE_HEAD if boxed else None, show_edge=False, pad_edge=False)
-        for i in keep:
-            # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
-            table.add_column(
-                heads[i].replace(" ", "\n", 1),
-                justify="left" if i in (0, len(heads) - 2) else "right",
-                no_wrap=True,
-                overflow="ellipsis" if i == 0 else "fold",
-                max_width=max(name_width, MIN_NAME) if i == 0 else None,
-                min_width=MIN_NAME if i == 0 else None,
-            )
-        for c, cells in zip(rows, grid[section], strict=True):
-            texts = [Text(cells[i]) for i in keep]
-            if len(heads) - 2 in keep:
-                texts[keep.index(len(heads) - 2)].stylize(COLOUR[c.assessment])
-            table.add_row(*texts)
-        console.print(table, width=table_width)  # wider than the console only when nothing else fits
+        if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
+            _write(console, _plain(heads, grid[section], keep, name_width))
+        else:
+            console.print(_rich(heads, rows, grid[section], keep, name_width), width=table_width)
         left_out = [heads[i] for i in range(len(heads)) if i not in keep]
         if left_out:
             what = ", ".join(left_out)
@@ -64,6 +51,72 @@ def render_table(report: ComparisonReport, console: Console) -> None:
             console.print(Text(visible(s.sentence), style="yellow"))
 
 
+def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep: list[int], name_width: int) -> Table:
+    """A section's table for a colour terminal: a rule under the headings, arrows coloured."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for i in keep:
+        # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
+        table.add_column(
+            heads[i].replace(" ", "\n", 1),
+            justify="left" if i in (0, len(heads) - 2) else "right",
+            no_wrap=True,
+            overflow="ellipsis" if i == 0 else "fold",
+            max_width=max(name_width, MIN_NAME) if i == 0 else None,
+            min_width=MIN_NAME if i == 0 else None,
+        )
+    for c, cells in zip(rows, grid, strict=True):
+        texts = [Text(cells[i]) for i in keep]
+        if len(heads) - 2 in keep:
+            texts[keep.index(len(heads) - 2)].stylize(COLOUR[c.assessment])
+        table.add_row(*texts)
+    return table
+
+
+def _write(console: Console, lines: list[str]) -> None:
+    """Lines as they are: straight to the file in a pipe (rich's rendering costs ~50 µs a line),
+    through the console where it records or draws (tests, terminals)."""
+    if console.record or console.is_terminal:
+        console.out("\n".join(lines), highlight=False)
+    else:
+        console.file.write("".join(line + "\n" for line in lines))
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _plain(heads: list[str], grid: list[list[str]], keep: list[int], name_width: int) -> list[str]:
+    """A section's table as lines of text, laid out as rich lays out a table without a box: two
+    spaces between columns, headings on two lines aligned to the bottom, the measure column
+    between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
+    from rich.cells import set_cell_size
+
+    left = {0, len(heads) - 2}
+    parts = [heads[i].split(" ", 1) for i in keep]
+    height = max(len(p) for p in parts)
+    widths = []
+    for j, i in enumerate(keep):
+        natural = max([_width(h) for h in parts[j]] + [_width(r[i]) for r in grid])
+        widths.append(min(max(natural, MIN_NAME), max(name_width, MIN_NAME)) if i == 0 else natural)
+
+    def cell(text: str, j: int) -> str:
+        width, size = widths[j], _width(text)
+        if size > width:
+            return set_cell_size(text, width - 1) + "…"
+        pad = " " * (width - size)
+        return text + pad if keep[j] in left else pad + text
+
+    lines = []
+    for k in range(height):
+        lines.append(
+            "  ".join(cell(p[k - height + len(p)] if k >= height - len(p) else "", j) for j, p in enumerate(parts))
+        )
+    lines.extend("  ".join(cell(r[i], j) for j, i in enumerate(keep)) for r in grid)
+    return lines
+
+
 SHORT_NAME = 28  # long names are shortened to this before any column is left out
 
 
@@ -75,11 +128,10 @@ def _fit(heads: list[str], rows: list[list[str]], width: int, gap: int = 2) -> t
     first) and the absolute change are left out; then names shorten to 12. If the rest still does
     not fit, the table is wider than the terminal: the terminal folds lines, but no figure is cut.
     """
-    from rich.cells import cell_len
 
     def natural(i: int) -> int:
         head = heads[i].split(" ", 1)
-        return max([cell_len(h) for h in head] + [cell_len(r[i]) for r in rows])
+        return max([_width(h) for h in head] + [_width(r[i]) for r in rows])
 
     widths = [natural(i) for i in range(len(heads))]
     keep = list(range(len(heads)))
