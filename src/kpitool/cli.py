@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the models load with the commands, not for --help, --versio
     from kpitool.periods import Period
     from kpitool.periods import YearStart as YearStartName
     from kpitool.readers.base import Reading
+    from kpitool.render.progress import LiveProgress
 
 
 def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
@@ -323,13 +324,15 @@ def validate(
     from kpitool.project import run_validation
     from kpitool.render.findings import render_json, render_markdown, render_text
 
-    report = run_validation(
-        files,
-        config,
-        strict=strict,
-        year_start=_start(year_start),
-        reading=_reading(sheet, measure_col, period_col, value_col, area_col, period),
-    )
+    with _progress(str(output_format)) as progress:
+        report = run_validation(
+            files,
+            config,
+            strict=strict,
+            year_start=_start(year_start),
+            reading=_reading(sheet, measure_col, period_col, value_col, area_col, period),
+            progress=progress,
+        )
     console = stdout_console()
     renderers = {
         ValidateFormat.text: lambda: render_text(report, console),
@@ -362,9 +365,18 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
     reading = _reading(
         args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
     )
-    return run_comparison(
-        files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading
-    )
+    with _progress(str(args.get("output_format", ""))) as progress:
+        return run_comparison(
+            files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
+            progress=progress,
+        )  # fmt: skip
+
+
+def _progress(output_format: str) -> LiveProgress:
+    """A progress display on stderr for work that takes over a second: on a terminal, never for JSON."""
+    from kpitool.render.progress import LiveProgress
+
+    return LiveProgress(enabled=sys.stderr.isatty() and not output_format.endswith("json"))
 
 
 def _out(console: Console, text: str) -> None:

@@ -27,6 +27,7 @@ from kpitool.models import (
     Unit,
 )
 from kpitool.periods import Period, period_of, quarter_span
+from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
 from kpitool.series import Resolved, Series, collect_series
 
@@ -40,6 +41,7 @@ def compare(
     options: CompareOptions | None = None,
     *,
     files: Sequence[str] = (),
+    progress: Progress = silent,
 ) -> ComparisonReport:
     """The KPI table: each measure's year value against its baseline."""
     options = options or CompareOptions()
@@ -67,7 +69,10 @@ def compare(
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
-    for r in _resolve(series, catalogue, observations.files):
+    resolved = _resolve(series, catalogue, observations.files)
+    for i, r in enumerate(resolved):
+        if i % 500 == 0:
+            progress("Comparing", i, len(resolved))
         if wanted_sections and not {r.measure.section.lower(), r.area.lower()} & wanted_sections:
             continue
         if wanted_measures and r.measure.name.lower() not in wanted_measures:

@@ -46,7 +46,7 @@ class Period(BaseModel):
     rolling: bool = False
 
     # -- kind and printing ---------------------------------------------------------
-    @property
+    @cached_property
     def kind(self) -> Kind:
         if self.rolling:
             return "rolling"

@@ -23,6 +23,7 @@ from kpitool.models import (
     ValidationReport,
 )
 from kpitool.periods import YearStart
+from kpitool.progress import Progress, silent
 from kpitool.readers.base import Reading, ReadOptions
 
 
@@ -93,6 +94,7 @@ def run_validation(
     strict: bool = False,
     year_start: YearStart | None = None,
     reading: Reading | None = None,
+    progress: Progress = silent,
 ) -> ValidationReport:
     """``kpitool validate``: the catalogue's own findings, then every file's."""
     from kpitool.validate import validate_files
@@ -103,7 +105,7 @@ def run_validation(
     if path is not None:
         catalogue, config_findings = read_catalogue(path, year_start)
     options = read_options(catalogue, None if config_findings and catalogue is None else year_start, reading)
-    return validate_files(files, catalogue, config_findings, strict=strict, options=options)
+    return validate_files(files, catalogue, config_findings, strict=strict, options=options, progress=progress)
 
 
 def run_comparison(
@@ -114,6 +116,7 @@ def run_comparison(
     skip_invalid: bool = False,
     year_start: YearStart | None = None,
     reading: Reading | None = None,
+    progress: Progress = silent,
 ) -> ComparisonReport:
     """``kpitool compare`` / ``export``: the files given (else the catalogue's), checked, read and compared.
 
@@ -130,10 +133,10 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, read_options(catalogue, year_start, reading))
+    read, unreadable = read_files(paths, read_options(catalogue, year_start, reading), progress)
     if unreadable:
         raise InputError(unreadable[0].message)
-    report = check_files(read, catalogue, paths=paths)
+    report = check_files(read, catalogue, paths=paths, progress=progress)
     blocking = [f for f in report.findings if f.blocks_comparison]
     if blocking and not skip_invalid:
         raise InvalidDataError(report, blocking)
@@ -141,7 +144,7 @@ def run_comparison(
     observations = Observations.of([d for d in read if d.path not in whole_files], skip=blocking)
     if observations.frame.empty:
         raise UsageError("no observations to compare" + (": every input row has an error" if blocking else ""))
-    comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths])
+    comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths], progress=progress)
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
     by_measure: dict[str, list[Comparison]] = {}
     for c in comparison.comparisons:

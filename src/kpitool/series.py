@@ -53,7 +53,8 @@ class Series:
         self.stock = self.stock or other.stock
 
     def get(self, period: Period) -> float | None:
-        return self.values.get(period, (None, None))[0]
+        found = self.values.get(period)
+        return None if found is None else found[0]
 
     def marker(self, period: Period) -> str | None:
         return self.values.get(period, (None, None))[1]

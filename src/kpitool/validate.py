@@ -12,6 +12,7 @@ from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
 from kpitool.periods import Period
+from kpitool.progress import Progress, silent
 from kpitool.readers import DataFile, ReadOptions, read_path
 from kpitool.readers.base import listed
 
@@ -22,11 +23,14 @@ if TYPE_CHECKING:
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def read_files(paths: Sequence[Path], options: ReadOptions | None = None) -> tuple[list[DataFile], list[Finding]]:
+def read_files(
+    paths: Sequence[Path], options: ReadOptions | None = None, progress: Progress = silent
+) -> tuple[list[DataFile], list[Finding]]:
     """Every file that can be read, and an ``unreadable-file`` finding for each that cannot."""
     files: list[DataFile] = []
     findings: list[Finding] = []
-    for path in paths:
+    for i, path in enumerate(paths):
+        progress(f"Reading {path.name}", i, len(paths))
         try:
             files.extend(read_path(path, options, len(files)))
         except InputError as exc:
@@ -41,12 +45,14 @@ def check_files(
     *,
     paths: Sequence[Path] = (),
     strict: bool = False,
+    progress: Progress = silent,
 ) -> ValidationReport:
     """Every check of every file read, after ``findings`` already made (the catalogue's, unreadable files)."""
     from kpitool.audit import audit_file, restatements
 
     out: list[Finding] = list(findings)
-    for data in files:
+    for i, data in enumerate(files):
+        progress(f"Checking {Path(data.path).name}", i, len(files))
         out.extend(data.findings)
         out.extend(check_frame(data, catalogue))
         out.extend(audit_file(data, catalogue))
@@ -63,10 +69,12 @@ def validate_files(
     *,
     strict: bool = False,
     options: ReadOptions | None = None,
+    progress: Progress = silent,
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
-    files, unreadable = read_files(paths, options or (catalogue.read_options() if catalogue else None))
-    return check_files(files, catalogue, [*config_findings, *unreadable], paths=paths, strict=strict)
+    files, unreadable = read_files(paths, options or (catalogue.read_options() if catalogue else None), progress)
+    findings = [*config_findings, *unreadable]
+    return check_files(files, catalogue, findings, paths=paths, strict=strict, progress=progress)
 
 
 def _order(f: Finding) -> tuple[int, str, int, int, str]:

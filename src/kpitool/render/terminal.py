@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -82,8 +83,6 @@ def _write(console: Console, lines: list[str]) -> None:
 
 
 def _width(text: str) -> int:
-    from rich.cells import cell_len
-
     return len(text) if text.isascii() else cell_len(text)
 
 
@@ -91,8 +90,6 @@ def _plain(heads: list[str], grid: list[list[str]], keep: list[int], name_width:
     """A section's table as lines of text, laid out as rich lays out a table without a box: two
     spaces between columns, headings on two lines aligned to the bottom, the measure column
     between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
-    from rich.cells import set_cell_size
-
     left = {0, len(heads) - 2}
     parts = [heads[i].split(" ", 1) for i in keep]
     height = max(len(p) for p in parts)
