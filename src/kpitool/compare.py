@@ -93,11 +93,13 @@ def compare(
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {_listed(years)}")
     shown = {q.period for c in rows for q in c.quarters}
+    shown_base = sorted({q.period for c in rows for q in c.baseline_quarters})  # canonical labels sort by time
     return ComparisonReport(
         baseline=default_base.label,
         current=current_year.label,
         tolerance=band,
         quarters=[q.label for q in current_year.quarters() if q.label in shown] if current_year.is_year else [],
+        baseline_quarters=shown_base,
         method=method,
         confidence=confidence,
         comparisons=rows,
@@ -321,11 +323,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         notes.append(f"No value for {year}.")
     change, pct, direction = _change(r, base_value, current_value, band, notes, compared=reason is None)
 
-    quarter_values = [
-        QuarterValue(period=q.label, value=r.value(q), marker=r.series.marker(q))
-        for q in year.quarters()
-        if r.value(q) is not None or r.series.marker(q) is not None
-    ]
+    quarter_values, base_quarter_values = _quarter_values(r, year), _quarter_values(r, base) if base.is_year else []
     qoq = yoy = None
     if present:
         latest = period_of(year.year, present[-1], year.calendar)
@@ -351,6 +349,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         current_period=year.label,
         current_basis=current_basis,
         quarters=quarter_values,
+        baseline_quarters=base_quarter_values,
         current_value=current_value,
         quarter_on_quarter=qoq,
         year_on_year=yoy,
@@ -362,6 +361,16 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         not_compared=reason,
     )
     return row, basis
+
+
+def _quarter_values(r: Resolved, year: Period) -> list[QuarterValue]:
+    """The year's quarters that have a value or a marker."""
+    out = []
+    for q in year.quarters():
+        value, marker = r.value(q), r.series.marker(q)
+        if value is not None or marker is not None:
+            out.append(QuarterValue(period=q.label, value=value, marker=marker))
+    return out
 
 
 def _terms(r: Resolved, period: Period, quarters: list[int]) -> methods.Terms | None:

@@ -443,6 +443,7 @@ class Comparison(BaseModel):
     current_period: str
     current_basis: str
     quarters: list[QuarterValue]
+    baseline_quarters: list[QuarterValue] = Field(default_factory=list)  # the baseline year's, where the data have them
     current_value: float | None
     change: float | None
     change_pct: float | None
@@ -532,6 +533,7 @@ class ComparisonReport(BaseModel):
     method: Method = "band"
     confidence: float = 95.0
     quarters: list[str]
+    baseline_quarters: list[str] = Field(default_factory=list)  # the baseline year's quarters some row has
     comparisons: list[Comparison]
     notes: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from kpitool.models import ComparisonReport
+from kpitool.models import ComparisonReport, QuarterValue
 
 SKIPPED_SECTION = "(not read)"  # the section of the rows that name input rows left out
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +30,19 @@ def _num(value: float | None) -> str:
     return repr(number)
 
 
+def _quarter_cells(values: list[QuarterValue], columns: list[str]) -> list[str]:
+    """Each column's value and marker, blank where the row has none."""
+    by_period = {q.period: q for q in values}
+    return [
+        cell
+        for p in columns
+        for cell in (
+            _num(by_period[p].value) if p in by_period else "",
+            safe_text(by_period[p].marker or "") if p in by_period else "",
+        )
+    ]
+
+
 def _yes(flag: bool | None) -> str:
     return "" if flag is None else ("yes" if flag else "no")
 
@@ -40,9 +53,10 @@ def render_csv(report: ComparisonReport) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     # each quarter's value, and beside it its marker ([x] suppressed, [r] revised, .. missing): never lost
     quarter_cols = [name for p in report.quarters for name in (f"q_{p}", f"q_{p}_marker")]
+    base_cols = [name for p in report.baseline_quarters for name in (f"b_{p}", f"b_{p}_marker")]
     header = [
             "section", "area", "measure", "unit", "aggregate", "polarity", "tolerance",
-            "baseline_period", "baseline_basis", "baseline_value",
+            "baseline_period", "baseline_basis", *base_cols, "baseline_value",
             "current_period", "current_basis", *quarter_cols, "current_value",
             "change", "change_pct", "change_unit", "direction", "arrow", "assessment",
             "qoq_from", "qoq_change", "qoq_change_pct", "yoy_from", "yoy_change", "yoy_change_pct",
@@ -53,20 +67,13 @@ def render_csv(report: ComparisonReport) -> str:
     writer.writerow(header)
     width = len(header)
     for c in report.comparisons:
-        by_period = {q.period: q for q in c.quarters}
-        quarter_cells = [
-            cell
-            for p in report.quarters
-            for cell in (
-                _num(by_period[p].value) if p in by_period else "",
-                safe_text(by_period[p].marker or "") if p in by_period else "",
-            )
-        ]
+        quarter_cells = _quarter_cells(c.quarters, report.quarters)
+        base_cells = _quarter_cells(c.baseline_quarters, report.baseline_quarters)
         qoq, yoy, sig, spc = c.quarter_on_quarter, c.year_on_year, c.significance, c.spc
         writer.writerow(
             [
                 safe_text(c.section), safe_text(c.area), safe_text(c.measure), c.unit, c.aggregate, c.polarity, _num(c.tolerance),
-                c.baseline_period or "", safe_text(c.baseline_basis), _num(c.baseline_value),
+                c.baseline_period or "", safe_text(c.baseline_basis), *base_cells, _num(c.baseline_value),
                 c.current_period, safe_text(c.current_basis), *quarter_cells,
                 _num(c.current_value),
                 _num(c.change), _num(c.change_pct), c.change_unit, c.direction or "", c.arrow, c.assessment,
