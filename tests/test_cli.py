@@ -228,3 +228,26 @@ def test_no_help_shows_a_python_type_for_a_metavar() -> None:
         assert result.exit_code == 0
         python_types = re.findall(r"<(?:list\[|str>|int>|float|path>|Path)[^>]*>?", result.output)
         assert not python_types, (command, python_types)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "xlsx"], "'xlsx' is not one of 'table', 'md', 'csv', 'json'."),
+        (["--method", "nope"], "'nope' is not one of 'band', 'significance', 'spc'."),
+        (["--tolerance", "-1"], "it should be greater than or equal to 0"),
+        (["--year-start", "may"], "'may' is not one of 'april', 'january'."),
+    ],
+)
+def test_bad_option_values_in_kpitools_words(args: list[str], said: str) -> None:
+    result = CliRunner().invoke(app, ["compare", "--config", "examples/kpitool.toml", *args])
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "Value error" not in result.output and "Input should be" not in result.output
+
+
+@pytest.mark.parametrize("level", ["50", "100", "120"])
+def test_confidence_outside_its_range_is_a_usage_error(level: str) -> None:
+    result = CliRunner().invoke(app, ["compare", "--config", "examples/kpitool.toml", "--confidence", level])
+    assert result.exit_code == 2
+    assert f"--confidence {level}: give a level in % above 50 and below 100" in result.output

@@ -41,6 +41,9 @@ class _Commands(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # click's Context, which typer 0.29 keeps private
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:  # typer 0.29 checks values with pydantic, and says so
+            exc.message = _in_our_words(exc.message)
+            raise
         except InvalidDataError as exc:
             if ctx.params.get("debug"):
                 raise
@@ -54,6 +57,14 @@ class _Commands(TyperGroup):
 
 
 REFUSAL_SHOWN = 5
+
+
+def _in_our_words(message: str) -> str:
+    """A bad option value in kpitool's words: no ``Value error, `` or ``Input should be`` from pydantic."""
+    message = message.removeprefix("Value error, ")
+    if message.startswith("Input should be "):
+        message = "it should be " + message.removeprefix("Input should be ")
+    return message
 
 
 def _refuse(exc: InvalidDataError) -> None:
@@ -173,8 +184,6 @@ ConfidenceOpt = Annotated[
     float | None,
     typer.Option(
         "--confidence",
-        min=50,
-        max=99.99,
         metavar="PERCENT",
         help="Confidence level of --method significance, in % (default 95; 99.8 for a stricter test).",
     ),
@@ -360,7 +369,7 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
         measures=args["measure"] or [],
         pro_rata=args["pro_rata"],
         method=args["method"].value if args.get("method") else None,
-        confidence=args.get("confidence"),
+        confidence=_confidence(args.get("confidence")),
     )
     reading = _reading(
         args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
@@ -370,6 +379,14 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
             files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
             progress=progress,
         )  # fmt: skip
+
+
+def _confidence(value: float | None) -> float | None:
+    if value is not None and not 50 < value < 100:
+        raise UsageError(
+            f"--confidence {value:g}: give a level in % above 50 and below 100 (95, or 99.8 for a stricter test)"
+        )
+    return value
 
 
 def _progress(output_format: str) -> LiveProgress:
@@ -438,7 +455,13 @@ def compare(
     roll up to quarters and years by each measure's aggregate; a quarter missing a month is named
     and left out. --baseline and --current may be any two periods of one length.
 
+    Arrows: the ±5% band by default; --method significance draws ↑ or ↓ only for a change more
+    than chance (an exact test of counts, a score interval for proportions), and --method spc
+    reads the latest point of an XmR chart of the series. Every output says which drew each arrow.
+
     Example: kpitool compare --baseline 2022/23
+
+    Example: kpitool compare --baseline 2022/23 --method significance
 
     Example: kpitool compare monthly/*.csv --baseline "2025/26 Q1" --current "2025/26 Q4"
 
