@@ -181,3 +181,18 @@ def test_rebase_from_the_catalogue(tmp_path) -> None:  # type: ignore[no-untyped
     toml.write_text(toml.read_text(encoding="utf-8").replace('rebase = ["2024-07"]', ""), encoding="utf-8")
     unrebased = json.loads(CliRunner().invoke(app, args).stdout)["comparisons"][0]["spc"]
     assert unrebased["since"] is None and len(unrebased["periods"]) == 30
+
+
+def test_a_month_without_a_value_is_named_not_charted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    values: list[float] = [10, 11] * 12
+    path, toml = _months_file(tmp_path, values)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if ",2024-02," not in line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["compare", str(path), "--config", str(toml), "--baseline", "2023/24", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["comparisons"][0]
+    assert row["spc"]["gaps"] == ["2024-02"]
+    assert len(row["spc"]["periods"]) == 23
+    assert any("No value for 2024-02: left out of the chart" in n for n in row["notes"])

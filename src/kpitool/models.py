@@ -418,6 +418,7 @@ class ControlChart(BaseModel):
     lower: float | None = None
     moving_range: float | None = None  # the mean moving range, after screening
     ranges_left_out: int = 0  # moving ranges ≥ 3.267 × the mean, left out of the limits
+    gaps: list[str] = Field(default_factory=list)  # periods inside the series without a value: not points
     signals: list[Signal] = Field(default_factory=list)
     latest: str | None = None
     variation: Variation | None = None

@@ -60,7 +60,7 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
         else:
             drawn = "spc"
             direction = _spc_direction(chart)
-            if chart.variation != "common cause" or chart.assurance:
+            if chart.variation != "common cause" or chart.assurance or chart.gaps:
                 notes.append(spc_sentence(chart))
     if drawn == "significance" and direction != band and band is not None:
         assert isinstance(update["significance"], Significance)
@@ -135,12 +135,19 @@ def chart_of(r: Resolved, end: Period) -> ControlChart:
     last = end.last_month()
     if r.rolling and not r.monthly:
         return ControlChart(reason="rolling years overlap, so they are not points of one process; give months")
-    points = [(p, v) for p in _grain(r, last) if (v := r.value(p)) is not None]
+    grain = _grain(r, last)
+    values = [(p, r.value(p)) for p in grain]
+    while values and values[-1][1] is None:  # the current period's quarters still to come
+        values.pop()
+    points = [(p, v) for p, v in values if v is not None]
+    gaps = [p.label for p, v in values if v is None]
     since = 0
     rebases = sorted(p.start for p in r.measure.rebase if p.start <= last.start)
     if rebases:
         since = next((i for i, (p, _) in enumerate(points) if p.start >= rebases[-1]), len(points))
-    return xmr([(p.label, v) for p, v in points], r.measure.polarity, r.measure.target, since)
+    chart = xmr([(p.label, v) for p, v in points], r.measure.polarity, r.measure.target, since)
+    chart.gaps = gaps
+    return chart
 
 
 def _grain(r: Resolved, last: Period) -> list[Period]:
@@ -174,6 +181,8 @@ def spc_sentence(chart: ControlChart) -> str:
     head = f"SPC (XmR, {len(chart.periods)} points to {chart.latest}"
     head += f", limits since {chart.since})" if chart.since else ")"
     text = f"{head}: {chart.variation}" + (f", {chart.rule}" if chart.rule else "") + "."
+    if chart.gaps:
+        text += f" No value for {', '.join(chart.gaps)}: left out of the chart, which joins the points either side."
     if chart.assurance:
         text += f" Against the target the process is {chart.assurance}."
     return text
