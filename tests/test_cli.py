@@ -21,7 +21,7 @@ def test_version(runner: CliRunner) -> None:
     assert result.exit_code == 0 and __version__ in result.stdout
 
 
-@pytest.mark.parametrize("command", ["validate", "compare", "export", "schema"])
+@pytest.mark.parametrize("command", ["validate", "compare", "export", "report", "schema"])
 def test_every_command_has_help_with_an_example(command: str, runner: CliRunner) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -223,7 +223,7 @@ def test_no_help_shows_a_python_type_for_a_metavar() -> None:
     import re
 
     runner = CliRunner()
-    for command in ([], ["validate"], ["compare"], ["export"], ["schema"]):
+    for command in ([], ["validate"], ["compare"], ["export"], ["report"], ["schema"]):
         result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         python_types = re.findall(r"<(?:list\[|str>|int>|float|path>|Path)[^>]*>?", result.output)

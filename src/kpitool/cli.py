@@ -15,7 +15,7 @@ from typer.core import TyperArgument, TyperGroup
 
 from kpitool import __version__
 from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
-from kpitool.render import CompareFormat, ExportFormat, ValidateFormat
+from kpitool.render import CompareFormat, ExportFormat, ReportFormat, ValidateFormat
 from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
@@ -355,6 +355,11 @@ def validate(
 # -- compare / export ----------------------------------------------------------------------
 def _comparison(args: dict[str, Any]) -> ComparisonReport:
     """compare's and export's shared options (their parameters, by name) -> the comparison."""
+    return _project_comparison(args)[1]
+
+
+def _project_comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonReport]:
+    """The catalogue (None without one) and the comparison the shared options ask for."""
     from kpitool.models import CompareOptions
     from kpitool.project import open_catalogue, run_comparison
 
@@ -375,7 +380,7 @@ def _comparison(args: dict[str, Any]) -> ComparisonReport:
         args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
     )
     with _progress(str(args.get("output_format", ""))) as progress:
-        return run_comparison(
+        return catalogue, run_comparison(
             files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
             progress=progress,
         )  # fmt: skip
@@ -523,6 +528,73 @@ def export(
         return
     write_atomic(output, text, force=force)
     typer.echo(f"wrote {visible_line(str(output))}", err=True)
+
+
+def _report_format(output_format: ReportFormat | None, output: Path) -> ReportFormat:
+    """--format, else the output file's extension."""
+    if output_format is not None:
+        return output_format
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in ("htm", "html"):
+        return ReportFormat.html
+    if suffix in ReportFormat.__members__:
+        return ReportFormat(suffix)
+    raise UsageError(f"{output}: give --format html, docx or xlsx (the file name's extension says none of them)")
+
+
+@app.command()
+def report(
+    files: FilesArg = None,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")] = Path(),
+    output_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="html, docx or xlsx (default: from the output file's extension)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    config: ConfigOpt = None,
+    baseline: BaselineOpt = None,
+    current: CurrentOpt = None,
+    tolerance: ToleranceOpt = None,
+    section: SectionOpt = None,
+    measure: MeasureOpt = None,
+    skip_invalid: SkipInvalidOpt = False,
+    pro_rata: ProRataOpt = False,
+    year_start: YearStartOpt = None,
+    sheet: SheetOpt = None,
+    measure_col: MeasureColOpt = None,
+    period_col: PeriodColOpt = None,
+    value_col: ValueColOpt = None,
+    area_col: AreaColOpt = None,
+    period: PeriodOpt = None,
+) -> None:
+    """The quarterly report itself: contents, a section per table with its trend chart and drafted
+    commentary, the method and numbered notes.
+
+    HTML is one self-contained file (it prints to A4); docx opens in Word with real headings and
+    tables; xlsx follows the accessible-spreadsheet rules (cover, contents, notes, a table a sheet).
+    The commentary states figures, never causes: edit it before publication. Takes every option
+    of compare; writes atomically and never overwrites an existing file without --force.
+
+    Example: kpitool report --baseline 2022/23 -o report.html
+    """
+    from kpitool.document import build_document
+    from kpitool.output import check_writable, write_atomic
+
+    if output == Path():
+        raise UsageError("report: name the file to write with -o FILE (report.html, report.docx, report.xlsx)")
+    fmt = _report_format(output_format, output)
+    check_writable(output, force)  # before the work; checked again as the file is put in place
+    catalogue, comparison = _project_comparison(dict(locals()))
+    document = build_document(comparison, catalogue)
+    write_atomic(output, _render_report(document, fmt), force=force)
+    typer.echo(f"wrote {visible_line(str(output))}", err=True)
+
+
+def _render_report(document: Any, fmt: ReportFormat) -> str | bytes:
+    from kpitool.render.html import render_html
+
+    renderers = {ReportFormat.html: lambda: render_html(document)}
+    return renderers[fmt]()
 
 
 @app.command()

@@ -151,6 +151,8 @@ class Catalogue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = ""
+    title: str = ""  # the report's title under the name (kpitool report)
+    source: str = ""  # where the data come from, as the report's source line says it
     year_start: YearStart = "april"  # before the fields whose periods it decides
     baseline: PeriodText | None = None
     tolerance: float = Field(default=5.0, ge=0)

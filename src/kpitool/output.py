@@ -31,8 +31,9 @@ def check_writable(path: Path, force: bool) -> None:
         raise OutputError(f"{path} is {kind}; kpitool replaces only regular files, even with --force")
 
 
-def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
-    """Write to a temporary file beside ``path``, then put it in place in one step.
+def write_atomic(path: Path, text: str | bytes, *, force: bool = False) -> None:
+    """Write ``text`` (or bytes: a .docx, an .xlsx) to a temporary file beside ``path``, then put it
+    in place in one step.
 
     A termination signal (SIGTERM, SIGHUP) meanwhile ends kpitool as an exit, so the temporary
     file is removed, as it is after an interruption (Ctrl-C) or an error.
@@ -45,8 +46,12 @@ def write_atomic(path: Path, text: str, *, force: bool = False) -> None:
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            if isinstance(text, bytes):
+                with os.fdopen(fd, "wb") as binary:
+                    binary.write(text)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(text)
             os.chmod(tmp, _mode_for(path))
             if force:
                 check_writable(path, force)  # still a regular file (or nothing) at the moment of the swap

@@ -22,3 +22,9 @@ class ExportFormat(StrEnum):
     md = "md"
     csv = "csv"
     json = "json"
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    docx = "docx"
+    xlsx = "xlsx"

@@ -100,3 +100,13 @@ def value_label(c: Comparison, report: ComparisonReport) -> str:
     if c.complete or not c.current_quarters or _common_part_year(report):
         return ""
     return f" ({_span(c)})"
+
+
+def direction_words(c: Comparison) -> str:
+    """``↑ up``, ``↔ level``: the arrow never alone (what it means is the assessment's column)."""
+    return f"{ARROWS[c.direction]} {c.direction}" if c.direction else "n/a"
+
+
+def assessment_words(c: Comparison) -> str:
+    """``improving``, ``worsening``, ``stable``, ``not assessed``; ``n/a`` where nothing was compared."""
+    return c.assessment if c.direction else "n/a"

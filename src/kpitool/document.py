@@ -1,0 +1,150 @@
+"""The quarterly report as a document: title, period, contents, a section per table with its
+drafted commentary, the method once, and the data caveats as numbered notes.
+
+Library code: it returns a model, built from a comparison; the renderers (``render/html.py``,
+``render/docx.py``, ``render/xlsx.py``) turn it into a file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from kpitool.commentary import commentary
+from kpitool.models import Catalogue, Comparison, ComparisonReport
+from kpitool.periods import YearStart, parse_period
+
+# notes about how kpitool read the data rather than about the data: said once, with the method
+_METHOD_NOTE = re.compile(r"^Not in a catalogue: ")
+
+
+class MeasureEntry(BaseModel):
+    """One row of a section's table, its drafted commentary and the numbers of its notes."""
+
+    comparison: Comparison
+    commentary: list[str]
+    notes: list[int] = Field(default_factory=list)  # 1-based numbers into ReportDocument.notes
+
+
+class ReportSection(BaseModel):
+    title: str
+    anchor: str  # a stable identifier: the HTML id, the name of the table
+    entries: list[MeasureEntry]
+
+
+class ReportDocument(BaseModel):
+    """Everything a report shows, in reading order; the comparison itself is kept whole."""
+
+    title: str
+    subtitle: str = ""
+    period: str  # the period covered, in words
+    as_at: str  # "Data as at …", from the input files
+    source: str
+    files: list[str]
+    sections: list[ReportSection]
+    method: list[str]  # the method notes, once, at the end
+    notes: list[str]  # the data caveats, numbered from 1 in this order
+    skipped: list[str] = Field(default_factory=list)  # input rows left out (--skip-invalid)
+    comparison: ComparisonReport
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def period_words(label: str, year_start: YearStart = "april") -> str:
+    """``2023/24 (1 April 2023 to 31 March 2024)``; the label alone when it is not a period."""
+    try:
+        p = parse_period(label, year_start)
+    except ValueError:
+        return label
+    first = p.start
+    months = first.month - 1 + p.months
+    end = date(first.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
+    return f"{p.label} ({_long_date(first)} to {_long_date(end)})"
+
+
+def data_as_at(files: list[str], root: Path | None = None) -> str:
+    """The date the newest input file was last changed: what the figures are as at."""
+    stamps = []
+    for name in files:
+        path = Path(name) if root is None or Path(name).is_absolute() else root / name
+        try:
+            stamps.append(path.stat().st_mtime)
+        except OSError:
+            continue
+    if not stamps:
+        return "Data as at: not known (no input file could be dated)"
+    from datetime import datetime
+
+    return f"Data as at {_long_date(datetime.fromtimestamp(max(stamps)).date())} (the latest change to an input file)"
+
+
+def anchor_of(title: str, taken: set[str]) -> str:
+    """``call-data``: a section title as an identifier, unique within the document."""
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    taken.add(anchor)
+    return anchor
+
+
+def _method_notes(report: ComparisonReport) -> list[str]:
+    """The comparison's method notes, then each note about reading once, with the measures it is about."""
+    about: dict[str, list[str]] = {}
+    for c in report.comparisons:
+        for n in c.notes:
+            if _METHOD_NOTE.match(n):
+                about.setdefault(n, []).append(c.measure)
+    grouped = [f"{note.rstrip('.')}: {', '.join(names)}." for note, names in about.items()]
+    drafted = (
+        "The commentary under each table was drafted by kpitool from the figures alone: it states values,"
+        " changes and directions, never a cause. Check and edit it before publication."
+    )
+    return [*report.notes, *grouped, drafted]
+
+
+def build_document(
+    report: ComparisonReport, catalogue: Catalogue | None = None, *, as_at: str | None = None
+) -> ReportDocument:
+    """The report document for a comparison (``as_at``: a fixed "data as at" line, else from the files)."""
+    year_start: YearStart = catalogue.year_start if catalogue else "april"
+    notes: list[str] = []
+    taken: set[str] = set()
+    sections = []
+    for title, rows in report.sections().items():
+        entries = []
+        for c in rows:
+            numbers = []
+            for n in c.notes:
+                if _METHOD_NOTE.match(n):
+                    continue
+                if n not in notes:
+                    notes.append(n)
+                numbers.append(notes.index(n) + 1)
+            entries.append(MeasureEntry(comparison=c, commentary=commentary(c), notes=numbers))
+        shown = title or "Measures"
+        sections.append(ReportSection(title=shown, anchor=anchor_of(shown, taken), entries=entries))
+    name = catalogue.name if catalogue and catalogue.name else "Performance report"
+    period = period_words(report.current, year_start)
+    if report.baseline:
+        period += f", against the baseline {report.baseline}"
+    source = catalogue.source if catalogue and catalogue.source else ""
+    files = ", ".join(report.files)
+    return ReportDocument(
+        title=name,
+        subtitle=catalogue.title if catalogue else "",
+        period=period,
+        as_at=as_at if as_at is not None else data_as_at(report.files),
+        source=(f"{source}. Files: {files}" if source else f"Files: {files}") if files else source,
+        files=report.files,
+        sections=sections,
+        method=_method_notes(report),
+        notes=notes,
+        skipped=[s.sentence for s in report.skipped],
+        comparison=report,
+    )

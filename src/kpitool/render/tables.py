@@ -1,0 +1,34 @@
+"""A report section's table as text cells, shared by the HTML and Word renderers.
+
+The columns are compare's (``markdown.headers`` / ``row_cells``: baseline, quarters, year value,
+change, % or pp) with the direction as arrow and word, then the assessment in words, so that no
+cell is a symbol alone and no meaning rests on colour.
+"""
+
+from __future__ import annotations
+
+from kpitool.document import MeasureEntry, ReportDocument, ReportSection
+from kpitool.render.markdown import headers, row_cells
+from kpitool.render.values import assessment_words, direction_words
+
+NUMERIC_FROM = 1  # the columns from here to the direction are figures (right-aligned)
+
+
+def table_headers(doc: ReportDocument) -> list[str]:
+    return [*headers(doc.comparison)[:-1], "Direction", "Assessment"]
+
+
+def entry_cells(doc: ReportDocument, entry: MeasureEntry) -> list[str]:
+    """The row's cells as displayed: rounded half away from zero, units, markers kept."""
+    c = entry.comparison
+    return [*row_cells(c, doc.comparison)[:-1], direction_words(c), assessment_words(c)]
+
+
+def note_marks(entry: MeasureEntry) -> list[str]:
+    """``[note 1]``: how a row points to its notes, in every format."""
+    return [f"[note {n}]" for n in entry.notes]
+
+
+def caption(doc: ReportDocument, section: ReportSection) -> str:
+    against = f" against the baseline {doc.comparison.baseline}" if doc.comparison.baseline else ""
+    return f"{section.title}: {doc.comparison.current}{against}"

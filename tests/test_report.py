@@ -1,0 +1,304 @@
+"""kpitool report: the document model, its drafted commentary (golden), and the HTML file.
+
+The Word and Excel files are checked in tests/test_report_office.py; the HTML in a real browser
+at the end of this file (skipped only where no Chromium is installed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from kpitool.cli import app
+from kpitool.commentary import change_phrase, commentary
+from kpitool.document import ReportDocument, build_document, period_words
+from kpitool.models import CompareOptions
+from kpitool.project import open_catalogue, run_comparison
+from kpitool.render.html import render_html
+
+GOLDEN = Path(__file__).parent / "golden"
+AS_AT = "Data as at 30 April 2024"
+
+
+def example_document(monkeypatch: pytest.MonkeyPatch) -> ReportDocument:
+    monkeypatch.chdir(EXAMPLES)
+    catalogue = open_catalogue(Path("kpitool.toml"))
+    report = run_comparison([], catalogue, CompareOptions())
+    return build_document(report, catalogue, as_at=AS_AT)
+
+
+def commentary_text(doc: ReportDocument) -> str:
+    lines = []
+    for s in doc.sections:
+        lines += [f"## {s.title}", ""]
+        for e in s.entries:
+            lines += [" ".join(e.commentary), ""]
+    return "\n".join(lines)
+
+
+def test_commentary_of_the_example_is_pinned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sentence was checked by hand against the example's figures (and the published report's)."""
+    text = commentary_text(example_document(monkeypatch))
+    path = GOLDEN / "commentary.txt"
+    if os.environ.get("KPITOOL_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_commentary_says_what_the_published_report_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = example_document(monkeypatch)
+    rows = {e.comparison.measure: e for s in doc.sections for e in s.entries}
+    answer = " ".join(rows["Average answer time for 999 calls (seconds)"].commentary)
+    # "the average answer time for a 999 call during Q4 2023/24 was 10.3 seconds which is a reduction
+    # of 2.3 seconds compared to Q3 ... a reduction of 4.3 seconds ... to the baseline"
+    assert "In 2023/24 Q4 it was 10.3 seconds, a decrease of 2.3 seconds (-18.3%) compared with 2023/24 Q3" in answer
+    assert "a decrease of 4.3 seconds (-22.9%) compared with the baseline of 18.7 seconds in 2022/23" in answer
+    assert "improving, as lower is better" in answer
+    calls = " ".join(rows["999 calls"].commentary)
+    assert "a decrease of 2,347 (-8.9%) compared with 2023/24 Q3" in calls and "(+5.1%)" in calls
+    assert "not assessed as better or worse" in calls  # neutral polarity: no verdict
+    homicide = " ".join(rows["Homicide"].commentary)
+    assert "small numbers (7 and 5)" in homicide
+    rate = " ".join(rows["Resolved rate"].commentary)
+    assert "a decrease of 1.1 percentage points" in rate and "level, assessed as stable" in rate
+
+
+def test_commentary_never_gives_a_cause(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = commentary_text(example_document(monkeypatch)).lower()
+    for word in ("because", "due to", "attributed", "as a result", "caused", "driven by", "reflects"):
+        assert word not in text
+
+
+def test_commentary_of_part_years_and_missing_baselines(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "q.csv",
+        "measure,period,value\nCalls,2022/23,400\nCalls,2023/24 Q1,90\nCalls,2023/24 Q2,80\nNew,2023/24 Q1,5\n"
+        "Rate,2022/23 Q1,10%\nRate,2023/24 Q1,12%\nRate,2023/24 Q2,12%\n",
+    )
+    report = run_comparison([path], None, CompareOptions())
+    by = {c.measure: c for c in report.comparisons}
+    calls = " ".join(commentary(by["Calls"]))
+    assert "no change or direction of travel is given" in calls.lower() and "covers Q1–Q2 2023/24 only" in calls
+    assert "There is no 2022/23 baseline value" in " ".join(commentary(by["New"]))
+    projected = run_comparison([path], None, CompareOptions(pro_rata=True))
+    text = " ".join(commentary(next(c for c in projected.comparisons if c.measure == "Calls")))
+    assert "projected to 340" in text and "a projection from part of the year, not a measured value" in text
+
+
+def test_change_phrases() -> None:
+    assert change_phrase(5412, 5.056, "count") == "an increase of 5,412 (+5.1%)"
+    assert change_phrase(-1.1, None, "percent") == "a decrease of 1.1 percentage points"
+    assert change_phrase(1.0, None, "percent") == "an increase of 1.0 percentage point"
+    assert change_phrase(0.04, 0.01, "count") == "no change"
+    assert change_phrase(-1200, -10, "currency") == "a decrease of £1,200 (-10.0%)"
+
+
+def test_period_in_words() -> None:
+    assert period_words("2023/24") == "2023/24 (1 April 2023 to 31 March 2024)"
+    assert period_words("2024 Q1", "january") == "2024 Q1 (1 January 2024 to 31 March 2024)"
+    assert period_words("12m to 2023-06") == "12m to 2023-06 (1 July 2022 to 30 June 2023)"
+
+
+def test_notes_are_numbered_once_and_reading_notes_go_to_the_method(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("d.csv", "measure,period,value\nA,2022/23,10\nA,2023/24,12\nB,2023/24,3\nC,2023/24,4\n")
+    doc = build_document(run_comparison([path], None, CompareOptions()), None, as_at=AS_AT)
+    entries = {e.comparison.measure: e for s in doc.sections for e in s.entries}
+    assert doc.notes == ["No baseline value for 2022/23."]
+    assert entries["B"].notes == entries["C"].notes == [1] and entries["A"].notes == []
+    assert not any(n.startswith("Not in a catalogue") for n in doc.notes)
+    assert any(n.startswith("Not in a catalogue") and n.endswith(": A, B, C.") for n in doc.method)
+
+
+# -- HTML ----------------------------------------------------------------------------------------
+class Outline(HTMLParser):
+    """What the tests look at: elements in order, table structure, cell texts, external references."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.cells: list[str] = []
+        self.texts: list[str] = []
+        self._cell: list[str] | None = None
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in ("meta", "line", "circle", "polyline", "br", "img"):
+            self.stack.append(tag)
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells.append("".join(self._cell).strip())
+            self._cell = None
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def outline(text: str) -> Outline:
+    parser = Outline()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def test_html_is_one_file_with_real_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = example_document(monkeypatch)
+    page = outline(render_html(doc))
+    tags = [t for t, _ in page.tags]
+    assert tags.count("table") == tags.count("caption") == len(doc.sections) == 14
+    assert tags.count("h1") == 1 and tags.count("h2") == len(doc.sections) + 3  # contents, method, notes
+    # nothing fetched: no script, no stylesheet link, no image or reference to another address
+    assert "script" not in tags and "link" not in tags and "img" not in tags
+    for _, attrs in page.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            assert value is None or value.startswith("#"), value
+    header_cells = [a for t, a in page.tags if t == "th"]
+    assert {a.get("scope") for a in header_cells} == {"col", "row"}
+    assert sum(a.get("scope") == "row" for a in header_cells) == len(doc.comparison.comparisons)
+    # every chart has a text alternative that lists its values
+    svgs = [a for t, a in page.tags if t == "svg"]
+    assert svgs and all(a.get("role") == "img" and a.get("aria-labelledby") for a in svgs)
+    assert tags.count("title") == len(svgs) + 1 and tags.count("desc") == len(svgs)
+    text = "".join(page.texts)
+    assert "999 calls, by quarter: Q1 31,539; Q2 30,694; Q3 26,284; Q4 23,937." in text
+    # every link inside the page lands on an element with that id
+    ids = {a["id"] for _, a in page.tags if a.get("id")}
+    assert all(a["href"][1:] in ids for t, a in page.tags if t == "a" and a.get("href"))
+
+
+def test_html_cells_carry_words_not_symbols_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = outline(render_html(example_document(monkeypatch)))
+    assert page.cells
+    for cell in page.cells:
+        assert cell.strip("↑↓↔ ") or not cell, cell
+    assert "↑ up" in page.cells and "worsening" in page.cells and "+5.1%" in page.cells
+    text = "".join(page.texts)
+    assert "Key performance indicator report, Q4 2023/24" in text
+    assert "2023/24 (1 April 2023 to 31 March 2024), against the baseline 2022/23" in text
+    assert AS_AT in text and "Source: Durham Constabulary" in text
+
+
+def test_html_escapes_every_value(write) -> None:  # type: ignore[no-untyped-def]
+    name = '<script>alert("x")</script> & [x] \x1b]0;title\x07'
+    quoted = name.replace('"', '""')
+    path = write(
+        "bad.csv", f'section,measure,period,value\n<b>S</b>,"{quoted}",2022/23,1\n<b>S</b>,"{quoted}",2023/24,2\n'
+    )
+    doc = build_document(run_comparison([path], None, CompareOptions()), None, as_at=AS_AT)
+    page = render_html(doc)
+    assert "<script>" not in page and "<b>" not in page and "\x1b" not in page and "\x07" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; [x]" in page
+    parsed = outline(page)
+    assert parsed.stack == []  # every element opened is closed: the names did not break the markup
+
+
+def test_report_command_writes_atomically_and_refuses_to_overwrite(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--baseline", "2022/23", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {out}\n" and result.stdout == ""
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    again = runner.invoke(app, ["report", "-o", str(out)])
+    assert again.exit_code == 2 and again.stderr == f"kpitool: error: {out} exists; use --force to overwrite it\n"
+    assert runner.invoke(app, ["report", "-o", str(out), "--force", "--section", "Call data"]).exit_code == 0
+    assert "Call data" in out.read_text(encoding="utf-8") and "Road casualties" not in out.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "report.pdf"], "give --format html, docx or xlsx"),
+        ([], "name the file to write with -o FILE"),
+        (["-o", "r.html", "--baseline", "2019/20"], "no measure has a value for the baseline 2019/20"),
+    ],
+)
+def test_report_usage_errors_are_one_line(
+    args: list[str], message: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = runner.invoke(app, ["report", *[str(tmp_path / a) if a.startswith("r") else a for a in args]])
+    assert result.exit_code == 2 and message in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_report_takes_every_option_of_compare() -> None:
+    """The shared option definitions: whatever compare gains (--method, say) report must take too."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    params = {name: {p.name for p in command.commands[name].params} for name in ("compare", "report")}  # type: ignore[attr-defined]
+    assert params["compare"] - {"output_format"} <= params["report"]
+
+
+def test_help_does_not_load_the_document_libraries() -> None:
+    code = (
+        "import sys; from kpitool.cli import app; from typer.testing import CliRunner;"
+        " CliRunner().invoke(app, ['--help']); CliRunner().invoke(app, ['report', '--help']);"
+        " print(sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'xlsxwriter', 'PIL', 'lxml')"
+        " or m in ('kpitool.render.html', 'kpitool.document')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
+
+
+def _browser(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
+def test_html_renders_in_a_browser_and_prints_to_a4(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render_html(example_document(monkeypatch)), encoding="utf-8")
+    url = page.as_uri()
+    dom = _browser(tmp_path, "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr
+    assert (
+        dom.stdout.count("<table>") == 14 and dom.stdout.count("<svg") == 60
+    )  # as the browser parsed it (CCTV Durham: one quarter, no chart)
+    shot = tmp_path / "desktop.png"
+    assert _browser(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", url).returncode == 0
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    pdf = tmp_path / "report.pdf"
+    assert _browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url).returncode == 0
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = {tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)}
+    assert boxes == {(595, 842)}  # A4 (in points), from the print stylesheet
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    assert 8 <= pages <= 30, pages
