@@ -19,6 +19,9 @@ from kpitool.render import CompareFormat, ExportFormat, ReportFormat, ValidateFo
 from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
+    from collections.abc import Callable
+
+    from kpitool.document import ReportDocument
     from kpitool.models import Catalogue, ComparisonReport
     from kpitool.periods import Period
     from kpitool.periods import YearStart as YearStartName
@@ -590,10 +593,16 @@ def report(
     typer.echo(f"wrote {visible_line(str(output))}", err=True)
 
 
-def _render_report(document: Any, fmt: ReportFormat) -> str | bytes:
+def _render_report(document: ReportDocument, fmt: ReportFormat) -> str | bytes:
+    from kpitool.render.excel import render_xlsx
     from kpitool.render.html import render_html
+    from kpitool.render.word import render_docx
 
-    renderers = {ReportFormat.html: lambda: render_html(document)}
+    renderers: dict[ReportFormat, Callable[[], str | bytes]] = {
+        ReportFormat.html: lambda: render_html(document),
+        ReportFormat.docx: lambda: render_docx(document),
+        ReportFormat.xlsx: lambda: render_xlsx(document),
+    }
     return renderers[fmt]()
 
 

@@ -1,0 +1,238 @@
+"""The report as an accessible spreadsheet (xlsxwriter), after the Government Analysis Function's
+rules for releasing statistics in spreadsheets: a cover sheet, a contents sheet, a notes sheet,
+one table per sheet with one header row, no merged cells, numbers stored as numbers with display
+formats, ``[x]`` / ``[z]`` where a figure is not available or does not apply, notes as ``[note N]``,
+and no cell made only of a symbol (the arrows carry their words).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from kpitool.document import MeasureEntry, ReportDocument, ReportSection
+from kpitool.models import Unit
+from kpitool.render.safe import visible
+from kpitool.render.tables import caption, note_marks
+from kpitool.render.values import assessment_words, direction_words
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
+
+VALUE_FORMAT: dict[Unit, str] = {
+    "count": "#,##0",
+    "currency": "£#,##0",
+    "seconds": "#,##0.0",
+    "number": "#,##0.0",
+    "percent": "0.0%",
+}
+CHANGE_FORMAT: dict[Unit, str] = {
+    "count": "+#,##0;-#,##0;0",
+    "currency": "+£#,##0;-£#,##0;£0",
+    "seconds": "+#,##0.0;-#,##0.0;0.0",
+    "number": "+#,##0.0;-#,##0.0;0.0",
+    "percent": '+0.0" pp";-0.0" pp";0.0" pp"',
+}
+PCT_FORMAT = "+0.0%;-0.0%;0.0%"
+UNIT_WORDS: dict[Unit, str] = {
+    "count": "count",
+    "currency": "pounds",
+    "seconds": "seconds",
+    "number": "number",
+    "percent": "per cent (change in percentage points)",
+}
+
+
+def _t(text: str) -> str:
+    """A text cell: control characters written out; a leading ``=`` can never start a formula
+    (every text is written with write_string, which stores it as text)."""
+    return visible(text)
+
+
+class _Book:
+    """The workbook and its formats, made once."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        import xlsxwriter
+
+        self.book: Workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+        self.title = self.book.add_format({"bold": True, "font_size": 15})
+        self.heading = self.book.add_format({"bold": True, "font_size": 12})
+        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
+        self.link = self.book.add_format({"font_color": "#1d4f91", "underline": 1})
+        self.head = self.book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, pattern: str) -> Format:
+        if pattern not in self._numbers:
+            self._numbers[pattern] = self.book.add_format({"num_format": pattern})
+        return self._numbers[pattern]
+
+    def table(
+        self, sheet: Worksheet, top: int, name: str, headers: list[str], rows: list[list[Any]], widths: list[int]
+    ) -> None:
+        """One table, its one header row at row ``top`` (0-based), marked up as an Excel table; cells
+        written one by one so that each keeps its own type and display format."""
+        for r, row in enumerate(rows, start=top + 1):
+            for col, value in enumerate(row):
+                if isinstance(value, tuple):  # (number, display format)
+                    sheet.write_number(r, col, value[0], self.number(value[1]))
+                elif isinstance(value, int | float):
+                    sheet.write_number(r, col, value)
+                else:
+                    sheet.write_string(r, col, _t(value), self.wrap)
+        sheet.add_table(
+            top,
+            0,
+            top + max(len(rows), 1),
+            len(headers) - 1,
+            {
+                "name": name,
+                "style": "Table Style Light 1",
+                "autofilter": False,
+                "header_row": True,
+                "columns": [{"header": _t(h), "header_format": self.head} for h in headers],
+            },
+        )
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+
+
+def _about(sheet: Worksheet, book: _Book, title: str, lines: list[str]) -> int:
+    """A1 the sheet's title, then a line a cell (what the sheet holds, its source, its markers);
+    the row the table's header goes in, right under them."""
+    sheet.write_string(0, 0, _t(title), book.title)
+    for i, line in enumerate(lines, start=1):
+        sheet.write_string(i, 0, _t(line))
+    return len(lines) + 1
+
+
+def _value(value: float | None, unit: Unit, marker: str | None = None) -> Any:
+    if value is None:
+        return marker or NOT_AVAILABLE
+    if marker:  # a figure with a marker ([r] revised, [e] estimated): a number, its marker beside it in words
+        return f"{value:g} {marker}"
+    return (value / 100, VALUE_FORMAT[unit]) if unit == "percent" else (value, VALUE_FORMAT[unit])
+
+
+def _row(doc: ReportDocument, entry: MeasureEntry) -> list[Any]:
+    c = entry.comparison
+    by_period = {q.period: q for q in c.quarters}
+    quarters = [
+        _value(by_period[p].value, c.unit, by_period[p].marker) if p in by_period else NOT_AVAILABLE
+        for p in doc.comparison.quarters
+    ]
+    change = (c.change, CHANGE_FORMAT[c.unit]) if c.change is not None else NOT_AVAILABLE
+    if c.unit == "percent":
+        pct: Any = NOT_APPLICABLE
+    else:
+        pct = (c.change_pct / 100, PCT_FORMAT) if c.change_pct is not None else NOT_AVAILABLE
+    return [
+        c.measure,
+        " ".join(note_marks(entry)) or "",
+        UNIT_WORDS[c.unit],
+        c.baseline_period or NOT_AVAILABLE,
+        _value(c.baseline_value, c.unit),
+        *quarters,
+        _value(c.current_value, c.unit),
+        change,
+        pct,
+        direction_words(c),
+        assessment_words(c),
+    ]
+
+
+def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, number: int) -> None:
+    sheet = book.book.add_worksheet(f"Table_{number}")
+    quarters = [f"{q} value" for q in doc.comparison.quarters]
+    headers = [
+        "Measure",
+        "Notes",
+        "Unit",
+        "Baseline period",
+        "Baseline value",
+        *quarters,
+        f"{doc.comparison.current} value",
+        "Change from baseline",
+        "Percentage change from baseline",
+        "Direction of travel",
+        "Assessment",
+    ]
+    rows = [_row(doc, e) for e in section.entries]
+    top = _about(
+        sheet,
+        book,
+        f"Table {number}: {caption(doc, section)}",
+        [
+            "This worksheet contains one table. Some cells refer to notes, which can be found in the notes worksheet.",
+            f"Source: {doc.source}" if doc.source else "Source: the input files named on the cover sheet.",
+            f"{NOT_AVAILABLE} = not available; {NOT_APPLICABLE} = not applicable (a percentage's change is in"
+            " percentage points, in the change column).",
+        ],
+    )
+    widths = [34, 12, 14, 12, 12, *[12] * len(quarters), 12, 12, 14, 14, 14]
+    book.table(sheet, top, f"Table_{number}", headers, rows, widths)
+    sheet.freeze_panes(top + 1, 1)
+
+
+def render_xlsx(doc: ReportDocument) -> bytes:
+    out = io.BytesIO()
+    book = _Book(out)
+    book.book.set_properties(
+        {"title": _t(doc.subtitle or doc.title), "author": "kpitool", "created": datetime(2000, 1, 1)}
+    )
+
+    cover = book.book.add_worksheet("Cover")
+    cover.write_string(0, 0, _t(doc.subtitle or doc.title), book.title)
+    lines = [doc.title if doc.subtitle else "", doc.period, doc.as_at, f"Source: {doc.source}" if doc.source else ""]
+    row = 1
+    for line in [x for x in lines if x]:
+        cover.write_string(row, 0, _t(line), book.wrap)
+        row += 1
+    row += 1
+    cover.write_string(row, 0, "Method", book.heading)
+    for note in doc.method:
+        row += 1
+        cover.write_string(row, 0, _t(note), book.wrap)
+    cover.set_column(0, 0, 110)
+
+    contents = book.book.add_worksheet("Contents")
+    top = _about(contents, book, "Contents", ["This worksheet contains one table. Select a sheet name to go to it."])
+    sheets = [
+        ("Notes", "Notes on the figures, referred to as [note N] in the tables"),
+        ("Commentary", "Drafted commentary for each measure"),
+    ]
+    sheets += [(f"Table_{i}", caption(doc, s)) for i, s in enumerate(doc.sections, start=1)]
+    book.table(contents, top, "Contents", ["Sheet name", "Table description"], [[n, d] for n, d in sheets], [16, 90])
+    for r, (name, _) in enumerate(sheets, start=top + 1):
+        contents.write_url(r, 0, f"internal:'{name}'!A1", book.link, name)
+
+    notes = book.book.add_worksheet("Notes")
+    top = _about(notes, book, "Notes", ["This worksheet contains one table."])
+    note_rows = [[f"[note {i}]", n] for i, n in enumerate(doc.notes, start=1)]
+    note_rows += [[f"[note {len(doc.notes) + i}]", s] for i, s in enumerate(doc.skipped, start=1)]
+    book.table(notes, top, "Notes_table", ["Note number", "Note text"], note_rows or [["", "No notes."]], [14, 110])
+
+    commentary = book.book.add_worksheet("Commentary")
+    top = _about(
+        commentary,
+        book,
+        "Drafted commentary",
+        [
+            "This worksheet contains one table: a drafted paragraph for each measure, from its figures alone.",
+            "It states values, changes and directions, never a cause: check and edit it before publication.",
+        ],
+    )
+    text_rows = [[s.title, e.comparison.measure, " ".join(e.commentary)] for s in doc.sections for e in s.entries]
+    book.table(commentary, top, "Commentary_table", ["Section", "Measure", "Commentary"], text_rows, [26, 34, 120])
+
+    for i, section in enumerate(doc.sections, start=1):
+        _section_sheet(book, doc, section, i)
+    book.book.close()
+    return out.getvalue()
