@@ -25,7 +25,8 @@ def test_export_writes_and_refuses_to_overwrite(
     first = runner.invoke(app, ["export", "--format", "md", "-o", str(out)])
     assert first.exit_code == 0, first.output
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Performance: 2023/24 against 2022/23") and "| 999 calls" in text
+    assert text.startswith("# Key performance indicator report, Q4 2023/24\n") and "| 999 calls" in text
+    assert "\n2023/24 (1 April 2023 to 31 March 2024), against the baseline 2022/23  \nData as at " in text
     out.write_text("the analyst's edits", encoding="utf-8")
     second = runner.invoke(app, ["export", "--format", "md", "-o", str(out)])
     assert second.exit_code == 2 and "exists; use --force" in second.output
@@ -142,3 +143,20 @@ def test_a_file_made_while_kpitool_computes_is_not_overwritten(tmp_path: Path, m
     with pytest.raises(OutputError, match="exists"):
         output.write_atomic(target, "ours")
     assert target.read_text() == "someone else's" and calls
+
+
+def test_csv_for_excel_has_a_byte_order_mark_and_whole_numbers(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    out = tmp_path / "tables.csv"
+    result = runner.invoke(app, ["export", "--format", "csv", "--excel", "-o", str(out), "--section", "Call data"])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfsection,area,measure,")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0]["arrow"] == "↑" and rows[0]["baseline_value"] == "107042" and rows[0]["change"] == "5412"
+    plain = runner.invoke(app, ["export", "--format", "csv", "--section", "Call data"])
+    assert not plain.stdout.startswith("\ufeff")  # only when asked: the next program may not want one
+    refused = runner.invoke(app, ["export", "--format", "md", "--excel"])
+    assert refused.exit_code == 2 and "--excel is for --format csv" in refused.stderr

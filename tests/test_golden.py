@@ -30,6 +30,7 @@ def test_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXAMPLES)
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714435200")  # "data as at" 30 April 2024, whatever the checkout's dates
     result = CliRunner().invoke(app, CASES[name])
     assert result.exit_code in (0, 1), result.output
     path = GOLDEN / name

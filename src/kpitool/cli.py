@@ -356,13 +356,9 @@ def validate(
 
 
 # -- compare / export ----------------------------------------------------------------------
-def _comparison(args: dict[str, Any]) -> ComparisonReport:
-    """compare's and export's shared options (their parameters, by name) -> the comparison."""
-    return _project_comparison(args)[1]
-
-
-def _project_comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonReport]:
-    """The catalogue (None without one) and the comparison the shared options ask for."""
+def _comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonReport]:
+    """compare's, export's and report's shared options (their parameters, by name) -> the catalogue
+    (None without one) and the comparison."""
     from kpitool.models import CompareOptions
     from kpitool.project import open_catalogue, run_comparison
 
@@ -413,12 +409,12 @@ def _out(console: Console, text: str) -> None:
     console.file.write(text)
 
 
-def _render(report: ComparisonReport, fmt: str) -> str:
+def _render(report: ComparisonReport, fmt: str, catalogue: Catalogue | None = None) -> str:
     from kpitool.render.csvout import render_csv
     from kpitool.render.markdown import render_markdown
 
     renderers = {
-        "md": lambda: render_markdown(report),
+        "md": lambda: render_markdown(report, catalogue),
         "csv": lambda: render_csv(report),
         "json": lambda: report.model_dump_json(indent=2) + "\n",
     }
@@ -477,11 +473,11 @@ def compare(
     """
     from kpitool.render.terminal import render_table
 
-    report = _comparison(dict(locals()))
+    catalogue, report = _comparison(dict(locals()))
     console = stdout_console()
     renderers = {
         CompareFormat.table: lambda: render_table(report, console),
-        CompareFormat.md: lambda: _out(console, _render(report, "md")),
+        CompareFormat.md: lambda: _out(console, _render(report, "md", catalogue)),
         CompareFormat.csv: lambda: _out(console, _render(report, "csv")),
         CompareFormat.json: lambda: _out(console, _render(report, "json")),
     }
@@ -496,6 +492,13 @@ def export(
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write (default: standard output).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="CSV for Excel: UTF-8 with a byte-order mark, so that arrows, dashes and £ survive a double-click.",
+        ),
+    ] = False,
     config: ConfigOpt = None,
     baseline: BaselineOpt = None,
     current: CurrentOpt = None,
@@ -519,13 +522,17 @@ def export(
     Writes atomically and never overwrites an existing file without --force.
 
     Example: kpitool export --format md -o report.md
+
+    Example: kpitool export --format csv --excel -o tables.csv
     """
     from kpitool.output import check_writable, write_atomic
 
+    if excel and output_format != ExportFormat.csv:
+        raise UsageError("--excel is for --format csv (a byte-order mark for Excel)")
     if output is not None:
         check_writable(output, force)  # before the work; checked again as the file is put in place
-    report = _comparison(dict(locals()))
-    text = _render(report, output_format.value)
+    catalogue, report = _comparison(dict(locals()))
+    text = ("\ufeff" if excel else "") + _render(report, output_format.value, catalogue)
     if output is None:
         _out(stdout_console(), text)
         return
@@ -587,7 +594,7 @@ def report(
         raise UsageError("report: name the file to write with -o FILE (report.html, report.docx, report.xlsx)")
     fmt = _report_format(output_format, output)
     check_writable(output, force)  # before the work; checked again as the file is put in place
-    catalogue, comparison = _project_comparison(dict(locals()))
+    catalogue, comparison = _comparison(dict(locals()))
     document = build_document(comparison, catalogue)
     write_atomic(output, _render_report(document, fmt), force=force)
     typer.echo(f"wrote {visible_line(str(output))}", err=True)

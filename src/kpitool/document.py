@@ -7,6 +7,7 @@ Library code: it returns a model, built from a comparison; the renderers (``rend
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +20,12 @@ from kpitool.periods import YearStart, parse_period
 
 # notes about how kpitool read the data rather than about the data: said once, with the method
 _METHOD_NOTE = re.compile(r"^Not in a catalogue: ")
+
+
+DRAFTED = (
+    "The commentary under each table was drafted by kpitool from the figures alone: it states values,"
+    " changes and directions, never a cause. Check and edit it before publication."
+)
 
 
 class MeasureEntry(BaseModel):
@@ -46,6 +53,7 @@ class ReportDocument(BaseModel):
     files: list[str]
     sections: list[ReportSection]
     method: list[str]  # the method notes, once, at the end
+    drafted: str = DRAFTED  # what the commentary is, said with the method
     notes: list[str]  # the data caveats, numbered from 1 in this order
     skipped: list[str] = Field(default_factory=list)  # input rows left out (--skip-invalid)
     comparison: ComparisonReport
@@ -68,7 +76,11 @@ def period_words(label: str, year_start: YearStart = "april") -> str:
 
 
 def data_as_at(files: list[str], root: Path | None = None) -> str:
-    """The date the newest input file was last changed: what the figures are as at."""
+    """The date the newest input file was last changed: what the figures are as at.
+
+    ``SOURCE_DATE_EPOCH`` (reproducible builds) caps it, so that a report made from a fresh checkout
+    can be made again byte for byte.
+    """
     stamps = []
     for name in files:
         path = Path(name) if root is None or Path(name).is_absolute() else root / name
@@ -78,8 +90,11 @@ def data_as_at(files: list[str], root: Path | None = None) -> str:
             continue
     if not stamps:
         return "Data as at: not known (no input file could be dated)"
-    from datetime import datetime
+    from datetime import UTC, datetime
 
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return f"Data as at {_long_date(datetime.fromtimestamp(min(max(stamps), int(epoch)), UTC).date())}"
     return f"Data as at {_long_date(datetime.fromtimestamp(max(stamps)).date())} (the latest change to an input file)"
 
 
@@ -101,11 +116,7 @@ def _method_notes(report: ComparisonReport) -> list[str]:
             if _METHOD_NOTE.match(n):
                 about.setdefault(n, []).append(c.measure)
     grouped = [f"{note.rstrip('.')}: {', '.join(names)}." for note, names in about.items()]
-    drafted = (
-        "The commentary under each table was drafted by kpitool from the figures alone: it states values,"
-        " changes and directions, never a cause. Check and edit it before publication."
-    )
-    return [*report.notes, *grouped, drafted]
+    return [*report.notes, *grouped]
 
 
 def build_document(
@@ -129,7 +140,9 @@ def build_document(
             entries.append(MeasureEntry(comparison=c, commentary=commentary(c), notes=numbers))
         shown = title or "Measures"
         sections.append(ReportSection(title=shown, anchor=anchor_of(shown, taken), entries=entries))
-    name = catalogue.name if catalogue and catalogue.name else "Performance report"
+    name = (
+        catalogue.name if catalogue and catalogue.name else f"Performance: {report.current} against {report.baseline}"
+    )
     period = period_words(report.current, year_start)
     if report.baseline:
         period += f", against the baseline {report.baseline}"

@@ -197,7 +197,7 @@ def render_xlsx(doc: ReportDocument) -> bytes:
         row += 1
     row += 1
     cover.write_string(row, 0, "Method", book.heading)
-    for note in doc.method:
+    for note in [*doc.method, doc.drafted]:
         row += 1
         cover.write_string(row, 0, _t(note), book.wrap)
     cover.set_column(0, 0, 110)

@@ -151,7 +151,7 @@ def render_html(doc: ReportDocument) -> str:
     heading = _e(doc.subtitle or doc.title)
     org = f'<p class="org">{_e(doc.title)}</p>' if doc.subtitle else ""
     meta = "".join(f'<p class="meta">{_e(x)}</p>' for x in (doc.period, doc.as_at, f"Source: {doc.source}") if x)
-    method = "".join(f"<li>{_e(n)}</li>" for n in doc.method)
+    method = "".join(f"<li>{_e(n)}</li>" for n in [*doc.method, doc.drafted])
     notes = ""
     if doc.notes or doc.skipped:
         items = "".join(f'<li id="note-{i}">{_e(n)}</li>' for i, n in enumerate(doc.notes, start=1))

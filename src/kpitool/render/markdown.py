@@ -6,13 +6,14 @@ import re
 
 from tabulate import tabulate
 
-from kpitool.models import Comparison, ComparisonReport
+from kpitool.models import Catalogue, Comparison, ComparisonReport
 from kpitool.render.safe import visible
 from kpitool.render.values import (
     arrow_words,
     change_text,
     pct_text,
     rows_left_out,
+    sparkline,
     value_heading,
     value_label,
     value_text,
@@ -58,35 +59,40 @@ def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
     ]
 
 
-def render_markdown(report: ComparisonReport) -> str:
-    lines = [f"# Performance: {report.current} against {report.baseline}", ""]
-    footnotes: list[str] = []
-    for section, rows in report.sections().items():
-        lines += [f"## {md_cell(section) if section else 'Measures'}", ""]
+def render_markdown(report: ComparisonReport, catalogue: Catalogue | None = None) -> str:
+    """The tables for a paper: the report's title, period, "data as at" and source lines, a table a
+    section with its trend, the method once, and the data caveats as numbered notes."""
+    from kpitool.document import build_document
+
+    doc = build_document(report, catalogue)
+    lines = [f"# {md_cell(doc.subtitle or doc.title)}", ""]
+    if doc.subtitle:
+        lines += [md_cell(doc.title), ""]
+    about = [doc.period, doc.as_at, f"Source: {doc.source}" if doc.source else ""]
+    lines += ["  \n".join(md_cell(x) for x in about if x), ""]
+    names = [*headers(report), "Trend"]
+    for section in doc.sections:
+        lines += [f"## {md_cell(section.title)}", ""]
         table = []
-        for c in rows:
-            cells = [md_cell(x) for x in row_cells(c, report)]
-            for note in c.notes:
-                if note not in footnotes:
-                    footnotes.append(note)
-                cells[0] += f" [{footnotes.index(note) + 1}]"
+        for entry in section.entries:
+            cells = [md_cell(x) for x in row_cells(entry.comparison, report)] + [sparkline(entry.comparison.history)]
+            cells[0] += "".join(f" [note {n}]" for n in entry.notes)
             table.append(cells)
-        names = headers(report)
         lines.append(
             tabulate(
                 table,
                 headers=[md_cell(h) for h in names],
                 tablefmt="pipe",
                 disable_numparse=True,
-                colalign=["left", *["right"] * (len(names) - 2), "left"],
+                colalign=["left", *["right"] * (len(names) - 3), "left", "left"],
             )
         )
         lines.append("")
     lines += ["## Method", ""]
-    lines += [f"- {md_cell(n)}" for n in report.notes]
-    if footnotes:
+    lines += [f"- {md_cell(n)}" for n in doc.method]
+    if doc.notes:
         lines += ["", "## Notes", ""]
-        lines += [f"{i}. {md_cell(n)}" for i, n in enumerate(footnotes, start=1)]
+        lines += [f"{i}. {md_cell(n)}" for i, n in enumerate(doc.notes, start=1)]
     if report.skipped:
         lines += ["", "## Rows not read", "", rows_left_out(report.rows_skipped), ""]
         lines += [f"- {md_cell(s.sentence)}" for s in report.skipped]

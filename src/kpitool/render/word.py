@@ -182,7 +182,7 @@ def render_docx(doc: ReportDocument) -> bytes:
         _chart(document, section)
         _commentary(document, section.entries)
     document.add_heading("Method", level=1)
-    for note in doc.method:
+    for note in [*doc.method, doc.drafted]:
         document.add_paragraph(_text(note), style="List Bullet")
     if doc.notes or doc.skipped:
         document.add_heading("Notes", level=1)
