@@ -106,6 +106,8 @@ def test_period_in_words() -> None:
     assert period_words("2023/24") == "2023/24 (1 April 2023 to 31 March 2024)"
     assert period_words("2024 Q1", "january") == "2024 Q1 (1 January 2024 to 31 March 2024)"
     assert period_words("12m to 2023-06") == "12m to 2023-06 (1 July 2022 to 30 June 2023)"
+    assert period_words("2023/24", latest="2023/24 Q2") == "2023/24 Q1–Q2 (1 April 2023 to 30 September 2023)"
+    assert period_words("2023/24", latest="2023/24 Q4") == "2023/24 (1 April 2023 to 31 March 2024)"
 
 
 def test_notes_are_numbered_once_and_reading_notes_go_to_the_method(write) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from kpitool.commentary import commentary
 from kpitool.models import Catalogue, Comparison, ComparisonReport
-from kpitool.periods import YearStart, parse_period
+from kpitool.periods import Period, YearStart, parse_period, quarter_span
 
 # notes about how kpitool read the data rather than about the data: said once, with the method
 _METHOD_NOTE = re.compile(r"^Not in a catalogue: ")
@@ -63,16 +63,33 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def period_words(label: str, year_start: YearStart = "april") -> str:
-    """``2023/24 (1 April 2023 to 31 March 2024)``; the label alone when it is not a period."""
+def _end(p: Period) -> date:
+    months = p.start.month - 1 + p.months
+    return date(p.start.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
+
+
+def period_words(label: str, year_start: YearStart = "april", latest: str | None = None) -> str:
+    """``2023/24 (1 April 2023 to 31 March 2024)``; a year with data only to ``latest`` (a quarter)
+    is said as what it is: ``2023/24 Q1–Q2 (1 April 2023 to 30 September 2023)``. The label alone
+    when it is not a period."""
     try:
         p = parse_period(label, year_start)
+        last = parse_period(latest, year_start) if latest else None
     except ValueError:
         return label
-    first = p.start
-    months = first.month - 1 + p.months
-    end = date(first.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
-    return f"{p.label} ({_long_date(first)} to {_long_date(end)})"
+    if p.is_year and last is not None and last.is_quarter and last.year_period() == p and last.quarter != 4:
+        return f"{p.label} {quarter_span(list(range(1, (last.quarter or 1) + 1)))} ({_long_date(p.start)} to {_long_date(_end(last))})"
+    return f"{p.label} ({_long_date(p.start)} to {_long_date(_end(p))})"
+
+
+def _latest_quarter(report: ComparisonReport, year_start: YearStart) -> str | None:
+    """The latest quarter any row's value is made of."""
+    labels = {q for c in report.comparisons for q in c.current_quarters}
+    try:
+        periods = [parse_period(q, year_start) for q in labels]
+    except ValueError:
+        return None
+    return max(periods).label if periods else None
 
 
 def data_as_at(files: list[str], root: Path | None = None) -> str:
@@ -143,7 +160,7 @@ def build_document(
     name = (
         catalogue.name if catalogue and catalogue.name else f"Performance: {report.current} against {report.baseline}"
     )
-    period = period_words(report.current, year_start)
+    period = period_words(report.current, year_start, _latest_quarter(report, year_start))
     if report.baseline:
         period += f", against the baseline {report.baseline}"
     source = catalogue.source if catalogue and catalogue.source else ""

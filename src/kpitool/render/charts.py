@@ -64,10 +64,11 @@ class Layout:
     reference: tuple[float, str] | None = None  # y position, label
 
 
-def _nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+def _nice_ticks(lo: float, hi: float, count: int = 4, whole: bool = False) -> list[float]:
+    """Round ticks covering lo..hi; whole numbers only for counts (no "1.5 homicides")."""
     if hi == lo:
         hi, lo = hi + (abs(hi) or 1) * 0.1, lo - (abs(lo) or 1) * 0.1
-    raw = (hi - lo) / (count - 1)
+    raw = max((hi - lo) / (count - 1), 1.0 if whole else 0.0)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(lo / step) * step
@@ -101,7 +102,7 @@ def layout(panel: Panel, width: int = WIDTH, height: int = HEIGHT) -> Layout:
     lo, hi = min(values), max(values)
     if panel.unit != "percent" and lo >= 0 and lo < (hi - lo) * 0.6:
         lo = 0.0  # counts start at zero unless that would flatten the line
-    ticks = _nice_ticks(lo, hi)
+    ticks = _nice_ticks(lo, hi, whole=panel.unit in ("count", "currency"))
     t_lo, t_hi = ticks[0], ticks[-1]
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     inner_h = height - TOP - BOTTOM
