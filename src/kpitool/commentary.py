@@ -58,8 +58,10 @@ def change_phrase(change: float, pct: float | None, unit: Unit) -> str:
 
 
 def baseline_words(c: Comparison) -> str:
-    """What the baseline is: ``2022/23``, ``Q1–Q3 2022/23`` (like for like), ``2010``."""
-    return c.baseline_basis.removesuffix(" (year figure)") or (c.baseline_period or "")
+    """What the baseline is: ``2022/23``, ``Q1–Q3 2022/23`` (like for like), ``Q4 2022/23`` (a stock),
+    ``2010``; the period itself where the basis is a description ("2024-07 to 2024-09 (3 months)")."""
+    basis = c.baseline_basis.removesuffix(" (year figure)")
+    return c.baseline_period or basis if "(" in basis or not basis else basis
 
 
 def _year_sentence(c: Comparison, name: str) -> str:

@@ -122,7 +122,7 @@ def _charts(section: ReportSection) -> str:
             f'<figure class="panel"><figcaption>{_e(panel.title)}</figcaption>{svg_panel(panel, ident)}</figure>'
         )
     if not figures:
-        return '<p class="meta">No trend chart: fewer than two quarters have values.</p>'
+        return '<p class="meta">No trend chart: the current period has fewer than two quarters with values.</p>'
     return (
         '<figure class="trend"><figcaption>Trend by quarter (the figures are in the table above;'
         " a dashed line is the baseline, where it is on the quarters' scale)</figcaption>"

@@ -141,7 +141,7 @@ def _chart(document: Document, section: ReportSection) -> None:
 
     panels = [p for p in (panel_of(e.comparison) for e in section.entries) if p.drawable]
     if not panels:
-        document.add_paragraph("No trend chart: fewer than two quarters have values.")
+        document.add_paragraph("No trend chart: the current period has fewer than two quarters with values.")
         return
     columns = min(CHART_COLUMNS, len(panels))
     document.add_paragraph("Trend by quarter (the figures are in the table above).", style="Caption")
