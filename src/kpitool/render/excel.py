@@ -8,7 +8,6 @@ and no cell made only of a symbol (the arrows carry their words).
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
@@ -71,7 +70,7 @@ class _Book:
 
     def number(self, pattern: str) -> Format:
         if pattern not in self._numbers:
-            self._numbers[pattern] = self.book.add_format({"num_format": pattern})
+            self._numbers[pattern] = self.book.add_format({"num_format": pattern, "valign": "top"})
         return self._numbers[pattern]
 
     def table(
@@ -184,9 +183,7 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
 def render_xlsx(doc: ReportDocument) -> bytes:
     out = io.BytesIO()
     book = _Book(out)
-    book.book.set_properties(
-        {"title": _t(doc.subtitle or doc.title), "author": "kpitool", "created": datetime(2000, 1, 1)}
-    )
+    book.book.set_properties({"title": _t(doc.subtitle or doc.title), "author": "kpitool"})
 
     cover = book.book.add_worksheet("Cover")
     cover.write_string(0, 0, _t(doc.subtitle or doc.title), book.title)
