@@ -19,9 +19,6 @@ from kpitool.render import CompareFormat, ExportFormat, ReportFormat, ValidateFo
 from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
-    from collections.abc import Callable
-
-    from kpitool.document import ReportDocument
     from kpitool.models import Catalogue, ComparisonReport
     from kpitool.periods import Period
     from kpitool.periods import YearStart as YearStartName
@@ -540,18 +537,6 @@ def export(
     typer.echo(f"wrote {visible_line(str(output))}", err=True)
 
 
-def _report_format(output_format: ReportFormat | None, output: Path) -> ReportFormat:
-    """--format, else the output file's extension."""
-    if output_format is not None:
-        return output_format
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix in ("htm", "html"):
-        return ReportFormat.html
-    if suffix in ReportFormat.__members__:
-        return ReportFormat(suffix)
-    raise UsageError(f"{output}: give --format html, docx or xlsx (the file name's extension says none of them)")
-
-
 @app.command()
 def report(
     files: FilesArg = None,
@@ -589,28 +574,16 @@ def report(
     """
     from kpitool.document import build_document
     from kpitool.output import check_writable, write_atomic
+    from kpitool.render.report import render_report, report_format
 
     if output == Path():
         raise UsageError("report: name the file to write with -o FILE (report.html, report.docx, report.xlsx)")
-    fmt = _report_format(output_format, output)
+    fmt = report_format(output_format, output)
     check_writable(output, force)  # before the work; checked again as the file is put in place
     catalogue, comparison = _comparison(dict(locals()))
     document = build_document(comparison, catalogue)
-    write_atomic(output, _render_report(document, fmt), force=force)
+    write_atomic(output, render_report(document, fmt), force=force)
     typer.echo(f"wrote {visible_line(str(output))}", err=True)
-
-
-def _render_report(document: ReportDocument, fmt: ReportFormat) -> str | bytes:
-    from kpitool.render.excel import render_xlsx
-    from kpitool.render.html import render_html
-    from kpitool.render.word import render_docx
-
-    renderers: dict[ReportFormat, Callable[[], str | bytes]] = {
-        ReportFormat.html: lambda: render_html(document),
-        ReportFormat.docx: lambda: render_docx(document),
-        ReportFormat.xlsx: lambda: render_xlsx(document),
-    }
-    return renderers[fmt]()
 
 
 @app.command()
