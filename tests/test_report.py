@@ -304,3 +304,46 @@ def test_html_renders_in_a_browser_and_prints_to_a4(monkeypatch: pytest.MonkeyPa
     assert boxes == {(595, 842)}  # A4 (in points), from the print stylesheet
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
     assert 8 <= pages <= 30, pages
+
+
+def test_commentary_figures_match_the_example_files_read_independently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every quarter-on-quarter sentence of the example against the submissions, read with the csv
+    module and computed here by hand: Q4 against Q3, the change and its percentage."""
+    import csv
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def rounded(x: float, places: int) -> str:
+        q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return f"{q:,.{places}f}"
+
+    values: dict[tuple[str, str, str], float] = {}
+    for name in ("2023-24-q3.csv", "2023-24-q4.csv"):
+        with open(EXAMPLES / "data" / name, encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                values[(row["section"], row["measure"], row["period"])] = float(row["value"])
+    doc = example_document(monkeypatch)
+    checked = 0
+    for section in doc.sections:
+        for entry in section.entries:
+            c = entry.comparison
+            q3, q4 = (
+                values.get((section.title, c.measure, "2023/24 Q3")),
+                values.get((section.title, c.measure, "2023/24 Q4")),
+            )
+            if q3 is None or q4 is None or c.unit not in ("count", "seconds") or c.aggregate == "last":
+                continue
+            places = 0 if c.unit == "count" else 1
+            unit = " seconds" if c.unit == "seconds" else ""
+            change = q4 - q3
+            kind = "an increase" if change > 0 else "a decrease"
+            pct = rounded(abs(change) / q3 * 100, 1)
+            sign = "+" if change > 0 else "-"
+            expected = (
+                f"In 2023/24 Q4 it was {rounded(q4, places)}{unit}, {kind} of {rounded(abs(change), places)}{unit}"
+                f" ({sign}{pct}%) compared with 2023/24 Q3 ({rounded(q3, places)}{unit})."
+                if change
+                else f"In 2023/24 Q4 it was {rounded(q4, places)}{unit}, the same as in 2023/24 Q3 ({rounded(q3, places)}{unit})."
+            )
+            assert expected in entry.commentary, (c.measure, entry.commentary)
+            checked += 1
+    assert checked >= 40
