@@ -181,3 +181,19 @@ def test_report_command_writes_office_files(
     named = tmp_path / "named.bin"
     assert runner.invoke(app, ["report", "--format", suffix, "-o", str(named), "--section", "Call data"]).exit_code == 0
     assert named.read_bytes()[:2] == b"PK"
+
+
+def test_excel_a_revised_figure_stays_a_number_its_marker_beside_it(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "d.csv",
+        "measure,period,value\nBurglary,2022/23,900\nBurglary,2023/24 Q1,410[r]\nBurglary,2023/24 Q2,[c]\n"
+        "Robbery,2022/23,90\nRobbery,2023/24 Q1,41\nRobbery,2023/24 Q2,40\n",
+    )
+    doc = build_document(run_comparison([path], None, CompareOptions()), None, as_at=AS_AT)
+    rows = list(openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))["Table_1"].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Measure")
+    table = [dict(zip(rows[header], r, strict=True)) for r in rows[header + 1 :]]
+    burglary, robbery = table
+    assert burglary["2023/24 Q1 value"] == 410 and burglary["2023/24 Q1 marker"] == "[r]"
+    assert burglary["2023/24 Q2 value"] == "[c]" and "2023/24 Q2 marker" not in burglary  # the marker alone
+    assert robbery["2023/24 Q1 value"] == 41 and robbery["2023/24 Q1 marker"] in ("", None)

@@ -113,20 +113,33 @@ def _about(sheet: Worksheet, book: _Book, title: str, lines: list[str]) -> int:
 
 
 def _value(value: float | None, unit: Unit, marker: str | None = None) -> Any:
+    """A number with its display format; a missing one as its marker ([c], ..) or [x]."""
     if value is None:
         return marker or NOT_AVAILABLE
-    if marker:  # a figure with a marker ([r] revised, [e] estimated): a number, its marker beside it in words
-        return f"{value:g} {marker}"
     return (value / 100, VALUE_FORMAT[unit]) if unit == "percent" else (value, VALUE_FORMAT[unit])
 
 
-def _row(doc: ReportDocument, entry: MeasureEntry) -> list[Any]:
+def _marked(doc: ReportDocument, section: ReportSection) -> list[str]:
+    """The quarters where some row has a figure with a marker ([r] revised, [e] estimated): each gets
+    a marker column beside it, so that the figure stays a number."""
+    return [
+        p
+        for p in doc.comparison.quarters
+        if any(
+            q.period == p and q.marker and q.value is not None for e in section.entries for q in e.comparison.quarters
+        )
+    ]
+
+
+def _row(doc: ReportDocument, entry: MeasureEntry, marked: list[str]) -> list[Any]:
     c = entry.comparison
     by_period = {q.period: q for q in c.quarters}
-    quarters = [
-        _value(by_period[p].value, c.unit, by_period[p].marker) if p in by_period else NOT_AVAILABLE
-        for p in doc.comparison.quarters
-    ]
+    quarters: list[Any] = []
+    for p in doc.comparison.quarters:
+        q = by_period.get(p)
+        quarters.append(_value(q.value, c.unit, q.marker) if q else NOT_AVAILABLE)
+        if p in marked:
+            quarters.append(q.marker if q and q.marker and q.value is not None else "")
     change = (c.change, CHANGE_FORMAT[c.unit]) if c.change is not None else NOT_AVAILABLE
     if c.unit == "percent":
         pct: Any = NOT_APPLICABLE
@@ -149,7 +162,8 @@ def _row(doc: ReportDocument, entry: MeasureEntry) -> list[Any]:
 
 def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, number: int) -> None:
     sheet = book.book.add_worksheet(f"Table_{number}")
-    quarters = [f"{q} value" for q in doc.comparison.quarters]
+    marked = _marked(doc, section)
+    quarters = [h for q in doc.comparison.quarters for h in (f"{q} value", *([f"{q} marker"] * (q in marked)))]
     headers = [
         "Measure",
         "Notes",
@@ -163,7 +177,7 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
         "Direction of travel",
         "Assessment",
     ]
-    rows = [_row(doc, e) for e in section.entries]
+    rows = [_row(doc, e, marked) for e in section.entries]
     top = _about(
         sheet,
         book,
@@ -172,7 +186,8 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
             "This worksheet contains one table. Some cells refer to notes, which can be found in the notes worksheet.",
             f"Source: {doc.source}" if doc.source else "Source: the input files named on the cover sheet.",
             f"{NOT_AVAILABLE} = not available; {NOT_APPLICABLE} = not applicable (a percentage's change is in"
-            " percentage points, in the change column).",
+            " percentage points, in the change column); [c] confidential, [r] revised, [e] estimated, as the"
+            " data mark them.",
         ],
     )
     widths = [34, 12, 14, 12, 12, *[12] * len(quarters), 12, 12, 14, 14, 14]

@@ -62,6 +62,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; border-top: 
   th, td { padding: 2px 4px; }
   thead { display: table-header-group; }
   tr, figure.trend, figure.panel, .commentary p { break-inside: avoid; }
+  .commentary p { max-width: none; }
   a { color: inherit; text-decoration: none; }
   nav ol { columns: 1; }
   .panels { gap: 2mm 3mm; }
