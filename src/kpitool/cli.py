@@ -540,7 +540,12 @@ def export(
 @app.command()
 def report(
     files: FilesArg = None,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The file to write.")] = Path(),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The file to write: report.html, report.docx, report.xlsx."
+        ),
+    ] = None,
     output_format: Annotated[
         ReportFormat | None,
         typer.Option("--format", "-f", help="html, docx or xlsx (default: from the output file's extension)."),
@@ -576,7 +581,7 @@ def report(
     from kpitool.output import check_writable, write_atomic
     from kpitool.render.report import render_report, report_format
 
-    if output == Path():
+    if output is None:
         raise UsageError("report: name the file to write with -o FILE (report.html, report.docx, report.xlsx)")
     fmt = report_format(output_format, output)
     check_writable(output, force)  # before the work; checked again as the file is put in place
