@@ -197,3 +197,25 @@ def test_excel_a_revised_figure_stays_a_number_its_marker_beside_it(write) -> No
     assert burglary["2023/24 Q1 value"] == 410 and burglary["2023/24 Q1 marker"] == "[r]"
     assert burglary["2023/24 Q2 value"] == "[c]" and "2023/24 Q2 marker" not in burglary  # the marker alone
     assert robbery["2023/24 Q1 value"] == 41 and robbery["2023/24 Q1 marker"] in ("", None)
+
+
+def test_a_method_the_rows_carry_is_shown_in_every_format(document: ReportDocument) -> None:
+    """compare --method (issue #10) gives each row its method: the report shows it without being told."""
+    from kpitool.models import Comparison
+    from kpitool.render.html import render_html
+
+    class WithMethod(Comparison):
+        method: str = "spc"
+
+    doc = document.model_copy(deep=True)
+    for s in doc.sections:
+        for e in s.entries:
+            e.comparison = WithMethod(**e.comparison.model_dump())
+    doc.comparison.comparisons = [e.comparison for s in doc.sections for e in s.entries]
+    assert ">Method</th>" in render_html(doc) and '<td class="dir">spc</td>' in render_html(doc)
+    table = docx.Document(io.BytesIO(render_docx(doc))).tables[0]
+    assert table.rows[0].cells[-1].text == "Method" and table.rows[1].cells[-1].text == "spc"
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))["Table_1"]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert "Method of the direction" in values and "spc" in values
+    assert ">Method</th>" not in render_html(document)  # no column while rows carry no method

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
 from kpitool.models import Unit
 from kpitool.render.safe import visible
-from kpitool.render.tables import caption, note_marks
+from kpitool.render.tables import caption, method_of, note_marks, shows_method
 from kpitool.render.values import assessment_words, direction_words
 
 if TYPE_CHECKING:
@@ -157,6 +157,7 @@ def _row(doc: ReportDocument, entry: MeasureEntry, marked: list[str]) -> list[An
         pct,
         direction_words(c),
         assessment_words(c),
+        *([method_of(c) or NOT_AVAILABLE] if shows_method(doc) else []),
     ]
 
 
@@ -176,6 +177,7 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
         "Percentage change from baseline",
         "Direction of travel",
         "Assessment",
+        *(["Method of the direction"] if shows_method(doc) else []),
     ]
     rows = [_row(doc, e, marked) for e in section.entries]
     top = _about(
@@ -190,7 +192,7 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
             " data mark them.",
         ],
     )
-    widths = [34, 12, 14, 12, 12, *[12] * len(quarters), 12, 12, 14, 14, 14]
+    widths = [34, 12, 14, 12, 12, *[12] * len(quarters), 12, 12, 14, 14, 14, *[14] * shows_method(doc)]
     book.table(sheet, top, f"Table_{number}", headers, rows, widths)
     sheet.freeze_panes(top + 1, 1)
 

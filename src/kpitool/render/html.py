@@ -88,7 +88,8 @@ def _notes_html(entry: MeasureEntry) -> str:
 
 def _table(doc: ReportDocument, section: ReportSection) -> str:
     heads = table_headers(doc)
-    last_numeric = len(heads) - 3  # the columns before direction and assessment
+    direction = heads.index("Direction")
+    last_numeric = direction - 1  # the figures end where the words (direction, assessment, method) begin
     text_class = ' class="text"'
     head_cells = "".join(
         f'<th scope="col"{text_class if i == 0 or i > last_numeric else ""}>{_e(h)}</th>' for i, h in enumerate(heads)
@@ -100,11 +101,11 @@ def _table(doc: ReportDocument, section: ReportSection) -> str:
         for i, text in enumerate(cells[1:], start=1):
             if NUMERIC_FROM <= i <= last_numeric:
                 out.append(f'<td class="num">{_e(text)}</td>')
-            elif i == len(heads) - 2:
-                out.append(f'<td class="dir">{_e(text)}</td>')
-            else:
+            elif i == direction + 1:
                 kind = entry.comparison.assessment.replace(" ", "-")
                 out.append(f'<td class="assess {_e(kind)}">{_e(text)}</td>')
+            else:
+                out.append(f'<td class="dir">{_e(text)}</td>')
         rows.append("<tr>" + "".join(out) + "</tr>")
     return (
         f"<table><caption>{_e(caption(doc, section))}</caption>"

@@ -8,20 +8,33 @@ cell is a symbol alone and no meaning rests on colour.
 from __future__ import annotations
 
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
+from kpitool.models import Comparison
 from kpitool.render.markdown import headers, row_cells
 from kpitool.render.values import assessment_words, direction_words
 
 NUMERIC_FROM = 1  # the columns from here to the direction are figures (right-aligned)
 
 
+def method_of(c: Comparison) -> str | None:
+    """The method that drew the row's arrow, where the comparison names one (a ``method`` field)."""
+    value = getattr(c, "method", None)
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def shows_method(doc: ReportDocument) -> bool:
+    """Every output says which method drew each arrow: a column, once rows carry their method."""
+    return any(method_of(c) for c in doc.comparison.comparisons)
+
+
 def table_headers(doc: ReportDocument) -> list[str]:
-    return [*headers(doc.comparison)[:-1], "Direction", "Assessment"]
+    return [*headers(doc.comparison)[:-1], "Direction", "Assessment", *(["Method"] * shows_method(doc))]
 
 
 def entry_cells(doc: ReportDocument, entry: MeasureEntry) -> list[str]:
     """The row's cells as displayed: rounded half away from zero, units, markers kept."""
     c = entry.comparison
-    return [*row_cells(c, doc.comparison)[:-1], direction_words(c), assessment_words(c)]
+    method = [method_of(c) or "n/a"] if shows_method(doc) else []
+    return [*row_cells(c, doc.comparison)[:-1], direction_words(c), assessment_words(c), *method]
 
 
 def note_marks(entry: MeasureEntry) -> list[str]:

@@ -98,7 +98,7 @@ def _table(document: Document, doc: ReportDocument, section: ReportSection) -> N
     cap = document.add_paragraph(_text(caption(doc, section)), style="Caption")
     cap.paragraph_format.keep_with_next = True
     heads = table_headers(doc)
-    last_numeric = len(heads) - 3
+    last_numeric = heads.index("Direction") - 1
     table = document.add_table(rows=1, cols=len(heads))
     table.style = "Table Grid"
     table.autofit = False
@@ -112,7 +112,7 @@ def _table(document: Document, doc: ReportDocument, section: ReportSection) -> N
         texts = entry_cells(doc, entry)
         texts[0] = " ".join([texts[0], *note_marks(entry)])
         for i, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-            _cell(cell, text, right=NUMERIC_FROM <= i <= last_numeric, bold=i == len(texts) - 1)
+            _cell(cell, text, right=NUMERIC_FROM <= i <= last_numeric, bold=i == last_numeric + 2)
     grid = [heads, *(entry_cells(doc, e) for e in section.entries)]
     for column, width in zip(table.columns, _widths(grid), strict=True):
         column.width = width  # the grid, which LibreOffice reads; the cells, which Word reads
