@@ -118,6 +118,10 @@ def test_notes_are_numbered_once_and_reading_notes_go_to_the_method(write) -> No
     assert entries["B"].notes == entries["C"].notes == [1] and entries["A"].notes == []
     assert not any(n.startswith("Not in a catalogue") for n in doc.notes)
     assert any(n.startswith("Not in a catalogue") and n.endswith(": A, B, C.") for n in doc.method)
+    many = write("many.csv", "measure,period,value\nM0,2022/23,1\n" + "".join(f"M{i},2023/24,{i}\n" for i in range(20)))
+    doc = build_document(run_comparison([many], None, CompareOptions()), None, as_at=AS_AT)
+    (reading,) = [n for n in doc.method if n.startswith("Not in a catalogue")]
+    assert reading.endswith(": M0, M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11 and 8 more.")
 
 
 # -- HTML ----------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from kpitool.commentary import commentary
 from kpitool.models import Catalogue, Comparison, ComparisonReport
 from kpitool.periods import Period, YearStart, parse_period, quarter_span
 
+NAMES_LISTED = 12  # a method note names this many measures, then says how many more
 # notes about how kpitool read the data rather than about the data: said once, with the method
 _METHOD_NOTE = re.compile(r"^Not in a catalogue: ")
 
@@ -92,7 +93,7 @@ def _latest_quarter(report: ComparisonReport, year_start: YearStart) -> str | No
     return max(periods).label if periods else None
 
 
-def data_as_at(files: list[str], root: Path | None = None) -> str:
+def data_as_at(files: list[str]) -> str:
     """The date the newest input file was last changed: what the figures are as at.
 
     ``SOURCE_DATE_EPOCH`` (reproducible builds) caps it, so that a report made from a fresh checkout
@@ -100,9 +101,8 @@ def data_as_at(files: list[str], root: Path | None = None) -> str:
     """
     stamps = []
     for name in files:
-        path = Path(name) if root is None or Path(name).is_absolute() else root / name
         try:
-            stamps.append(path.stat().st_mtime)
+            stamps.append(Path(name).stat().st_mtime)  # the paths as shown: from the working directory
         except OSError:
             continue
     if not stamps:
@@ -132,7 +132,12 @@ def _method_notes(report: ComparisonReport) -> list[str]:
         for n in c.notes:
             if _METHOD_NOTE.match(n):
                 about.setdefault(n, []).append(c.measure)
-    grouped = [f"{note.rstrip('.')}: {', '.join(names)}." for note, names in about.items()]
+    grouped = []
+    for note, names in about.items():
+        listed = ", ".join(names[:NAMES_LISTED]) + (
+            f" and {len(names) - NAMES_LISTED} more" if len(names) > NAMES_LISTED else ""
+        )
+        grouped.append(f"{note.rstrip('.')}: {listed}.")
     return [*report.notes, *grouped]
 
 
