@@ -351,3 +351,14 @@ def test_commentary_figures_match_the_example_files_read_independently(monkeypat
             assert expected in entry.commentary, (c.measure, entry.commentary)
             checked += 1
     assert checked >= 40
+
+
+def test_a_chart_does_not_make_a_flat_series_look_like_a_plunge() -> None:
+    from kpitool.render.charts import Panel, layout
+
+    g = layout(Panel("Assault", "count", [("Q1", 82), ("Q2", 82), ("Q3", 81), ("Q4", 82)]))
+    ys = [p[1] for p in g.points if p]
+    top, bottom = min(y for y, _ in g.ticks), max(y for y, _ in g.ticks)
+    assert (max(ys) - min(ys)) < 0.2 * (bottom - top)  # a fall of 1 in 82 is a small step on the axis
+    labels = [label for _, label in g.ticks]
+    assert all(label.replace(",", "").isdigit() for label in labels)  # whole numbers for a count

@@ -19,6 +19,7 @@ LINE = "#1d4f91"
 GRID = "#d0d4da"
 INK = "#222222"
 REFERENCE = "#6b6b6b"
+MIN_SPAN = 0.1  # the value axis spans at least this fraction of the largest value
 
 
 @dataclass
@@ -100,9 +101,15 @@ def layout(panel: Panel, width: int = WIDTH, height: int = HEIGHT) -> Layout:
     if not values:
         return out
     lo, hi = min(values), max(values)
+    least = MIN_SPAN * max(abs(lo), abs(hi))
+    if hi - lo < least:  # 82, 82, 81, 82 is flat, not a plunge: the axis spans at least a tenth of the level
+        pad = (least - (hi - lo)) / 2
+        lo, hi = (lo - pad if lo - pad >= 0 or lo < 0 else 0.0), hi + pad
     if panel.unit != "percent" and lo >= 0 and lo < (hi - lo) * 0.6:
         lo = 0.0  # counts start at zero unless that would flatten the line
     ticks = _nice_ticks(lo, hi, whole=panel.unit in ("count", "currency"))
+    if min(values) >= 0 and len([t for t in ticks if t >= 0]) >= 2:
+        ticks = [t for t in ticks if t >= 0]  # no axis below zero for figures that never go there
     t_lo, t_hi = ticks[0], ticks[-1]
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     inner_h = height - TOP - BOTTOM
