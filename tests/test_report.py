@@ -67,7 +67,8 @@ def test_commentary_says_what_the_published_report_says(monkeypatch: pytest.Monk
     assert "a decrease of 2,347 (-8.9%) compared with 2023/24 Q3" in calls and "(+5.1%)" in calls
     assert "not assessed as better or worse" in calls  # neutral polarity: no verdict
     homicide = " ".join(rows["Homicide"].commentary)
-    assert "small numbers (7 and 5)" in homicide
+    assert "small numbers (7 and 5): a change of this size can be chance alone" in homicide
+    assert "small numbers" not in " ".join(rows["Fatal"].commentary)  # 15 and 20: not small by the comparison's rule
     rate = " ".join(rows["Resolved rate"].commentary)
     assert "a decrease of 1.1 percentage points" in rate and "level, assessed as stable" in rate
 
@@ -111,7 +112,7 @@ def test_period_in_words() -> None:
 
 
 def test_notes_are_numbered_once_and_reading_notes_go_to_the_method(write) -> None:  # type: ignore[no-untyped-def]
-    path = write("d.csv", "measure,period,value\nA,2022/23,10\nA,2023/24,12\nB,2023/24,3\nC,2023/24,4\n")
+    path = write("d.csv", "measure,period,value\nA,2022/23,100\nA,2023/24,120\nB,2023/24,30\nC,2023/24,40\n")
     doc = build_document(run_comparison([path], None, CompareOptions()), None, as_at=AS_AT)
     entries = {e.comparison.measure: e for s in doc.sections for e in s.entries}
     assert doc.notes == ["No baseline value for 2022/23."]
@@ -362,3 +363,25 @@ def test_a_chart_does_not_make_a_flat_series_look_like_a_plunge() -> None:
     assert (max(ys) - min(ys)) < 0.2 * (bottom - top)  # a fall of 1 in 82 is a small step on the axis
     labels = [label for _, label in g.ticks]
     assert all(label.replace(",", "").isdigit() for label in labels)  # whole numbers for a count
+
+
+@pytest.mark.parametrize(
+    ("method", "measure", "said"),
+    [
+        ("significance", "Fatal", "The change is not statistically significant at the 95% level (exact Poisson test)."),
+        ("significance", "999 calls", "The change is statistically significant at the 95% level (exact Poisson test)."),
+        ("spc", "999 calls", "On the control chart"),
+    ],
+)
+def test_commentary_says_what_the_method_found(
+    method: str, measure: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    catalogue = open_catalogue(Path("kpitool.toml"))
+    report = run_comparison([], catalogue, CompareOptions(method=method))  # type: ignore[arg-type]
+    c = next(c for c in report.comparisons if c.measure == measure)
+    text = " ".join(commentary(c))
+    if method == "spc" and c.spc is not None and c.spc.variation is None:
+        assert "control chart" not in text  # too few points: the band drew the arrow, and the notes say so
+    else:
+        assert said in text

@@ -153,7 +153,7 @@ def test_excel_numbers_are_numbers_with_display_formats(book) -> None:  # type: 
     assert by["Baseline value"].value == pytest.approx(0.137, abs=1e-3) and by["Baseline value"].number_format == "0.0%"
     assert by["Percentage change from baseline"].value == "[z]"  # a percentage changes in points, not per cent
     cctv = next(r for r in book["Table_13"].iter_rows() if r[0].value == "Alarm Activation")
-    assert cctv[1].value == "[note 1]" and cctv[4].value == "[x]" and cctv[5].value == "[x]"
+    assert cctv[1].value == "[note 1] [note 2]" and cctv[4].value == "[x]" and cctv[5].value == "[x]"
 
 
 def test_excel_keeps_markers_and_escapes_nothing_into_formulas(write) -> None:  # type: ignore[no-untyped-def]
@@ -199,23 +199,20 @@ def test_excel_a_revised_figure_stays_a_number_its_marker_beside_it(write) -> No
     assert robbery["2023/24 Q1 value"] == 41 and robbery["2023/24 Q1 marker"] in ("", None)
 
 
-def test_a_method_the_rows_carry_is_shown_in_every_format(document: ReportDocument) -> None:
-    """compare --method (issue #10) gives each row its method: the report shows it without being told."""
-    from kpitool.models import Comparison
+def test_the_method_of_each_arrow_is_a_column_when_the_rows_differ(document: ReportDocument) -> None:
+    """Under --method significance some rows cannot be tested and the band draws their arrow: each
+    row then says which method drew it, in every format (one method for all: the method notes say it)."""
     from kpitool.render.html import render_html
 
-    class WithMethod(Comparison):
-        method: str = "spc"
-
+    assert ">Method</th>" not in render_html(document)
     doc = document.model_copy(deep=True)
-    for s in doc.sections:
-        for e in s.entries:
-            e.comparison = WithMethod(**e.comparison.model_dump())
+    first = doc.sections[0].entries[0]
+    first.comparison = first.comparison.model_copy(update={"method": "spc"})
     doc.comparison.comparisons = [e.comparison for s in doc.sections for e in s.entries]
-    assert ">Method</th>" in render_html(doc) and '<td class="dir">spc</td>' in render_html(doc)
+    page = render_html(doc)
+    assert ">Method</th>" in page and '<td class="dir">spc</td>' in page and '<td class="dir">band</td>' in page
     table = docx.Document(io.BytesIO(render_docx(doc))).tables[0]
     assert table.rows[0].cells[-1].text == "Method" and table.rows[1].cells[-1].text == "spc"
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))["Table_1"]
     values = [c.value for row in sheet.iter_rows() for c in row]
-    assert "Method of the direction" in values and "spc" in values
-    assert ">Method</th>" not in render_html(document)  # no column while rows carry no method
+    assert "Method of the direction" in values and "spc" in values and "band" in values

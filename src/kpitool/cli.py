@@ -559,6 +559,8 @@ def report(
     measure: MeasureOpt = None,
     skip_invalid: SkipInvalidOpt = False,
     pro_rata: ProRataOpt = False,
+    method: MethodOpt = None,
+    confidence: ConfidenceOpt = None,
     year_start: YearStartOpt = None,
     sheet: SheetOpt = None,
     measure_col: MeasureColOpt = None,
@@ -632,7 +634,7 @@ def chart(
 
     args = {**locals(), "files": data, "baseline": None, "tolerance": None, "pro_rata": False, "confidence": None}
     args.update(measure=measures, method=MethodName.spc)
-    files = chart_files(_comparison(args))
+    files = chart_files(_comparison(args)[1])
     output.mkdir(parents=True, exist_ok=True)
     for name in files:
         check_writable(output / name, force)  # all refused before any is written

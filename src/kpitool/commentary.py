@@ -2,7 +2,8 @@
 
 Deterministic and factual: each sentence states a figure of the row (the value, the change
 against the baseline and against the previous quarter, the direction in words, what the measure's
-polarity makes of it) or a caveat the figures call for (small numbers, a part year, a projection).
+polarity makes of it, what the significance test or control chart found, the target) or a caveat
+the figures call for (small numbers, as the comparison marks them; a part year; a projection).
 Nothing here says why a figure moved: a cause is the analyst's to write.
 """
 
@@ -13,8 +14,6 @@ import re
 from kpitool.models import Comparison, Delta, Unit
 from kpitool.numbers import format_number, round_half_away
 from kpitool.render.values import PLACES
-
-SMALL_COUNT = 30  # below this, a count's percentage change rests on a few events
 
 _UNIT_WORDS: dict[Unit, str] = {"seconds": " seconds", "count": "", "number": "", "percent": "%", "currency": ""}
 _UNIT_IN_NAME = re.compile(r"\s*\((?:seconds|secs|%|per ?cent|percent|£|number|count)\)\s*$", re.IGNORECASE)
@@ -126,15 +125,39 @@ def _quarter_sentence(c: Comparison, q: Delta | None) -> str | None:
     return f"In {q.to_period} it was {now}, {change_phrase(q.absolute, q.relative, c.unit)} compared with {before}."
 
 
+_VARIATION = {
+    "special cause improvement": "special-cause variation, an improvement",
+    "special cause concern": "special-cause variation, a concern",
+    "special cause": "special-cause variation",
+    "common cause": "common-cause variation only",
+}
+
+
+def _method_sentences(c: Comparison) -> list[str]:
+    """What the method that drew the arrow found (the significance test, the control chart), and the target."""
+    out = []
+    test = c.significance
+    if c.method == "significance" and test is not None and test.significant is not None:
+        verdict = "statistically significant" if test.significant else "not statistically significant"
+        out.append(f"The change is {verdict} at the {test.confidence:g}% level ({test.test} test).")
+    chart = c.spc
+    if c.method == "spc" and chart is not None and chart.variation is not None:
+        at = f" ({chart.latest})" if chart.latest else ""
+        out.append(f"On the control chart the latest point{at} shows {_VARIATION[chart.variation]}.")
+    if c.target is not None and c.target_met is not None:
+        out.append(f"The target of {amount(c.target, c.unit)} is {'met' if c.target_met else 'not met'}.")
+    return out
+
+
 def _caveats(c: Comparison) -> list[str]:
     out = []
-    if c.unit == "count" and c.change_pct is not None and c.baseline_value is not None and c.current_value is not None:
-        low = min(abs(c.baseline_value), abs(c.current_value))
-        if low < SMALL_COUNT:
-            out.append(
-                f"These are small numbers ({amount(c.baseline_value, c.unit)} and {amount(c.current_value, c.unit)}):"
-                " a few events make a large percentage change."
-            )
+    if c.small_numbers and c.change is not None and c.baseline_value is not None and c.current_value is not None:
+        out.append(
+            f"These are small numbers ({amount(c.baseline_value, c.unit)} and {amount(c.current_value, c.unit)}):"
+            " a change of this size can be chance alone."
+        )
+    elif c.small_numbers:
+        out.append("This is a small number of events: a few more or fewer would change it a lot.")
     if c.projected:
         out.append(f"The {c.current_period} figure is a projection from part of the year, not a measured value.")
     elif not c.complete and c.current_quarters:
@@ -148,7 +171,7 @@ def commentary(c: Comparison) -> list[str]:
     if c.current_value is None:
         sentences = [f"There is no value of {name} for {c.current_period}."]
     else:
-        sentences = [_year_sentence(c, name), _direction_sentence(c)]
+        sentences = [_year_sentence(c, name), _direction_sentence(c), *_method_sentences(c)]
     quarter = _quarter_sentence(c, c.quarter_on_quarter)
     if quarter:
         sentences.append(quarter)

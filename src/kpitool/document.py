@@ -159,7 +159,7 @@ def build_document(
                 if n not in notes:
                     notes.append(n)
                 numbers.append(notes.index(n) + 1)
-            entries.append(MeasureEntry(comparison=c, commentary=commentary(c), notes=numbers))
+            entries.append(MeasureEntry(comparison=c, commentary=commentary(c), notes=sorted(set(numbers))))
         shown = title or "Measures"
         sections.append(ReportSection(title=shown, anchor=anchor_of(shown, taken), entries=entries))
     name = (

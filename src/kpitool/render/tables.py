@@ -16,14 +16,15 @@ NUMERIC_FROM = 1  # the columns from here to the direction are figures (right-al
 
 
 def method_of(c: Comparison) -> str | None:
-    """The method that drew the row's arrow, where the comparison names one (a ``method`` field)."""
-    value = getattr(c, "method", None)
-    return None if value is None else str(getattr(value, "value", value))
+    """The method that drew the row's arrow (band, significance, spc); none where no arrow was drawn."""
+    return c.method if c.direction is not None else None
 
 
 def shows_method(doc: ReportDocument) -> bool:
-    """Every output says which method drew each arrow: a column, once rows carry their method."""
-    return any(method_of(c) for c in doc.comparison.comparisons)
+    """Every output says which method drew each arrow: the method notes say it once when one method
+    drew them all; a column says it row by row when they differ (a test not possible, say, so the
+    band drew that arrow)."""
+    return len({m for c in doc.comparison.comparisons if (m := method_of(c))}) > 1
 
 
 def table_headers(doc: ReportDocument) -> list[str]:
