@@ -103,8 +103,12 @@ def value_label(c: Comparison, report: ComparisonReport) -> str:
 
 
 def direction_words(c: Comparison) -> str:
-    """``↑ up``, ``↔ level``: the arrow never alone (what it means is the assessment's column)."""
-    return f"{ARROWS[c.direction]} {c.direction}" if c.direction else "n/a"
+    """``↑ up``, ``↔ level``, ``↔ not significant``: the arrow never alone, as ``arrow_words`` says it,
+    without its ``(better)`` / ``(worse)`` (the assessment's own column says that)."""
+    words = arrow_words(c)
+    for word in ("better", "worse"):
+        words = words.removesuffix(f" ({word})")
+    return words
 
 
 def assessment_words(c: Comparison) -> str:
