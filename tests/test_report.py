@@ -385,3 +385,14 @@ def test_commentary_says_what_the_method_found(
         assert "control chart" not in text  # too few points: the band drew the arrow, and the notes say so
     else:
         assert said in text
+
+
+def test_direction_words_say_what_the_method_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpitool.render.values import direction_words
+
+    doc = example_document(monkeypatch)
+    c = doc.sections[0].entries[0].comparison  # Police officers: down, worsening
+    assert direction_words(c) == "↓ down"  # the assessment column says "worsening"
+    assert direction_words(c.model_copy(update={"method": "significance", "direction": "level"})) == "↔ not significant"
+    assert direction_words(c.model_copy(update={"method": "spc"})) == "↓ special cause"
+    assert direction_words(c.model_copy(update={"direction": None})) == "n/a"
