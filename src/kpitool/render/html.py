@@ -43,6 +43,13 @@ td.improving { color: var(--improving); border-left-color: var(--improving); }
 td.worsening { color: var(--worsening); border-left-color: var(--worsening); }
 td.stable { color: var(--stable); }
 .note-ref { font-size: 0.8em; white-space: nowrap; }
+.table-wrap { overflow-x: auto; }
+.table-wrap:focus { outline: 3px solid #ffdd00; }
+@media (max-width: 900px) {
+  body { padding: 16px; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 4px 5px; }
+}
 .panels { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 0; padding: 0; }
 figure { margin: 0; }
 figure.trend > figcaption { font-weight: bold; margin: 8px 0; }
@@ -64,6 +71,7 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; border-top: 
   tr, figure.trend, figure.panel, .commentary p { break-inside: avoid; }
   .commentary p { max-width: none; }
   a { color: inherit; text-decoration: none; }
+  .table-wrap { overflow: visible; }
   nav ol { columns: 1; }
   .panels { gap: 2mm 3mm; }
   figure.panel { padding: 1mm 1.5mm 0; }
@@ -107,9 +115,11 @@ def _table(doc: ReportDocument, section: ReportSection) -> str:
             else:
                 out.append(f'<td class="dir">{_e(text)}</td>')
         rows.append("<tr>" + "".join(out) + "</tr>")
+    # a narrow window scrolls the table, not the page; the region is focusable so a keyboard can scroll it
     return (
-        f"<table><caption>{_e(caption(doc, section))}</caption>"
-        f"<thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="table-wrap" role="region" aria-labelledby="{_e(section.anchor)}-c" tabindex="0">'
+        f'<table><caption id="{_e(section.anchor)}-c">{_e(caption(doc, section))}</caption>'
+        f"<thead><tr>{head_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
