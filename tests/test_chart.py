@@ -42,7 +42,17 @@ def test_svg_marks_special_cause_by_shape_and_says_it_in_words() -> None:
     assert len(root.findall("s:rect", NS)) == 1 + 16  # the background and the squares
     assert root.findall("s:circle", NS) == []
     dashed = [line for line in root.findall("s:line", NS) if line.get("stroke-dasharray")]
-    assert len(dashed) == 3  # two limits and the target
+    assert len(dashed) == 2 * 3  # two limits and the target, each with its sample in the legend
+    assert "Values: m0 9.0, m1 11.0," in desc
+
+
+def test_count_axes_tick_whole_numbers() -> None:
+    values = [0.0, 1.0, 0.0, 0.0, 2.0] * 4
+    chart = xmr([(f"m{i}", v) for i, v in enumerate(values)], "down")
+    svg = chart_svg(_row(unit="count", aggregate="sum"), chart)
+    labels = [t.text for t in ET.fromstring(svg).findall("s:text", NS) if t.get("text-anchor") == "end"]
+    assert labels and all(label is not None and "." not in label for label in labels)
+    assert len(set(labels)) == len(labels)  # no "0 0 0 1 1 1"
 
 
 def test_too_few_points_drawn_without_limits() -> None:

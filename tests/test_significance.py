@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from scipy.stats import beta
+from scipy.stats import beta, binom
 from statsmodels.stats import proportion, rates
 from typer.testing import CliRunner
 
 from kpitool.cli import app
-from kpitool.methods.significance import poisson_test, proportions_test, sentence, whole, wilson
+from kpitool.methods.significance import newcombe, poisson_test, proportions_test, sentence, whole, wilson
 
 
 def sig4(x: float | None) -> str:
@@ -32,10 +32,26 @@ def test_exact_poisson_p_values_as_hand_computed(before: int, after: int, p: flo
 
 
 def test_exposures_make_a_part_year_exact() -> None:
-    """30 events in three quarters against 50 in four: the share under no change is 3/7."""
+    """30 events in three quarters against 50 in four: the share under no change is 3/7, and the
+    p-value twice the smaller binomial tail (the one the Clopper–Pearson interval inverts)."""
     result = poisson_test(50, 30, 95, exposure_baseline=4, exposure_current=3)
-    assert sig4(result.p_value) == sig4(rates.test_poisson_2indep(30, 3, 50, 4, method="exact-cond").pvalue)
+    assert sig4(result.p_value) == sig4(2 * min(binom.cdf(30, 80, 3 / 7), binom.sf(29, 80, 3 / 7)))
     assert result.value == pytest.approx((30 / 3) / (50 / 4))
+    # at equal exposures it is the two-sided exact test statsmodels gives
+    assert sig4(poisson_test(50, 30, 95).p_value) == sig4(
+        rates.test_poisson_2indep(30, 1, 50, 1, method="exact-cond").pvalue
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "b_len", "c_len"), [(16, 2, 4, 2), (9, 0, 4, 2), (0, 3, 4, 1), (50, 30, 4, 3)]
+)
+def test_the_decision_never_contradicts_the_interval(before: int, after: int, b_len: int, c_len: int) -> None:
+    """Unequal exposures, small counts: p < 5% exactly when the 95% interval leaves out 1."""
+    result = poisson_test(before, after, 95, b_len, c_len)
+    low = result.low if result.low is not None else 0.0
+    high = result.high if result.high is not None else float("inf")
+    assert result.significant == (not low <= 1 <= high)
 
 
 def test_rate_ratio_interval_is_clopper_pearson_transformed() -> None:
@@ -71,9 +87,17 @@ def test_newcombe_published_example() -> None:
     assert f"{result.low:.2f}" == "5.24" and f"{result.high:.2f}" == "33.39"
     low, high = proportion.confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")
     assert sig4(result.low) == sig4(low * 100) and sig4(result.high) == sig4(high * 100)
-    score = proportion.test_proportions_2indep(56, 70, 48, 80, method="score", compare="diff", correction=False)
-    assert sig4(result.p_value) == sig4(score.pvalue)
     assert result.significant is True
+    # the p-value is the interval's own: at 100 × (1 − p)% the interval just reaches zero
+    assert result.p_value is not None and result.p_value < 0.05
+    assert newcombe((48, 80), (56, 70), 100 * (1 - result.p_value))[0] == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize(("base", "cur"), [((18, 186), (2, 78)), ((6, 86), (134, 915)), ((668, 4870), (730, 5802))])
+def test_newcombe_p_agrees_with_its_interval(base: tuple[int, int], cur: tuple[int, int]) -> None:
+    result = proportions_test(base, cur, 95)
+    assert result.p_value is not None
+    assert result.significant == (result.p_value < 0.05)
 
 
 @pytest.mark.parametrize(("x0", "n0", "x1", "n1"), [(9, 10, 3, 10), (668, 4870, 730, 5802), (0, 20, 5, 20)])
@@ -121,7 +145,9 @@ def test_example_project_small_counts_lose_their_arrow() -> None:
     assert band[homicide]["direction"] == "down"
     assert tested[homicide]["direction"] == "level"
     assert tested[homicide]["method"] == "significance"
-    assert tested[homicide]["significance"]["p_value"] == pytest.approx(0.7744, abs=1e-4)
+    # 5 in 2023/24's 366 days against 7 in 2022/23's 365
+    share = 366 / 731
+    assert tested[homicide]["significance"]["p_value"] == pytest.approx(2 * binom.cdf(5, 12, share))
     assert tested[homicide]["small_numbers"] is True
     # a large count keeps the band's arrow: 999 calls +5.1% on 107,042
     calls = "999 calls|Call data"
@@ -180,4 +206,67 @@ def test_csv_carries_the_test() -> None:
     assert rows["Homicide"]["test"] == "exact Poisson"
     assert rows["Homicide"]["significant"] == "no"
     assert rows["Homicide"]["small_numbers"] == "yes"
-    assert float(rows["Homicide"]["p_value"]) == pytest.approx(0.7744, abs=1e-4)
+    assert float(rows["Homicide"]["p_value"]) == pytest.approx(0.7707, abs=1e-4)
+
+
+def test_a_month_is_its_days(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """February 2024 (29 days) at 29,000 against February 2023 (28 days) at 28,000: the same rate a day."""
+    path = tmp_path / "m.csv"
+    path.write_text("measure,period,value\nCalls,2023-02,28000\nCalls,2024-02,29000\n", encoding="utf-8")
+    args = [
+        "compare",
+        str(path),
+        "--baseline",
+        "2023-02",
+        "--current",
+        "2024-02",
+        "--method",
+        "significance",
+        "-f",
+        "json",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["comparisons"][0]
+    assert row["significance"]["value"] == pytest.approx(1.0)
+    assert row["significance"]["significant"] is False and row["direction"] == "level"
+
+
+def _catalogue_compare(tmp_path, toml: str, data: str, *args: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    (tmp_path / "kpitool.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "d.csv").write_text(data, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "d.csv"), "-c", str(tmp_path / "kpitool.toml"), "-f", "json", *args]
+    )
+    assert result.exit_code == 0, result.output
+    return {c["measure"]: c for c in json.loads(result.stdout)["comparisons"]}
+
+
+def test_a_ratio_of_money_is_not_tested(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    toml = (
+        '[[measure]]\nname = "Spend"\nunit = "currency"\n\n[[measure]]\nname = "Calls"\n\n'
+        '[[measure]]\nname = "Cost per call"\nunit = "currency"\naggregate = "ratio"\nnumerator = "Spend"\n'
+        'denominator = "Calls"\n'
+    )
+    data = (
+        "measure,period,value\nSpend,2022/23,500000\nSpend,2023/24,507000\nCalls,2022/23,100000\nCalls,2023/24,100000\n"
+    )
+    rows = _catalogue_compare(tmp_path, toml, data, "--method", "significance")
+    assert rows["Cost per call"]["significance"]["test"] == "not tested"
+    assert "not a count of events" in rows["Cost per call"]["significance"]["reason"]
+    assert rows["Cost per call"]["method"] == "band"
+
+
+def test_small_numbers_on_the_counts_not_a_projection(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = "measure,period,value\nBurglary,2022/23,40\nBurglary,2023/24 Q1,3\nBurglary,2023/24 Q2,2\n"
+    rows = _catalogue_compare(tmp_path, '[[measure]]\nname = "Burglary"\n', data, "--pro-rata")
+    assert rows["Burglary"]["current_value"] == 10  # 5 × 4 / 2, projected
+    assert rows["Burglary"]["small_numbers"] is True  # the 5 events counted
+
+
+def test_a_quarter_is_not_judged_against_a_years_target(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    toml = '[[measure]]\nname = "Thefts"\npolarity = "down"\ntarget = 100\n'
+    data = "measure,period,value\nThefts,2023/24 Q1,30\nThefts,2024/25 Q1,27\n"
+    rows = _catalogue_compare(tmp_path, toml, data, "--baseline", "2023/24 Q1", "--current", "2024/25 Q1")
+    assert rows["Thefts"]["target_met"] is None
+    assert any("is for a year" in n for n in rows["Thefts"]["notes"])

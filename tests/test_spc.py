@@ -196,3 +196,27 @@ def test_a_month_without_a_value_is_named_not_charted(tmp_path) -> None:  # type
     assert row["spc"]["gaps"] == ["2024-02"]
     assert len(row["spc"]["periods"]) == 23
     assert any("No value for 2024-02: left out of the chart" in n for n in row["notes"])
+
+
+def test_rare_events_give_no_limits() -> None:
+    """Mostly 0 with a 1 now and then: the screened moving ranges are all 0, so there are no
+    limits to read, and no verdict."""
+    values = [0.0] * 30
+    for i in (4, 15, 27):
+        values[i] = 1.0
+    c = chart(values, polarity="down")
+    assert c.variation is None and c.upper is None
+    assert c.reason is not None and "rare events need a g or t chart" in c.reason
+
+
+def test_no_assurance_for_a_flow_against_its_years_target(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A target for the year's total is not a target for each month's count."""
+    path, toml = _months_file(tmp_path, [9, 11] * 12)
+    toml.write_text(toml.read_text(encoding="utf-8").replace('unit = "seconds"', 'unit = "count"'), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["compare", str(path), "--config", str(toml), "--baseline", "2023/24", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["comparisons"][0]
+    assert row["aggregate"] == "sum" and row["spc"]["assurance"] is None
+    assert row["target_met"] is False  # the year's 120 against 12

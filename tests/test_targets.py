@@ -127,3 +127,35 @@ def test_a_target_needs_a_polarity(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["compare", str(tmp_path / "d.csv"), "-c", str(tmp_path / "kpitool.toml")])
     assert result.exit_code == 2
     assert "a target needs polarity" in result.output
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("[project]\nconfidence = 100\n", "confidence: 100 must be below 100"),
+        ("[project]\nconfidence = 50\n", "confidence: 50 must be more than 50"),
+        ('[[measure]]\nname = "A"\npolarity = "up"\ntarget = nan\n', "target: nan is not a finite number"),
+        ('[[measure]]\nname = "A"\npolarity = "up"\ntarget = true\n', "target: True is not a number"),
+        ('[[measure]]\nname = "A"\nrebase = [2023]\n', "2023 is not a period: write it in quotes"),
+        ('[[measure]]\nname = "A"\nrebase = ["12m to 2023-06"]\n', "not a rolling year"),
+    ],
+)
+def test_method_keys_in_the_catalogue_checked_in_our_words(toml: str, said: str, tmp_path: Path) -> None:
+    (tmp_path / "kpitool.toml").write_text(toml, encoding="utf-8")
+    (tmp_path / "d.csv").write_text("measure,period,value\nA,2023/24,1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(tmp_path / "d.csv"), "-c", str(tmp_path / "kpitool.toml")])
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "Input should" not in result.output
+
+
+def test_a_part_year_status_is_not_audited_against_the_years_target(tmp_path: Path) -> None:
+    """Q1 and Q2 only, 60 of an annual 100, "On track": a forecast, which no sum can check."""
+    (tmp_path / "t.tsv").write_text(
+        "T\t2023/24 Q1\t2023/24 Q2\tTarget\tStatus\nAnswered\t30\t30\t100\tOn track\n", encoding="utf-8"
+    )
+    (tmp_path / "kpitool.toml").write_text(
+        '[[measure]]\nname = "Answered"\nsection = "T"\npolarity = "up"\n', encoding="utf-8"
+    )
+    report = validate_files([tmp_path / "t.tsv"], load_catalogue(tmp_path / "kpitool.toml"))
+    assert [f for f in report.findings if f.code == "target-mismatch"] == []

@@ -153,6 +153,8 @@ def _in_our_words(err: Any) -> str:
         return f"{given!r} is not one of {', '.join(expected)}" + _did_you_mean(str(given), expected)
     if kind == "missing":
         return "is required"
+    if kind == "finite_number":
+        return f"{given!r} is not a finite number"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         return f"{given!r} is not a number"
     if kind in ("string_type", "list_type", "dict_type", "bool_type", "bool_parsing"):
@@ -160,8 +162,15 @@ def _in_our_words(err: Any) -> str:
             kind, "true or false"
         )
         return f"{given!r} should be {want}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"{given!r} must be at least {err.get('ctx', {}).get('ge', err.get('ctx', {}).get('gt', 0))}"
+    ctx = err.get("ctx", {})
+    if kind == "greater_than_equal":
+        return f"{given!r} must be at least {ctx.get('ge', 0):g}"
+    if kind == "greater_than":
+        return f"{given!r} must be more than {ctx.get('gt', 0):g}"
+    if kind in ("less_than", "less_than_equal"):
+        return f"{given!r} must be {'below' if kind == 'less_than' else 'at most'} {ctx.get('lt', ctx.get('le', 0)):g}"
+    if kind in ("model_type", "model_attributes_type", "is_instance_of") and "rebase" in loc:
+        return f'{given!r} is not a period: write it in quotes, as "2020-04" or "2020/21 Q1"'
     return str(err["msg"]).removeprefix("Value error, ")
 
 

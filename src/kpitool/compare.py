@@ -334,8 +334,8 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
     basis = methods.Basis(
         base_count=base_value,
         current_count=r.year_value(year, present) if present else r.value(year),
-        base_length=len(base_quarters) or 4,
-        current_length=len(present) or 4,
+        base_length=methods.days(base, base_quarters),
+        current_length=methods.days(year, present),
         base_terms=_terms(r, base, base_quarters),
         current_terms=_terms(r, year, present),
     )
@@ -410,7 +410,12 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
         complete=current_value is not None,
     )
     basis = methods.Basis(
-        base_value, current_value, base_terms=_terms(r, base, []), current_terms=_terms(r, current, [])
+        base_value,
+        current_value,
+        methods.days(base),
+        methods.days(current),
+        base_terms=_terms(r, base, []),
+        current_terms=_terms(r, current, []),
     )
     return row, basis
 

@@ -113,7 +113,7 @@ class Measure(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
     method: Method | None = None  # what draws this measure's arrow, if not the project's method
-    target: float | None = None  # met when the year value is on the polarity's better side of it
+    target: float | None = Field(default=None, allow_inf_nan=False, strict=True)  # met on the polarity's better side
     rebase: list[PeriodText] = Field(default_factory=list)  # SPC: the process changed at these periods
 
     @model_validator(mode="before")
@@ -138,6 +138,8 @@ class Measure(BaseModel):
             raise ValueError("numerator/denominator are only for aggregate = 'ratio'")
         if self.target is not None and self.polarity == "neutral":
             raise ValueError("a target needs polarity = 'up' or 'down', to say which side of it is met")
+        if any(p.kind == "rolling" for p in self.rebase):
+            raise ValueError("rebase: a process changes at a month, quarter or year, not a rolling year")
         return self
 
     @property

@@ -298,6 +298,9 @@ def check_target(view: TableView, row: TableRow) -> None:
     status_cols = view.table.by_role("status")
     if target is None or not status_cols or m is None or m.polarity == "neutral":
         return  # without a polarity no one can say which side of the target is met
+    in_table = [c.period.quarter for c in view.quarter_cols if c.period]
+    if view.aggregate_for(row) == "sum" and view.quarter_cols and in_table != [1, 2, 3, 4]:
+        return  # a total for part of the year against a year's target: "on track" is a forecast, not a sum
     cur = view.basis_value(row, None, default_to_year=True)
     if cur is None:
         return

@@ -19,6 +19,11 @@ from kpitool.periods import Period
 from kpitool.series import Resolved
 
 SMALL = 10  # events below which a count or a rate is "small numbers"
+ASSURANCE_WORDS = {
+    "consistently passing": "the process will consistently pass it",
+    "consistently failing": "the process will consistently fail it",
+    "may pass or fail": "the process may pass or fail it",
+}
 
 Terms = tuple[float | None, float | None]  # a ratio's numerator and denominator
 
@@ -29,10 +34,18 @@ class Basis:
 
     base_count: float | None
     current_count: float | None
-    base_length: float = 1.0  # in any one unit: quarters, months
+    base_length: float = 1.0  # in days: February's count is over 28 days, March's over 31
     current_length: float = 1.0
     base_terms: Terms | None = None
     current_terms: Terms | None = None
+
+
+def days(period: Period, quarters: list[int] | None = None) -> int:
+    """The days a period (or ``quarters`` of a year) spans: the exposure of a count over it."""
+    from calendar import monthrange
+
+    spans = [q for q in period.quarters() if q.quarter in quarters] if quarters else [period]
+    return sum(monthrange(m.start.year, m.start.month)[1] for p in spans for m in p.month_periods())
 
 
 def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis: Basis, end: Period) -> Comparison:
@@ -70,9 +83,16 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
     small = _small(r, row, basis)
     if small:
         notes.append(f"Small numbers: fewer than {SMALL} events; a change this size can be chance alone.")
-    target_met = _target_met(r, row)
-    if target_met is None and r.measure.target is not None and row.current_value is not None:
-        notes.append(f"Target {r.measure.target:g}: not judged until {row.current_period} is complete.")
+    target_met = _target_met(r, row, end)
+    target = r.measure.target
+    if target_met is not None:
+        notes.append(f"Target {target:g}: {'met' if target_met else 'not met'}.")
+    elif target is not None and row.current_value is not None:
+        notes.append(
+            f"Target {target:g}: not judged until {row.current_period} is complete."
+            if end.is_year
+            else f"Target {target:g} is for a year: a total for {row.current_period} is not judged against it."
+        )
     update.update(
         method=drawn,
         direction=direction,
@@ -89,14 +109,20 @@ def _test(r: Resolved, basis: Basis, confidence: float) -> Significance:
     """The test the measure's kind calls for, or why there is none."""
     m = r.measure
     if m.aggregate == "ratio":
-        if basis.base_terms is None or basis.current_terms is None:
+        if basis.base_terms is None or basis.current_terms is None or r.numerator is None:
             return sig.not_tested("the ratio's numerator and denominator are not in the data", confidence)
+        if r.numerator.measure.unit != "count":
+            return sig.not_tested(
+                f"the ratio's numerator is {r.numerator.measure.unit}, not a count of events", confidence
+            )
         (x0, n0), (x1, n1) = basis.base_terms, basis.current_terms
         counts = [sig.whole(v) for v in (x0, n0, x1, n1)]
         if any(c is None for c in counts):
             return sig.not_tested("the ratio's terms are not whole counts", confidence)
         a, b, c, d = (int(x) for x in counts if x is not None)
         if m.unit == "percent":
+            if r.denominator is None or r.denominator.measure.unit != "count":
+                return sig.not_tested("the ratio's denominator is not a count", confidence)
             return sig.proportions_test((a, b), (c, d), confidence, ar.scale_of(m.unit))
         if b == 0 or d == 0:
             return sig.not_tested("a denominator is zero", confidence)
@@ -115,16 +141,19 @@ def _small(r: Resolved, row: Comparison, basis: Basis) -> bool:
     if r.measure.aggregate == "ratio":
         events = [t[0] for t in (basis.base_terms, basis.current_terms) if t is not None]
     elif r.measure.unit == "count":
-        events = [row.baseline_value, row.current_value]
+        events = [basis.base_count, basis.current_count]  # the counts themselves, never a projection
     else:
         return False
     return any(e is not None and abs(e) < SMALL for e in events)
 
 
-def _target_met(r: Resolved, row: Comparison) -> bool | None:
-    """Met when the year value is on the target's better side; a part-year total is not judged."""
+def _target_met(r: Resolved, row: Comparison, end: Period) -> bool | None:
+    """Met when the year value is on the target's better side. A total of part of a year, or of a
+    quarter or month, is not judged against a target for the year."""
     target, value = r.measure.target, row.current_value
-    if target is None or value is None or (not row.complete and r.measure.aggregate == "sum"):
+    if target is None or value is None:
+        return None
+    if r.measure.aggregate == "sum" and (not row.complete or row.projected or not end.is_year):
         return None
     return value >= target if r.measure.polarity == "up" else value <= target
 
@@ -145,7 +174,9 @@ def chart_of(r: Resolved, end: Period) -> ControlChart:
     rebases = sorted(p.start for p in r.measure.rebase if p.start <= last.start)
     if rebases:
         since = next((i for i, (p, _) in enumerate(points) if p.start >= rebases[-1]), len(points))
-    chart = xmr([(p.label, v) for p, v in points], r.measure.polarity, r.measure.target, since)
+    # a target for a year's total is not a target for each month's count: no assurance for a flow
+    target = r.measure.target if r.measure.aggregate != "sum" else None
+    chart = xmr([(p.label, v) for p, v in points], r.measure.polarity, target, since)
     chart.gaps = gaps
     return chart
 
@@ -184,5 +215,5 @@ def spc_sentence(chart: ControlChart) -> str:
     if chart.gaps:
         text += f" No value for {', '.join(chart.gaps)}: left out of the chart, which joins the points either side."
     if chart.assurance:
-        text += f" Against the target the process is {chart.assurance}."
+        text += f" Against the target: {ASSURANCE_WORDS[chart.assurance]}."
     return text

@@ -56,6 +56,16 @@ def xmr(
     first = fmean(ranges)
     kept = [r for r in ranges if r < SCREEN * first] or ranges
     mr = fmean(kept)
+    if mr == 0:  # flat, or rare events (mostly 0, a 1 now and then): limits would sit on the mean
+        return ControlChart(
+            periods=periods,
+            values=values,
+            since=periods[0] if since and periods else None,
+            mean=mean,
+            ranges_left_out=len(ranges) - len(kept),
+            reason="the moving ranges are all zero once screened (a series of rare events, or flat): no limits;"
+            " rare events need a g or t chart",
+        )
     upper, lower = mean + LIMIT * mr, mean - LIMIT * mr
     sigma = mr / D2
     signals = [

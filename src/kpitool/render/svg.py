@@ -18,9 +18,9 @@ from kpitool.render.values import PLACES
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 150, 48, 56
 INK = "#1f2933"
-GREY = "#7b8794"
-# the Making Data Count palette: improvement blue, concern orange, neither purple
-COLOURS = {"improvement": "#1f78b4", "concern": "#d95f02", "neither": "#6a3d9a", "common": "#7b8794"}
+GREY = "#52606d"  # 6.4:1 on white: WCAG AA for 12px text
+# the Making Data Count palette, darkened to AA contrast: improvement blue, concern orange, neither purple
+COLOURS = {"improvement": "#1f6fa8", "concern": "#a94700", "neither": "#6a3d9a", "common": "#52606d"}
 
 
 def _kind(polarity: str, c: ControlChart, period: str) -> str:
@@ -46,15 +46,19 @@ def _marker(kind: str, x: float, y: float) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
 
 
-def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    """About ``n`` round values from ``lo`` to ``hi``."""
+def _ticks(lo: float, hi: float, n: int = 5, whole: bool = False) -> tuple[list[float], int]:
+    """About ``n`` round values from ``lo`` to ``hi`` (whole numbers for counts), and the decimals
+    their labels need (a step of 2.5 needs one)."""
     if hi <= lo:
         hi = lo + 1
     raw = (hi - lo) / n
     step = 10 ** math.floor(math.log10(raw))
     step *= next(m for m in (1, 2, 2.5, 5, 10) if raw <= step * m)
+    if whole:
+        step = max(1.0, math.ceil(step))
     first = math.floor(lo / step) * step
-    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)]
+    places = 0 if float(step).is_integer() else max(0, -math.floor(math.log10(step - math.floor(step))))
+    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)], places
 
 
 def description(row: Comparison, c: ControlChart) -> str:
@@ -71,16 +75,22 @@ def description(row: Comparison, c: ControlChart) -> str:
         text += f" (from {c.since})"
     latest = format_number(c.values[-1], places)
     text += f". Latest point {latest} ({c.latest}): {c.variation}" + (f", {c.rule}" if c.rule else "") + "."
-    if row.target is not None:
-        text += f" Target {format_number(row.target, places)}" + (f": {c.assurance}." if c.assurance else ".")
-    return text
+    if row.target is not None and c.assurance is not None:
+        text += f" Target {format_number(row.target, places)}: {c.assurance}."
+    if c.gaps:
+        text += f" No value for {', '.join(c.gaps)}."
+    listed = ", ".join(f"{p} {format_number(v, places)}" for p, v in zip(c.periods, c.values, strict=True))
+    return f"{text} Values: {listed}."
 
 
 def chart_svg(row: Comparison, c: ControlChart) -> str:
     """One self-contained SVG of the row's series and its XmR chart."""
     values = c.values
-    lines = [v for v in (c.mean, c.upper, c.lower, row.target) if v is not None]
-    ticks = _ticks(min([*values, *lines], default=0), max([*values, *lines], default=1))
+    target = row.target if c.assurance is not None or row.aggregate != "sum" else None  # a year's total is off scale
+    lines = [v for v in (c.mean, c.upper, c.lower, target) if v is not None]
+    ticks, tick_places = _ticks(
+        min([*values, *lines], default=0), max([*values, *lines], default=1), whole=row.unit == "count"
+    )
     lo, hi = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -108,7 +118,7 @@ def chart_svg(row: Comparison, c: ControlChart) -> str:
         out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e4e7eb"/>')
         out.append(
             f'<text x="{LEFT - 8}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{GREY}">'
-            f"{escape(format_number(t, places if t != round(t) else 0))}</text>"
+            f"{escape(format_number(t, tick_places))}</text>"
         )
     for i in sorted({0, len(values) // 2, len(values) - 1}) if values else []:
         out.append(
@@ -125,20 +135,31 @@ def chart_svg(row: Comparison, c: ControlChart) -> str:
                 + "/>"
             )
             legend.append((label, format_number(value, places)))
-    if row.target is not None:
+    if target is not None:
         out.append(
-            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(row.target):.1f}" y2="{y(row.target):.1f}"'
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(target):.1f}" y2="{y(target):.1f}"'
             ' stroke="#c81e1e" stroke-width="1.5" stroke-dasharray="2 3"/>'
         )
-        legend.append(("target", format_number(row.target, places)))
+        legend.append(("target", format_number(target, places)))
     if len(values) > 1:
         path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
         out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
     kinds = [_kind(row.polarity, c, p) for p in c.periods]
     out.extend(_marker(k, x(i), y(v)) for i, (k, v) in enumerate(zip(kinds, values, strict=True)))
     ly = TOP + 8
+    samples = {
+        "mean": (INK, ""),
+        "upper limit": (GREY, "6 4"),
+        "lower limit": (GREY, "6 4"),
+        "target": ("#c81e1e", "2 3"),
+    }
     for label, shown in legend:
-        out.append(f'<text x="{LEFT + plot_w + 14}" y="{ly}" fill="{INK}">{escape(label)}: {escape(shown)}</text>')
+        colour, dash = samples[label]
+        out.append(
+            f'<line x1="{LEFT + plot_w + 10}" x2="{LEFT + plot_w + 28}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}"'
+            ' stroke-width="1.5"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+        )
+        out.append(f'<text x="{LEFT + plot_w + 32}" y="{ly}" fill="{INK}">{escape(label)}: {escape(shown)}</text>')
         ly += 18
     names = {
         "improvement": "■ improvement",

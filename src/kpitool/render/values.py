@@ -40,8 +40,12 @@ def arrow_words(c: Comparison) -> str:
     word = ASSESSMENT_WORD[c.assessment]
     arrow = ARROWS[c.direction]
     meaning = f" ({word})" if word and c.direction != "level" else ""
-    if c.method == "significance" and c.direction == "level":
-        return f"{arrow} not significant"
+    if c.method == "significance":
+        return (
+            f"{arrow} not significant"
+            if c.direction == "level"
+            else f"{arrow} significant {'rise' if c.direction == 'up' else 'fall'}{meaning}"
+        )
     if c.method == "spc":
         return f"{arrow} common cause" if c.direction == "level" else f"{arrow} special cause{meaning}"
     return f"{arrow} {c.direction}{meaning}"
