@@ -270,3 +270,24 @@ def test_a_quarter_is_not_judged_against_a_years_target(tmp_path) -> None:  # ty
     rows = _catalogue_compare(tmp_path, toml, data, "--baseline", "2023/24 Q1", "--current", "2024/25 Q1")
     assert rows["Thefts"]["target_met"] is None
     assert any("is for a year" in n for n in rows["Thefts"]["notes"])
+
+
+def test_a_rate_per_population_in_thousands_is_tested(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    toml = (
+        '[[measure]]\nname = "Crimes"\n\n[[measure]]\nname = "Population"\nunit = "number"\naggregate = "last"\n\n'
+        '[[measure]]\nname = "Crime rate"\nunit = "number"\naggregate = "ratio"\nnumerator = "Crimes"\n'
+        'denominator = "Population"\n'
+    )
+    data = (
+        "measure,period,value\nCrimes,2022/23,1000\nCrimes,2023/24,1200\n"
+        "Population,2022/23,523.4\nPopulation,2023/24,524.1\n"
+    )
+    rows = _catalogue_compare(tmp_path, toml, data, "--method", "significance")
+    test = rows["Crime rate"]["significance"]
+    assert test["test"] == "exact Poisson"
+    assert test["value"] == pytest.approx((1200 / 524.1) / (1000 / 523.4))
+    assert test["significant"] is True
+
+
+def test_no_baseline_events_has_no_upper_bound() -> None:
+    assert "to ∞)" in sentence(poisson_test(0, 7, 95))

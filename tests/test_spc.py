@@ -220,3 +220,15 @@ def test_no_assurance_for_a_flow_against_its_years_target(tmp_path) -> None:  # 
     row = json.loads(result.stdout)["comparisons"][0]
     assert row["aggregate"] == "sum" and row["spc"]["assurance"] is None
     assert row["target_met"] is False  # the year's 120 against 12
+
+
+def test_the_signals_a_rule_order_passes_over_are_said() -> None:
+    """Above the upper limit and falling for 9 points: the limit decides, the trend is said too."""
+    from kpitool.methods import spc_sentence
+
+    c = chart([10, 11] * 6 + list(range(30, 21, -1)) + [40], polarity="up")
+    c2 = chart([10, 11] * 6 + list(range(40, 31, -1)), polarity="up")
+    assert c2.rule == "beyond the upper limit"
+    assert ("trend", "low") in rules(c2)
+    assert "Also at the latest point: 9 points falling." in spc_sentence(c2)
+    assert c.variation == "special cause improvement"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kpitool import arithmetic as ar
 from kpitool.methods import significance as sig
-from kpitool.methods.spc import xmr
+from kpitool.methods.spc import describe, xmr
 from kpitool.models import ARROWS, Comparison, ControlChart, Direction, Method, Significance
 from kpitool.periods import Period
 from kpitool.series import Resolved
@@ -116,17 +116,18 @@ def _test(r: Resolved, basis: Basis, confidence: float) -> Significance:
                 f"the ratio's numerator is {r.numerator.measure.unit}, not a count of events", confidence
             )
         (x0, n0), (x1, n1) = basis.base_terms, basis.current_terms
-        counts = [sig.whole(v) for v in (x0, n0, x1, n1)]
-        if any(c is None for c in counts):
-            return sig.not_tested("the ratio's terms are not whole counts", confidence)
-        a, b, c, d = (int(x) for x in counts if x is not None)
+        a, c = sig.whole(x0), sig.whole(x1)
+        if a is None or c is None:
+            return sig.not_tested("the ratio's numerators are not whole counts", confidence)
         if m.unit == "percent":
-            if r.denominator is None or r.denominator.measure.unit != "count":
-                return sig.not_tested("the ratio's denominator is not a count", confidence)
+            b, d = sig.whole(n0), sig.whole(n1)
+            if r.denominator is None or r.denominator.measure.unit != "count" or b is None or d is None:
+                return sig.not_tested("the ratio's denominators are not whole counts", confidence)
             return sig.proportions_test((a, b), (c, d), confidence, ar.scale_of(m.unit))
-        if b == 0 or d == 0:
-            return sig.not_tested("a denominator is zero", confidence)
-        return sig.poisson_test(a, c, confidence, b, d)  # a rate: events over the denominators as exposures
+        if not n0 or not n1 or n0 < 0 or n1 < 0:
+            return sig.not_tested("a denominator is zero or missing", confidence)
+        # a rate (per head, per 1,000): events over the denominators as exposures, whole or not
+        return sig.poisson_test(a, c, confidence, n0, n1)
     if m.aggregate != "sum" or m.unit != "count":
         kind = {"mean": "an average", "last": "a count at a point in time"}.get(m.aggregate, f"a {m.unit} measure")
         return sig.not_tested(f"{kind}, without counts to test", confidence)
@@ -212,6 +213,10 @@ def spc_sentence(chart: ControlChart) -> str:
     head = f"SPC (XmR, {len(chart.periods)} points to {chart.latest}"
     head += f", limits since {chart.since})" if chart.since else ")"
     text = f"{head}: {chart.variation}" + (f", {chart.rule}" if chart.rule else "") + "."
+    decided = next((s for s in chart.signals if chart.latest in s.periods), None)
+    others = [s for s in chart.signals if chart.latest in s.periods and decided and s.side != decided.side]
+    if others:  # a point can be above the mean and falling: the rule first in order decides, the rest is said
+        text += f" Also at the latest point: {'; '.join(describe(s) for s in others)}."
     if chart.gaps:
         text += f" No value for {', '.join(chart.gaps)}: left out of the chart, which joins the points either side."
     if chart.assurance:

@@ -137,7 +137,9 @@ def sentence(s: Significance) -> str:
     what = "significant" if s.significant else "not significant"
 
     def num(x: float | None) -> str:
-        return "n/a" if x is None else (f"{x:+.2f}" if s.estimate == "difference (pp)" else f"{x:.2f}")
+        if x is None:  # a ratio's upper bound with no baseline events: no bound at all
+            return "∞" if s.estimate == "rate ratio" else "n/a"
+        return f"{x:+.2f}" if s.estimate == "difference (pp)" else f"{x:.2f}"
 
     p = "p n/a" if s.p_value is None else ("p < 0.001" if s.p_value < 0.001 else f"p = {s.p_value:.3f}")
     return f"{s.test[0].upper()}{s.test[1:]} test: {s.estimate} {num(s.value)} ({level} CI {num(s.low)} to {num(s.high)}), {p}: {what}."
