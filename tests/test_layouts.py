@@ -110,7 +110,8 @@ def test_a_role_naming_no_column_says_what_the_header_has(write) -> None:  # typ
     from kpitool.readers.base import ReadOptions as Options
 
     data = read_file(write("x.csv", "Force,Count,Year\nA,1,2015\n"), Options(value_cols=("Total",), period_col="Year"))
-    assert [f.code for f in data.findings] == ["missing-column", "unknown-column", "unknown-column"]
+    # Force is taken as the area by its heading, and said so
+    assert [f.code for f in data.findings] == ["missing-column", "layout", "unknown-column"]
     assert "no column 'Total' for the value (the header has 'Force', 'Count', 'Year')" in data.findings[0].message
 
 

@@ -222,6 +222,14 @@ AreaColOpt = Annotated[
         "--area-col", metavar="COLUMN", help="A column of areas (repeatable, outermost first: Region, Force)."
     ),
 ]
+AreaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area",
+        metavar="AREA",
+        help="Only this area (repeatable): a force, a provider, or any level of a hierarchy (North East).",
+    ),
+]
 PeriodOpt = Annotated[
     str | None,
     typer.Option(
@@ -273,6 +281,7 @@ def _reading(
     value_col: list[str] | None,
     area_col: list[str] | None,
     period: str | None,
+    area: list[str] | None = None,
 ) -> Reading:
     from kpitool.readers.base import Reading
 
@@ -280,7 +289,10 @@ def _reading(
         raise UsageError(
             "--value-col is given more than once with --measure-col: a measure column has one value column"
         )
-    return Reading(tuple(sheet or ()), measure_col, period_col, tuple(value_col or ()), tuple(area_col or ()), period)
+    return Reading(
+        tuple(sheet or ()), measure_col, period_col, tuple(value_col or ()), tuple(area_col or ()), period,
+        tuple(area or ()),
+    )  # fmt: skip
 
 
 def _start(year_start: YearStart | None) -> YearStartName | None:
@@ -321,6 +333,7 @@ def validate(
     value_col: ValueColOpt = None,
     area_col: AreaColOpt = None,
     period: PeriodOpt = None,
+    area: AreaOpt = None,
 ) -> None:
     """Check submissions and report tables: every finding, with its file, row and column.
 
@@ -339,7 +352,7 @@ def validate(
             config,
             strict=strict,
             year_start=_start(year_start),
-            reading=_reading(sheet, measure_col, period_col, value_col, area_col, period),
+            reading=_reading(sheet, measure_col, period_col, value_col, area_col, period, area),
             progress=progress,
         )
     console = stdout_console()
@@ -373,8 +386,9 @@ def _comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonRepor
         confidence=_confidence(args.get("confidence")),
     )
     reading = _reading(
-        args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"]
-    )
+        args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"],
+        args["area"],
+    )  # fmt: skip
     with _progress(str(args.get("output_format", ""))) as progress:
         return catalogue, run_comparison(
             files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
@@ -438,6 +452,7 @@ def compare(
     value_col: ValueColOpt = None,
     area_col: AreaColOpt = None,
     period: PeriodOpt = None,
+    area: AreaOpt = None,
     output_format: Annotated[CompareFormat, typer.Option("--format", "-f", help="table, md, csv or json.")] = (
         CompareFormat.table
     ),
@@ -513,6 +528,7 @@ def export(
     value_col: ValueColOpt = None,
     area_col: AreaColOpt = None,
     period: PeriodOpt = None,
+    area: AreaOpt = None,
 ) -> None:
     """The report tables as a file: Markdown for the paper, tidy CSV, or JSON.
 

@@ -88,7 +88,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     ),
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
     Code.LAYOUT: CodeInfo(
-        ("info",), "how a report layout was read: title and note rows skipped, two header rows combined"
+        ("info",),
+        "how a file was read where its names do not make it evident: its shape, the area or period column"
+        " taken by its heading, title and note rows skipped, two header rows combined",
     ),
     Code.RAGGED_ROW: CodeInfo(("error",), "a row with more or fewer fields than its header (never silently shifted)"),
     Code.BROKEN_QUOTE: CodeInfo(

@@ -124,7 +124,7 @@ def run_comparison(
     InvalidDataError, unless ``skip_invalid``: then it is left out and named in the report.
     """
     from kpitool.compare import compare
-    from kpitool.readers import Observations
+    from kpitool.readers import Observations, check_areas
     from kpitool.validate import check_files, read_files
 
     if files:
@@ -133,9 +133,11 @@ def run_comparison(
         paths = data_files(catalogue)
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
-    read, unreadable = read_files(paths, read_options(catalogue, year_start, reading), progress)
+    how = read_options(catalogue, year_start, reading)
+    read, unreadable = read_files(paths, how, progress)
     if unreadable:
         raise InputError(unreadable[0].message)
+    check_areas(read, how.areas)
     report = check_files(read, catalogue, paths=paths, progress=progress)
     blocking = [f for f in report.findings if f.blocks_comparison]
     if blocking and not skip_invalid:

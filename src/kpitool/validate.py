@@ -13,7 +13,7 @@ from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import show_value
 from kpitool.periods import Period
 from kpitool.progress import Progress, silent
-from kpitool.readers import DataFile, ReadOptions, read_path
+from kpitool.readers import DataFile, ReadOptions, check_areas, read_path
 from kpitool.readers.base import listed
 
 if TYPE_CHECKING:
@@ -72,7 +72,10 @@ def validate_files(
     progress: Progress = silent,
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
-    files, unreadable = read_files(paths, options or (catalogue.read_options() if catalogue else None), progress)
+    options = options or (catalogue.read_options() if catalogue else None)
+    files, unreadable = read_files(paths, options, progress)
+    if options is not None:
+        check_areas(files, options.areas)
     findings = [*config_findings, *unreadable]
     return check_files(files, catalogue, findings, paths=paths, strict=strict, progress=progress)
 

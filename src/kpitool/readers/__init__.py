@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpitool.codes import Code
-from kpitool.errors import InputError
+from kpitool.errors import InputError, UsageError
+from kpitool.models import Finding
+from kpitool.periods import period_in_name
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     DataFile,
@@ -22,8 +24,11 @@ from kpitool.readers.base import (
     TableRow,
     empty_file,
     empty_frame,
+    in_areas,
+    select_areas,
 )
-from kpitool.readers.long import LONG_COLUMNS, _read_long
+from kpitool.readers.columns import LONG_COLUMNS, area_headings, period_heading
+from kpitool.readers.long import _read_long
 from kpitool.readers.text import _first_line, detect_encoding, mixed_encoding, read_bytes, sniff_delimiter
 from kpitool.readers.wide import ARROW_WORDS, STATUS_WORDS, _read_wide, parse_header
 
@@ -61,26 +66,57 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
         )
     delimiter = sniff_delimiter(_first_line(head))
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
-    if detect_shape(header, options) == "long":
+    shape, why = detect_shape(header, options, name)
+    if shape == "long":
         result = _read_long(data[skip:], encoding, delimiter, name, options, file_index)
     else:
         result = _read_wide(data[skip:].decode(encoding), delimiter, name, options, file_index)
+    if why:
+        result.findings.insert(0, Finding(code=Code.LAYOUT, file=name, message=f"read as {why}"))
     warning = mixed_encoding(data, name) if encoding == "cp1252" else None
     if warning is not None:
         result.findings.insert(0, warning)
     return result
 
 
-def detect_shape(header: list[str], options: ReadOptions) -> str:
-    """Long or wide, decided by where the periods are: headings that are periods make a wide table
-    whatever its first column is called (``Measure``, ``KPI``, ``Police Division``); otherwise a
-    ``measure``, ``period`` or ``value`` column makes a long file."""
+def detect_shape(header: list[str], options: ReadOptions, name: str = "") -> tuple[str, str]:
+    """A file's shape, decided here and only here, and why (said in a ``layout`` finding; nothing
+    is said where the names make it evident: a canonical long file, whose columns are named
+    measure, period and value, or a report table whose headings are periods and row names).
+
+    The layout is decided by where the periods are: headings that are periods make a report
+    table whatever its first column is called (``Measure``, ``KPI``, ``Police Division``).
+    Otherwise columns named measure, period or value, or the column roles asked for, make a
+    long file; and so does a column headed as a period (``Year``), or one headed as an area
+    (``Force``) in a file whose name gives its period: a file of rows, of measures in columns when
+    it has no measure or value column.
+    """
     names = [h.strip().lstrip("\ufeff").lower() for h in header]
     if options.has_roles:
-        return "long"
-    if any(parse_header(h, options.year_start).role == "period" for h in header[1:] if h.strip()):
-        return "wide"
-    return "long" if any(n in LONG_COLUMNS for n in names) else "wide"
+        return "long", ""  # the roles asked for say how: the column findings say the rest
+    periods = [h.strip() for h in header[1:] if h.strip() and parse_header(h, options.year_start).role == "period"]
+    if periods:
+        if not any(n in LONG_COLUMNS for n in names):
+            return "wide", ""  # headings of periods and nothing else: a report table, evidently
+        shown = ", ".join(repr(p) for p in periods[:2]) + (", …" if len(periods) > 2 else "")
+        named = next(h.strip() for h, n in zip(header, names, strict=True) if n in LONG_COLUMNS)
+        return (
+            "wide",
+            f"a report table, though a column is headed {named!r}: a row per measure and a column per"
+            f" period (its headings {shown} are periods)",
+        )
+    if all(n in names for n in LONG_COLUMNS):
+        return "long", ""
+    if any(n in LONG_COLUMNS for n in names):
+        named = ", ".join(n for n in LONG_COLUMNS if n in names)
+        return "long", f"a long file: a row per observation (it has a {named} column and no period headings)"
+    by_name = period_in_name(name, options.year_start) is not None
+    if period_heading(header, set()) is not None or (area_headings(header, set())[0] and by_name):
+        return (
+            "long",
+            "a file of rows, not a report table: no heading is a period, and a column names the area or the period of each row",
+        )
+    return "wide", ""
 
 
 def read_path(path: Path, options: ReadOptions | None = None, first_index: int = 0) -> list[DataFile]:
@@ -89,8 +125,27 @@ def read_path(path: Path, options: ReadOptions | None = None, first_index: int =
 
     options = options or ReadOptions()
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return read_workbook(path, options, first_index)
-    return [read_file(path, options, first_index)]
+        files = read_workbook(path, options, first_index)
+    else:
+        files = [read_file(path, options, first_index)]
+    for data in files:
+        select_areas(data, options.areas)
+    return files
+
+
+def check_areas(files: Sequence[DataFile], wanted: Sequence[str]) -> None:
+    """Every area asked for (--area) is one the files have: else a usage error naming those they have."""
+    have = sorted({a for data in files for a in data.areas})
+    unknown = [w for w in wanted if not any(in_areas(a, [w]) for a in have)]
+    if not unknown:
+        return
+    if not have:
+        raise UsageError(
+            f"--area {unknown[0]!r}: the files have no areas (an area column such as Force, or --area-col;"
+            " a report table's rows are measures, chosen with --measure)"
+        )
+    shown = ", ".join(repr(a) for a in have[:12]) + (f" and {len(have) - 12} more" if len(have) > 12 else "")
+    raise UsageError(f"--area {unknown[0]!r}: no such area; the files have {shown}")
 
 
 # a file whose structure leaves nothing to compare: compare stops at it (validate says why)
@@ -106,4 +161,5 @@ def read_observations(paths: Sequence[Path], options: ReadOptions | None = None)
             if fatal:
                 raise InputError(f"{path}: {fatal[0].message}")
             files.append(data)
+    check_areas(files, (options or ReadOptions()).areas)
     return Observations.of(files)

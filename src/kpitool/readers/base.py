@@ -32,6 +32,7 @@ class Reading:
     value_cols: tuple[str, ...] = ()
     area_cols: tuple[str, ...] = ()
     period: str | None = None
+    areas: tuple[str, ...] = ()  # only these areas (--area): an area, or any level of a hierarchy's
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ReadOptions:
     value_cols: tuple[str, ...] = ()  # without a measure column, one measure each (named by its heading)
     area_cols: tuple[str, ...] = ()  # a hierarchy (Region, Force): the area is their values joined by " / "
     period: str | None = None  # the period of every row of a file with no period column
+    areas: tuple[str, ...] = ()  # only the rows of these areas (any level of a hierarchy: "North East")
 
     @property
     def has_roles(self) -> bool:
@@ -109,6 +111,7 @@ class DataFile:
 
     # every period label of ``frame`` and the period it stands for, parsed once by the reader
     periods: dict[str, Period] = field(default_factory=dict)
+    areas: list[str] = field(default_factory=list)  # every area the file has, before --area chose some
 
     def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""
@@ -134,6 +137,27 @@ class DataFile:
                 )
             )
         return out
+
+
+def in_areas(area: str, wanted: Sequence[str]) -> bool:
+    """Is ``area`` one of ``wanted``: the whole name, or any level of a hierarchy's
+    (``North East`` is ``North East`` and ``North East / Durham``; ``Durham`` is the latter)?"""
+    levels = {area.strip().casefold(), *(part.strip().casefold() for part in area.split(" / "))}
+    return any(w.strip().casefold() in levels for w in wanted)
+
+
+def select_areas(data: DataFile, wanted: Sequence[str]) -> None:
+    """Keep only the rows, and the row findings, of the areas ``wanted`` (a long file's areas:
+    a report table's rows are measures, chosen by --measure and --section)."""
+    if not wanted or data.layout != "long" or data.frame.empty:
+        return
+    sections = data.frame["section"]
+    data.areas = sorted({str(a) for a in sections.unique() if str(a)})
+    chosen = {a for a in data.areas if in_areas(a, wanted)}
+    keep = sections.isin(chosen).to_numpy(dtype=bool)
+    if not keep.all():
+        data.frame = data.frame[keep].reset_index(drop=True)
+    data.findings = [f for f in data.findings if f.section is None or f.section in chosen]
 
 
 # --------------------------------------------------------------------------- structural findings

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.numbers import MAX_MAGNITUDE, parse_cell
-from kpitool.periods import Period, period_in_name, read_period_column
+from kpitool.periods import Period, read_period_column
 from kpitool.readers.base import (
     DataFile,
     ReadOptions,
@@ -28,89 +27,23 @@ from kpitool.readers.base import (
     no_data,
     ragged_row,
 )
+from kpitool.readers.columns import SAMPLE, long_header, name_unread, settle
+from kpitool.readers.scan import (
+    blank_stray_crs,
+    field_counts,
+    first_quote_problem,
+    has_quoted_newline,
+    scan_records,
+)
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
 
-LONG_COLUMNS = ("measure", "period", "value")
-OPTIONAL_COLUMNS = ("section", "note", "unit")
 MAX_QUOTE_REPAIRS = 200
 # a number as the bulk path reads it: optional minus, digits (grouped by thousands or not), decimals, a % sign
 FAST_NUMBER = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?: ?%)?$"
-
-
-@dataclass
-class _Records:
-    """Record boundaries of a byte buffer, quote-aware."""
-
-    starts: np.ndarray
-    ends: np.ndarray
-    lines: np.ndarray  # physical line each record starts on (1-based)
-    blank: np.ndarray
-
-
-def _scan_records(buf: bytes) -> _Records:
-    import numpy as np
-
-    a = np.frombuffer(buf, dtype=np.uint8)
-    nl = np.flatnonzero(a == 10)
-    quotes = np.flatnonzero(a == 34)
-    rec_nl = nl
-    if len(quotes):
-        rec_nl = nl[(np.searchsorted(quotes, nl) & 1) == 0]
-    starts = np.concatenate(([0], rec_nl + 1))
-    ends = np.concatenate((rec_nl, [len(a)]))
-    if len(starts) and starts[-1] >= len(a):  # trailing newline: no last record
-        starts, ends = starts[:-1], ends[:-1]
-    lines = np.searchsorted(nl, starts) + 1
-    length = ends - starts
-    last = a[np.maximum(ends - 1, 0)] if len(a) else np.zeros(0, dtype=np.uint8)
-    blank = (length == 0) | ((length == 1) & (last == 13))
-    return _Records(starts, ends, lines, blank)
-
-
-def _first_quote_problem(buf: bytes, delimiter: str) -> tuple[int, str] | None:
-    """(byte offset of the record's opening quote, problem) for the first quote strict csv rejects."""
-    import numpy as np
-
-    if buf.find(b'"') < 0:
-        return None
-    a = np.frombuffer(buf, dtype=np.uint8)
-    q = np.flatnonzero(a == 34)
-    d = ord(delimiter)
-    n = len(a)
-    opening = (np.arange(len(q)) % 2) == 0
-    prev = np.where(q > 0, a[np.maximum(q - 1, 0)], 10)
-    nxt = np.where(q < n - 1, a[np.minimum(q + 1, n - 1)], 10)
-    pair_before = np.zeros(len(q), dtype=bool)
-    pair_before[1:] = q[1:] - q[:-1] == 1
-    pair_after = np.zeros(len(q), dtype=bool)
-    pair_after[:-1] = q[1:] - q[:-1] == 1
-    bad_open = opening & ~np.isin(prev, (d, 10, 13)) & ~pair_before
-    bad_close = ~opening & ~np.isin(nxt, (d, 10, 13)) & ~pair_after
-    candidates: list[tuple[int, str]] = []
-    if bad_open.any():
-        candidates.append((int(q[np.argmax(bad_open)]), "a quote inside an unquoted field"))
-    if bad_close.any():
-        k = int(np.argmax(bad_close))
-        candidates.append((int(q[k - 1]), "text after a closing quote (is a quote left open?)"))
-    if len(q) % 2:
-        candidates.append((int(q[-1]), "a quote that is never closed"))
-    return min(candidates) if candidates else None
-
-
-def _field_counts(buf: bytes, recs: _Records, delimiter: str) -> np.ndarray:
-    import numpy as np
-
-    a = np.frombuffer(buf, dtype=np.uint8)
-    delims = np.flatnonzero(a == ord(delimiter))
-    quotes = np.flatnonzero(a == 34)
-    if len(quotes):
-        delims = delims[(np.searchsorted(quotes, delims) & 1) == 0]
-    counts: np.ndarray = np.searchsorted(delims, recs.ends) - np.searchsorted(delims, recs.starts) + 1
-    return counts
 
 
 def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: ReadOptions, file_index: int) -> DataFile:
@@ -122,12 +55,12 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     if b"\r" in buf and b"\n" not in buf:  # old Mac line ends: a CR ends every line (stated in the README)
         buf = buf.replace(b"\r", b"\n")
     elif b"\r" in buf:
-        buf = _blank_stray_crs(buf, name, findings)
+        buf = blank_stray_crs(buf, name, findings)
     # A quote the strict dialect rejects breaks the record it starts; blank that line (keeping
     # its newline, so line numbers stay true) and scan again: one problem a pass, because a
     # stray quote shifts the pairing of every quote after it.
     for _ in range(MAX_QUOTE_REPAIRS):
-        problem = _first_quote_problem(buf, delimiter)
+        problem = first_quote_problem(buf, delimiter)
         if problem is None:
             break
         pos, why = problem
@@ -153,14 +86,16 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         return DataFile(name, "long", empty_frame(), findings)
     header_text = buf[hstart:hend].decode(encoding).rstrip("\r")
     header = next(csv.reader([header_text], delimiter=delimiter), [""])
-    options = _period_from_name(header, name, header_line, options, findings)
-    roles, areas, values, header_findings = _long_header(header, name, header_line, options)
-    findings.extend(header_findings)
-    if any(f.code == Code.MISSING_COLUMN for f in header_findings):
+    columns = long_header(header, name, header_line, options)
+    if columns.fatal and not columns.measures_in_columns:
+        name_unread(columns, header, name, header_line)
+        findings.extend(columns.findings + columns.missing)
         return DataFile(name, "long", empty_frame(), findings)
 
     body = buf[hend + 1 :]
     if not body or body.isspace():
+        name_unread(columns, header, name, header_line)
+        findings.extend(columns.findings + columns.missing)
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
     ragged = 0
@@ -171,7 +106,7 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         return "skip"
 
     ncols = len(header)
-    quoted_newlines = _has_quoted_newline(body)
+    quoted_newlines = has_quoted_newline(body)
     try:
         table = pacsv.read_csv(
             io.BytesIO(body),
@@ -198,12 +133,12 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         # one record a line: the physical line numbers follow from the row numbers
         rows = np.arange(header_line + 1, header_line + 1 + table.num_rows, dtype="int64")
     else:
-        recs = _scan_records(buf)
+        recs = scan_records(buf)
         data_idx = np.flatnonzero(~recs.blank & (recs.starts > hstart))
         records = len(data_idx)
         keep = data_idx
         if ragged:
-            counts = _field_counts(buf, recs, delimiter)
+            counts = field_counts(buf, recs, delimiter)
             for i in data_idx[counts[data_idx] != ncols]:
                 findings.append(ragged_row(name, int(recs.lines[i]), int(counts[i]), ncols))
             keep = data_idx[counts[data_idx] == ncols]
@@ -212,9 +147,15 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
                 f"{name}: the records could not be matched to lines ({table.num_rows} read, {len(keep)} expected)"
             )
         rows = recs.lines[keep].astype("int64")
+    settle(columns, header, name, header_line, lambda i: table.column(i).slice(0, SAMPLE).to_pylist())
+    name_unread(columns, header, name, header_line)
+    findings.extend(columns.findings + columns.missing)
+    if columns.fatal:
+        return DataFile(name, "long", empty_frame(), findings)
     if not records:
         findings.append(no_data(name, header_line))
         return DataFile(name, "long", empty_frame(), findings)
+    roles, areas, values, options = columns.roles, columns.areas, columns.values, columns.options
     frames = []
     for k, v_i in enumerate(values):  # a column a measure: each read as a long file of its own
         frame, periods, cell_findings = _long_frame(
@@ -230,169 +171,6 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
             ignore_index=True,
         )
     return DataFile(name, "long", frame, findings, records=records, periods=periods)
-
-
-def _period_from_name(
-    header: list[str], name: str, line: int, options: ReadOptions, findings: list[Finding]
-) -> ReadOptions:
-    """A file without a period column, and no ``--period``: the period its name spells, said so."""
-    names = {h.strip().lstrip("\ufeff").lower() for h in header}
-    if options.period or options.period_col or "period" in names:
-        return options
-    found = period_in_name(name, options.year_start)
-    if found is None:
-        return options
-    findings.append(
-        Finding(
-            code=Code.LAYOUT,
-            file=name,
-            row=line,
-            message=f"no period column: every row is taken as {found[1]}, the period the file name gives"
-            f" ({found[0]!r}; --period sets another)",
-        )
-    )
-    return replace(options, period=found[0])
-
-
-def _blank_stray_crs(buf: bytes, name: str, findings: list[Finding]) -> bytes:
-    """A lone CR outside quotes in a file of LF or CRLF lines: its row is reported and not read."""
-    import numpy as np
-
-    a = np.frombuffer(buf, dtype=np.uint8)
-    cr = np.flatnonzero(a == 13)
-    lone = cr[(cr + 1 >= len(a)) | (a[np.minimum(cr + 1, len(a) - 1)] != 10)]
-    if not len(lone):
-        return buf
-    quotes = np.flatnonzero(a == 34)
-    lone = lone[(np.searchsorted(quotes, lone) & 1) == 0]  # inside quotes a CR is the field's own text
-    for pos in sorted({int(buf.rfind(b"\n", 0, int(p)) + 1) for p in lone}, reverse=True):
-        end = buf.find(b"\n", pos)
-        end = len(buf) if end < 0 else end
-        line = buf.count(b"\n", 0, pos) + 1
-        findings.append(
-            Finding(
-                code=Code.STRAY_CARRIAGE_RETURN,
-                file=name,
-                row=line,
-                message=f"row {line} holds a carriage return (CR) inside an unquoted field; the row was not read",
-            )
-        )
-        buf = buf[:pos] + buf[end:]  # the row's text goes, its line end stays: later rows keep their numbers
-    findings.sort(key=lambda f: f.row or 0)
-    return buf
-
-
-def _has_quoted_newline(buf: bytes) -> bool:
-    """Does a quoted field span lines? Quotes pair up once the strict check has passed."""
-    import numpy as np
-
-    if buf.find(b'"') < 0:
-        return False
-    q = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 34)
-    return any(buf.find(b"\n", int(o), int(c)) >= 0 for o, c in zip(q[0::2], q[1::2], strict=False))
-
-
-def _long_header(
-    header: list[str], name: str, line: int, options: ReadOptions
-) -> tuple[dict[str, int | None], list[int], list[int], list[Finding]]:
-    """Which column is which: by the roles asked for, else by the names measure, period, value, section.
-
-    Returns the roles, the area columns (a hierarchy, outermost first), the value columns (one,
-    or a measure each) and the findings. A repeated heading of a column not read by that name is
-    renamed in ``header`` ("Type 1 (2)"), so that each column keeps a name of its own.
-    """
-    findings: list[Finding] = []
-    roles: dict[str, int | None] = dict.fromkeys((*LONG_COLUMNS, *OPTIONAL_COLUMNS))
-    seen: dict[str, int] = {}
-    asked_names = [options.measure_col, options.period_col, *options.value_cols, *options.area_cols]
-    read_names = {n.strip().lower() for n in asked_names if n} | {*LONG_COLUMNS, *OPTIONAL_COLUMNS}
-    repeats: dict[str, int] = {}
-    for i, raw in enumerate(header):
-        key = raw.strip().lstrip("\ufeff").lower()
-        if key in seen:
-            # a repeat of a column kpitool reads is an error (the first is read); any other repeat is
-            # kept apart, under a name of its own
-            read = key in read_names
-            if not read:
-                repeats[key] = repeats.get(key, 1) + 1
-                distinct = f"{raw.strip()} ({repeats[key]})"
-            findings.append(
-                Finding(
-                    severity="error" if read else "warning",
-                    code=Code.DUPLICATE_COLUMN,
-                    file=name,
-                    row=line,
-                    column=i + 1,
-                    column_name=raw,
-                    message=f"column {raw!r} appears again (first as column {seen[key]}); "
-                    + ("only the first is read" if read else f"it is kept apart as {distinct!r}"),
-                )
-            )
-            if read:
-                continue
-            header[i] = distinct
-            key = distinct.lower()
-        seen[key] = i + 1
-    listed = ", ".join(repr(h.strip()) for h in header)
-
-    def find(wanted: str, what: str) -> int | None:
-        col = seen.get(wanted.strip().lower())
-        if col is None:
-            findings.append(
-                Finding(
-                    code=Code.MISSING_COLUMN,
-                    file=name,
-                    row=line,
-                    column_name=wanted,
-                    message=f"no column {wanted!r} for the {what} (the header has {listed})",
-                )
-            )
-            return None
-        return col - 1
-
-    value_col = options.value_cols[0] if options.value_cols else None
-    asked = {"measure": options.measure_col, "period": options.period_col, "value": value_col}
-    for role, wanted in asked.items():
-        if wanted:
-            roles[role] = find(wanted, role)
-        elif role in seen:
-            roles[role] = seen[role] - 1
-    for role in OPTIONAL_COLUMNS:
-        if role in seen:
-            roles[role] = seen[role] - 1
-    areas = [c for c in (find(a, "area") for a in options.area_cols) if c is not None]
-    values = [c for c in (roles["value"], *(find(v, "value") for v in options.value_cols[1:])) if c is not None]
-    used = {c for c in (*roles.values(), *areas, *values) if c is not None}
-    for i, raw in enumerate(header):
-        if i not in used and seen.get(raw.strip().lstrip("\ufeff").lower()) == i + 1:
-            findings.append(
-                Finding(
-                    code=Code.UNKNOWN_COLUMN,
-                    file=name,
-                    row=line,
-                    column=i + 1,
-                    column_name=raw,
-                    message=f"column {raw!r} is not read (a long file's columns are measure, period, value,"
-                    " section; others can be named with --measure-col, --period-col, --value-col, --area-col)",
-                )
-            )
-    needed = ["value"] + ([] if options.period else ["period"])
-    # a value column named as a measure ("FTE Count") and no measure column: its heading is the measure
-    if not (roles["measure"] is None and options.value_cols and not options.measure_col):
-        needed.append("measure")
-    for required in needed:
-        if roles[required] is None and not asked.get(required):
-            findings.append(
-                Finding(
-                    code=Code.MISSING_COLUMN,
-                    file=name,
-                    row=line,
-                    column_name=required,
-                    message=f"the header has no {required!r} column (a long file needs measure, period, value;"
-                    " or name its columns with --measure-col, --period-col, --value-col)",
-                )
-            )
-    return roles, areas, values, findings
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:

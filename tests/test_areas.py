@@ -1,0 +1,117 @@
+"""Areas as a dimension: an area column taken by its heading, --area, measures in columns, the shape said."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kpitool.errors import UsageError
+from kpitool.readers import ReadOptions, read_file, read_observations
+from kpitool.readers.base import in_areas
+
+BY_FORCE = "Force,measure,period,value\nDurham,Calls,2023/24 Q1,10\nKent,Calls,2023/24 Q1,20\n"
+
+
+def test_a_column_headed_as_an_area_is_the_area_and_said_so(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("f.csv", BY_FORCE))
+    assert data.frame["section"].astype(str).tolist() == ["Durham", "Kent"]
+    (said,) = [f.message for f in data.findings]
+    assert said.startswith("column 'Force' is taken as the area of each row (its heading names an area")
+
+
+@pytest.mark.parametrize("heading", ["PFA", "Police force area", "Division", "Provider", "Local authority"])
+def test_the_headings_that_name_an_area(heading: str, write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("f.csv", BY_FORCE.replace("Force", heading, 1)))
+    assert set(data.frame["section"].astype(str)) == {"Durham", "Kent"}
+
+
+def test_a_name_beside_its_code_is_the_area(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("f.csv", "Code,Name,measure,period,value\nRX1,Durham,Calls,2023/24 Q1,10\n"))
+    assert data.frame["section"].astype(str).tolist() == ["Durham"]
+    assert "a name beside its code ('Code')" in data.findings[0].message
+    assert [f.code for f in data.findings] == ["layout", "unknown-column"]  # the code itself is not read
+
+
+def test_two_area_headings_are_ambiguous_and_neither_is_taken(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("f.csv", "Force,Division,measure,period,value\nD,North,Calls,2023/24 Q1,10\n"))
+    assert data.frame["section"].astype(str).tolist() == [""]
+    assert (
+        "columns 'Force' and 'Division' could each be the area of a row, so none is taken" in data.findings[0].message
+    )
+    assert [f.code for f in data.findings] == ["layout", "unknown-column", "unknown-column"]
+
+
+def test_an_area_heading_over_numbers_is_no_area(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("f.csv", "Area,measure,period,value\n12.5,Calls,2023/24 Q1,10\n"))
+    assert data.frame["section"].astype(str).tolist() == [""]
+    assert [f.code for f in data.findings] == ["unknown-column"]
+
+
+def test_an_area_is_any_level_of_a_hierarchy() -> None:
+    assert in_areas("North East / Durham", ["durham"]) and in_areas("North East / Durham", ["North East"])
+    assert in_areas("North East", ["north east "]) and not in_areas("North East / Durham", ["North"])
+
+
+def test_area_keeps_only_the_rows_and_findings_of_those_areas(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("f.csv", BY_FORCE + "Kent,Calls,2023/24 Q2,x1\n")
+    data = read_file(path)
+    assert [f.code for f in data.findings] == ["layout", "not-a-number"]
+    observations = read_observations([path], ReadOptions(areas=("durham",)))
+    assert observations.frame["section"].astype(str).tolist() == ["Durham"]
+    with pytest.raises(UsageError, match=r"--area 'Dur': no such area; the files have 'Durham', 'Kent'"):
+        read_observations([path], ReadOptions(areas=("Dur",)))
+
+
+def test_area_on_validate_and_compare(runner, write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.cli import app
+
+    path = write("f.csv", BY_FORCE + "Kent,Calls,2023/24 Q2,x1\nKent,Calls,2022/23,70\nDurham,Calls,2022/23,40\n")
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 1  # Kent's bad cell
+    assert runner.invoke(app, ["validate", str(path), "--area", "Durham"]).exit_code == 0
+    result = runner.invoke(app, ["compare", str(path), "--area", "Durham", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["comparisons"]
+    assert [(r["section"], r["baseline_value"], r["current_value"]) for r in rows] == [("Durham", 40, 10)]
+    wrong = runner.invoke(app, ["compare", str(path), "--area", "Nowhere"])
+    assert wrong.exit_code == 2 and "no such area" in wrong.stderr
+
+
+def test_measures_in_columns_a_row_per_area_the_period_from_the_file_name(write) -> None:  # type: ignore[no-untyped-def]
+    path = write(
+        "April-2025-AE.csv", 'Code,Name,Attendances,Admissions,Remark\nR1,Trust A,"1,200",30,ok\nR2,Trust B,900,-,\n'
+    )
+    data = read_file(path)
+    got = data.frame[["section", "measure", "period"]].astype(str).values.tolist()
+    assert got == [
+        ["Trust A", "Attendances", "2025-04"],
+        ["Trust B", "Attendances", "2025-04"],
+        ["Trust A", "Admissions", "2025-04"],
+        ["Trust B", "Admissions", "2025-04"],
+    ]
+    assert data.frame["value"].fillna(-1).tolist() == [1200, 900, 30, -1]
+    assert data.frame["marker"].astype(object).tolist()[3] == "-"
+    said = [f.message for f in data.findings if f.code == "layout"]
+    assert said[0].startswith("read as a file of rows, not a report table")
+    assert any("every row is taken as 2025-04, the period the file name gives" in m for m in said)
+    assert any(m.startswith("measures in columns: a row per area ('Name'), and each column of numbers a measure")
+               for m in said)  # fmt: skip
+    # the text column and the code are named as not read
+    assert [f.column_name for f in data.findings if f.code == "unknown-column"] == ["Code", "Remark"]
+
+
+def test_measures_in_columns_a_row_per_period(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("trend.csv", "year,Deaths,3-year average\n2021,1330,1300.5\n2022,1051,\n"))
+    got = data.frame[["measure", "period", "value"]].astype(str).values.tolist()
+    assert got[:2] == [["Deaths", "2021", "1330.0"], ["Deaths", "2022", "1051.0"]]
+    assert [f.message.split(" (")[0] for f in data.findings] == [
+        "read as a file of rows, not a report table: no heading is a period, and a column names the area or the"
+        " period of each row",
+        "column 'year' is taken as the period of each row",
+        "measures in columns: a row per period",
+    ]
+
+
+def test_a_file_of_areas_without_a_period_is_not_taken_for_measures_in_columns(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("grades.csv", "Force,Count\nDurham,3\n"))
+    assert data.layout == "wide" and [f.code for f in data.findings] == ["no-periods"]
