@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,50 @@ def test_a_rolling_year_in_a_file_name_is_the_rolling_year_not_its_last_month(na
 
     found = period_in_name(name)
     assert found is not None and found[1].label == "12m to 2031-06"
+
+
+WORKFORCE = FIXTURES / "layouts" / "workforce.csv"
+
+
+def test_headings_over_a_blank_row_are_read_with_the_header_below() -> None:
+    data = read_file(WORKFORCE)
+    (table,) = data.tables
+    assert table.section == "Table 1: Police officers by police force area (FTE)"  # not the subtitle row
+    heads = [(c.header, c.role, str(c.basis_from), str(c.basis_to), c.absolute) for c in table.columns[3:]]
+    assert heads == [
+        ("Change in 12 months Sep-18 to Sep-19 number", "change", "2018/19 Q2", "2019/20 Q2", True),
+        ("Change in 12 months Sep-18 to Sep-19 %", "change", "2018/19 Q2", "2019/20 Q2", False),
+        ("Change in 6 months Mar-19 to Sep-19 number", "change", "2018/19 Q4", "2019/20 Q2", True),
+        ("Change in 6 months Mar-19 to Sep-19 %", "change", "2018/19 Q4", "2019/20 Q2", False),
+    ]
+    assert [str(c.period) for c in table.columns[:3]] == ["2018/19 Q2", "2018/19 Q4", "2019/20 Q2"]
+
+
+def test_a_region_and_a_force_of_one_name_are_kept_apart_by_the_subtotals() -> None:
+    data = read_file(WORKFORCE)
+    names = [r.name for r in data.tables[0].rows]
+    assert names == ["North East", "North East / Cleveland", "North East / Durham", "West Midlands",
+                     "West Midlands / Staffordshire", "West Midlands / West Midlands", "Total"]  # fmt: skip
+    assert "2 rows are each the sum of the rows under them (North East = Cleveland + Durham)" in " ".join(
+        f.message for f in data.findings
+    )
+
+
+def test_the_twelve_month_changes_are_audited_against_the_counts(runner) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.cli import app
+
+    result = runner.invoke(app, ["validate", str(WORKFORCE), "--format", "json"])
+    errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    # the one wrong published change (Cleveland's 12 months: 110 − 100.5 is 9.5, not 19.5), nothing else
+    assert [(f["code"], f["cell"], f["expected"]) for f in errors] == [("change-mismatch", "E10", "9.5")]
+    assert not any(f["code"] == "conflicting-observation" for f in json.loads(result.stdout)["findings"])
+
+
+def test_a_subtotal_needs_two_groups_and_never_counts_a_missing_part(write) -> None:  # type: ignore[no-untyped-def]
+    one = read_file(write("one.csv", "T,2022/23\nRegion,3\nA,1\nB,2\nC,9\n"))
+    assert [r.name for r in one.tables[0].rows] == ["Region", "A", "B", "C"]  # one coincidence is no hierarchy
+    two = read_file(write("two.csv", "T,2022/23,2023/24\nR1,3,4\nA,1,..\nB,2,4\nR2,5,5\nC,5,5\nD,..,..\n"))
+    assert [r.name for r in two.tables[0].rows] == ["R1", "R1 / A", "R1 / B", "R2", "R2 / C", "R2 / D"]
+    # the hierarchy only names rows: A's missing 2023/24 stays missing
+    a = two.frame[two.frame["measure"] == "R1 / A"]
+    assert a["value"].isna().tolist() == [False, True]

@@ -100,3 +100,51 @@ def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() ->
                     incomplete += 1
     print(f"{checked} quarter values agree, {incomplete} left out for a missing month")
     assert checked > 200 and incomplete > 0
+
+
+WORKFORCE = REALDATA / "homeoffice-police-workforce"
+SEP18, SEP19 = (WORKFORCE / f"police-workforce-{m}-tables.ods" for m in ("sep18", "sep19"))
+needs_workforce = pytest.mark.skipif(not SEP19.exists(), reason="../shared/realdata is not beside the checkout")
+REGIONS = {"North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands", "Eastern",
+           "London", "South East", "South West", "Wales"}  # fmt: skip
+
+
+@needs_workforce
+@pytest.mark.parametrize("release", [SEP18, SEP19], ids=["sep18", "sep19"])
+def test_home_office_workforce_tables_as_published_give_no_false_error(release: Path) -> None:
+    report = run_validation([release], None)
+    assert [f for f in report.findings if f.severity != "info"] == []
+    said = " ".join(f.message for f in report.findings)
+    assert "rows are each the sum of the rows under them" in said and "two header rows, read as one" in said
+
+
+@needs_workforce
+def test_home_office_police_officers_and_their_12_month_changes_agree_with_pandas() -> None:
+    import pandas as pd
+
+    # independent: the sheet by pandas, each force placed in the region above it by the list of regions
+    raw = pd.read_excel(SEP19, sheet_name="Table_1", header=None, engine="calamine")
+    body = raw.iloc[6:63]
+    expected = {}
+    region = None
+    for _, row in body.iterrows():
+        name = str(row[0]).strip()
+        if name in REGIONS and region != name:
+            region, key = name, name
+        elif name.startswith("Total") or (region is None):
+            region, key = None, name
+        else:
+            key = f"{region} / {name}" if region else name
+        expected[key] = (float(row[1]), float(row[3]), float(row[4]), float(row[5]))
+    assert "West Midlands" in expected and "West Midlands / West Midlands" in expected  # a region and a force
+
+    options = CompareOptions(baseline=parse_period("2018/19 Q2"), current=parse_period("2019/20 Q2"))
+    report = run_comparison([SEP19], None, options, reading=Reading(sheets=("Table_1",)))
+    got = {c.measure: c for c in report.comparisons}
+    assert set(got) == set(expected) and len(got) == 57
+    for key, (sep18, sep19, change, pct) in expected.items():
+        c = got[key]
+        assert (c.baseline_value, c.current_value) == (sep18, sep19)
+        # the published 12-month changes, number and %, are what kpitool computes from the counts
+        assert math.isclose(c.change or 0, change, abs_tol=1e-6)
+        assert math.isclose(c.change_pct or 0, pct, rel_tol=1e-9, abs_tol=1e-9)

@@ -28,9 +28,10 @@ from kpitool.readers.base import (
     select_areas,
 )
 from kpitool.readers.columns import LONG_COLUMNS, area_headings, period_heading
+from kpitool.readers.headings import parse_header
 from kpitool.readers.long import _read_long
 from kpitool.readers.text import _first_line, detect_encoding, mixed_encoding, read_bytes, sniff_delimiter
-from kpitool.readers.wide import ARROW_WORDS, STATUS_WORDS, _read_wide, parse_header
+from kpitool.readers.wide import ARROW_WORDS, STATUS_WORDS, _read_wide
 
 __all__ = [
     "ARROW_WORDS",

@@ -1,0 +1,84 @@
+"""Subtotal rows in a report table: a region's row, then the rows of its forces, which add up to it.
+
+Found from the figures, never from the names (a region and a force may share one: the West
+Midlands region holds the West Midlands force). The rows under a subtotal are named within it
+(``West Midlands / West Midlands``), so that the two stay apart, as an area hierarchy does.
+"""
+
+from __future__ import annotations
+
+from kpitool.codes import Code
+from kpitool.models import Finding
+from kpitool.readers.base import TableColumn, TableRow
+
+MAX_ROWS = 2000  # a table larger than this is not searched for subtotals
+MAX_PARTS = 100  # nor a subtotal of more rows than this
+MIN_GROUPS = 2  # one subtotal alone may be chance: a hierarchy has two or more
+
+
+def _figures(row: TableRow, columns: list[TableColumn]) -> bool:
+    return any((c := row.cells.get(col.index)) is not None and c.value is not None for col in columns)
+
+
+def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]) -> bool:
+    """Does ``parent`` equal the sum of the figures ``parts`` have, in every column where it has a
+    figure and they have some (and there is at least one such column), allowing for the places each
+    figure is shown to? A part without a figure (``..``, not collected) adds nothing to find the
+    subtotal by: it is never counted as zero in any value kpitool computes."""
+    checked = 0
+    for col in columns:
+        total = parent.cells.get(col.index)
+        cells = [c for p in parts if (c := p.cells.get(col.index)) is not None and c.value is not None]
+        if total is None or total.value is None or not cells:
+            continue
+        slack = sum(0.5 * 10.0 ** -min(c.decimals, 12) for c in (total, *cells) if c.decimals)
+        made = sum(c.value for c in cells if c.value is not None)
+        if abs(made - total.value) > slack + 1e-9 * max(1.0, abs(total.value)):
+            return False
+        checked += 1
+    return checked > 0
+
+
+def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[int, int]]:
+    """(subtotal row, its last part) for each row that is the sum of the two or more rows right under
+    it, taken greedily from the top; none unless at least ``MIN_GROUPS`` are found."""
+    if len(rows) > MAX_ROWS or not columns:
+        return []
+    groups: list[tuple[int, int]] = []
+    i = 0
+    while i < len(rows) - 2:
+        found = None
+        for j in range(i + 2, min(len(rows), i + 1 + MAX_PARTS)):
+            if _adds_up(rows[i], rows[i + 1 : j + 1], columns):
+                found = j
+                break
+        if found is None:
+            i += 1
+            continue
+        while found + 1 < len(rows) and not _figures(rows[found + 1], columns):
+            found += 1  # a part with no figure at all ("..") under the last one that has some
+        groups.append((i, found))
+        i = found + 1
+    return groups if len(groups) >= MIN_GROUPS else []
+
+
+def name_within_subtotals(rows: list[TableRow], columns: list[TableColumn], name: str) -> list[Finding]:
+    """Name each part within its subtotal (``North East / Durham``); a ``layout`` info says so."""
+    groups = subtotals(rows, columns)
+    if not groups:
+        return []
+    for parent, last in groups:
+        for row in rows[parent + 1 : last + 1]:
+            row.name = f"{rows[parent].name} / {row.name}"
+    first, last = groups[0]
+    example = f"{rows[first].name} = " + " + ".join(r.name.split(" / ", 1)[1] for r in rows[first + 1 : last + 1])
+    return [
+        Finding(
+            code=Code.LAYOUT,
+            file=name,
+            row=rows[first].row,
+            message=f"rows {rows[first].row}–{rows[groups[-1][1]].row}: {len(groups)} rows are each the sum of the"
+            f" rows under them ({example}); those rows are named within them ({rows[first + 1].name!r}), so that"
+            " a region and a force of one name stay apart",
+        )
+    ]

@@ -1,0 +1,152 @@
+"""A report's layout: tables split at blank rows; title, note and source rows around them; two
+header rows read as one."""
+
+from __future__ import annotations
+
+import re
+
+from kpitool.codes import Code
+from kpitool.models import Finding
+from kpitool.numbers import parse_cell
+from kpitool.periods import YearStart
+from kpitool.readers.headings import parse_header
+
+# a row that ends a table: its source, notes and footnotes follow it
+_END_RE = re.compile(r"^\s*(source|sources|notes?|footnotes?|\(\d+\)|\[\d+\]|\*)\b", re.IGNORECASE)
+
+
+def _filled(record: list[str]) -> int:
+    return sum(1 for cell in record if cell.strip())
+
+
+def _text_row(record: list[str], year_start: YearStart) -> bool:
+    """A row of texts, none a number or a period: a subtitle (two or more texts), or headings over a
+    header (its first cell empty)."""
+    cells = [c for c in record if c.strip()]
+    return (
+        (len(cells) >= 2 or (len(cells) == 1 and not record[0].strip()))
+        and all(parse_cell(c).value is None for c in cells)
+        and not any(parse_header(c, year_start).role == "period" for c in record[1:] if c.strip())
+    )
+
+
+def blocks(
+    records: list[tuple[int, list[str]]], name: str, findings: list[Finding], year_start: YearStart = "april"
+) -> list[tuple[str, list[tuple[int, list[str]]]]]:
+    """Tables split at blank rows, each with the title above it; title and note rows are skipped.
+
+    A row of texts alone between blank rows is a subtitle (``England and Wales … Full-time
+    equivalents``) when its first cell is filled, and headings over the next table's header when it
+    is empty (``As at:``, ``Change in 12 months``), read with that header as two header rows."""
+    blocks: list[list[tuple[int, list[str]]]] = []
+    current: list[tuple[int, list[str]]] = []
+    for line, record in records:
+        if not _filled(record):
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        current.append((line, record))
+    if current:
+        blocks.append(current)
+    out: list[tuple[str, list[tuple[int, list[str]]]]] = []
+    title = ""
+    over: tuple[int, list[str]] | None = None  # headings over the next table's header, a blank row between
+    for k, block in enumerate(blocks):
+        if over is not None:
+            block, over = [over, *block], None
+        wordy = [_text_row(r, year_start) for _, r in block]
+        # a table follows, and this ends in headings or is one row (else it is a table of words)
+        heading_last = k + 1 < len(blocks) and (len(block) == 1 or not block[-1][1][0].strip())
+        titles = all(t or (_filled(r) == 1 and r[0].strip()) for t, (_, r) in zip(wordy, block, strict=True))
+        if any(wordy) and titles and heading_last:
+            if wordy[-1] and not block[-1][1][0].strip():
+                over, block = block[-1], block[:-1]
+            if block:
+                title = title or next(r[0].strip() for _, r in block if r[0].strip())
+                _skipped(findings, name, block[0][0], block[-1][0], "a subtitle or note above the table")
+            continue
+        lead = 0  # title, subtitle and note rows above the header: one filled cell, the first
+        while lead < len(block) and _filled(block[lead][1]) == 1 and block[lead][1][0].strip():
+            lead += 1
+        if lead:
+            texts = [block[i][1][0].strip() for i in range(lead)]
+            if lead == len(block):  # a block of titles or notes only: the next table's title, or footnotes
+                notes = any(_END_RE.match(t) for t in texts)
+                if not notes:
+                    title = texts[0]
+                what = "notes or footnotes, not a table" if notes else "the title of the table below (its section)"
+                _skipped(findings, name, block[0][0], block[-1][0], what)
+                continue
+            title = texts[0]
+            _skipped(findings, name, block[0][0], block[lead - 1][0], "a title or note above the table (its section)")
+        body = block[lead:]
+        for i, (line, record) in enumerate(body[1:], start=1):
+            texts = [c for c in record if c.strip()]
+            if len(texts) == 1 and _END_RE.match(texts[0]):  # "Source: Home Office", in any column
+                _skipped(findings, name, line, body[-1][0], "a source or note row, which ends the table")
+                body = body[:i]
+                break
+        out.append((title, body))
+        title = ""
+    if over is not None:
+        _skipped(findings, name, over[0], over[0], "headings with no table under them")
+    return out
+
+
+def _skipped(findings: list[Finding], name: str, first: int, last: int, what: str) -> None:
+    rows = f"row {first}" if first == last else f"rows {first}–{last}"
+    findings.append(Finding(code=Code.LAYOUT, file=name, row=first, message=f"{rows}: {what}; skipped"))
+
+
+def combined_header(
+    block: list[tuple[int, list[str]]], name: str, findings: list[Finding], year_start: YearStart
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """One header from two rows where the second names quarters or months under a year row's labels.
+
+    A label over the first of its columns (what a merged cell leaves after "Save as CSV") applies
+    to the columns after it until the next label.
+    """
+    header_line, header = block[0]
+    if len(block) < 2:
+        return header, block[1:]
+    line, below = block[1]
+    if (
+        below[0].strip()
+        or not any(c.strip() for c in below[1:])
+        or any(parse_cell(c).value is not None for c in below[1:])
+    ):
+        return header, block[1:]
+
+    def period(heading: str) -> bool:
+        return bool(heading.strip()) and parse_header(heading, year_start).role == "period"
+
+    def periods(heads: list[str]) -> int:
+        return sum(1 for h in heads[1:] if period(h))
+
+    combined = [header[0]]
+    label = ""
+    for i in range(1, max(len(header), len(below))):
+        upper = header[i].strip() if i < len(header) else ""
+        lower = below[i].strip() if i < len(below) else ""
+        label = upper or label
+        if not lower:
+            combined.append(upper)
+        elif period(f"{lower} {label}") or not label:  # "January to March" under "2017"
+            combined.append(f"{lower} {label}".strip())
+        elif period(lower):  # a date under "As at:": the date is the period
+            combined.append(lower)
+        else:  # "number" and "%" under "Change in 12 months Sep-18 to Sep-19"
+            combined.append(f"{label} {lower}")
+
+    if periods(combined) <= periods(header):  # the second row adds no periods: it is data, not a header
+        return header, block[1:]
+    findings.append(
+        Finding(
+            code=Code.LAYOUT,
+            file=name,
+            row=header_line,
+            message=f"rows {header_line}–{line}: two header rows, read as one (e.g. {combined[1]!r})",
+        )
+    )
+    return combined, block[2:]
