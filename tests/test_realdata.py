@@ -148,3 +148,49 @@ def test_home_office_police_officers_and_their_12_month_changes_agree_with_panda
         # the published 12-month changes, number and %, are what kpitool computes from the counts
         assert math.isclose(c.change or 0, change, abs_tol=1e-6)
         assert math.isclose(c.change_pct or 0, pct, rel_tol=1e-9, abs_tol=1e-9)
+
+
+SCOTLAND = REALDATA / "scotland-suspected-drug-deaths"
+needs_scotland = pytest.mark.skipif(not SCOTLAND.exists(), reason="../shared/realdata is not beside the checkout")
+
+
+@needs_scotland
+def test_the_nrs_annual_series_measures_in_columns_agree_with_pandas() -> None:
+    import pandas as pd
+
+    path = SCOTLAND / "NRSdata_trend.csv"
+    raw = pd.read_csv(path).set_index("year")
+    raw.columns = [c.strip() for c in raw.columns]
+    measures = [c for c in raw.columns if "change" not in c]  # a published change is not an input
+    report = run_comparison([path], None, CompareOptions())
+    assert (report.baseline, report.current) == ("2020", "2021")  # the last two years, calendar years
+    got = {c.measure: c for c in report.comparisons}
+    expected = {m: (raw.loc[2020, m], raw.loc[2021, m]) for m in measures}
+    expected = {m: v for m, v in expected.items() if not (pd.isna(v[0]) and pd.isna(v[1]))}
+    assert set(got) == set(expected) and "change from previous year" not in got
+    for m, (base, current) in expected.items():
+        assert got[m].baseline_value == (None if pd.isna(base) else base), m
+        assert got[m].current_value == (None if pd.isna(current) else current), m
+    # the published change from the previous year is what the counts give
+    deaths = got["Drug-related deaths"]
+    assert math.isclose((deaths.change_pct or 0) / 100, raw.loc[2021, "change from previous year"], rel_tol=1e-6)
+
+
+@needs_scotland
+def test_the_2022_release_by_police_division_agrees_with_pandas() -> None:
+    import pandas as pd
+
+    path = SCOTLAND / "SuspectedDRDs_OctDec2022.xlsx"
+    raw = pd.read_excel(path, sheet_name="A - Police Division", header=None, engine="calamine")
+    years = raw.iloc[2].ffill()  # the year row, over the first of its four quarters
+    body = raw.iloc[4:18].set_index(0)
+    expected = {}
+    for name, row in body.iterrows():
+        values = pd.to_numeric(row, errors="coerce")
+        by_year = {y: values[years == y] for y in (2021, 2022)}
+        expected[str(name).strip()] = tuple(None if v.isna().any() else v.sum() for v in by_year.values())
+    reading = Reading(sheets=("A - Police Division",))
+    report = run_comparison([path], None, CompareOptions(), year_start="january", reading=reading)
+    assert (report.baseline, report.current) == ("2021", "2022")
+    got = {c.measure: (c.baseline_value, c.current_value) for c in report.comparisons}
+    assert got == expected and len(got) == 14

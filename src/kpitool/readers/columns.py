@@ -12,6 +12,7 @@ from kpitool.models import Finding
 from kpitool.numbers import parse_cell
 from kpitool.periods import period_in_name
 from kpitool.readers.base import ReadOptions
+from kpitool.readers.headings import parse_header
 
 LONG_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("section", "note", "unit")
@@ -239,7 +240,12 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
         columns.guessed_area = None
     if not columns.measures_in_columns:
         return
-    values = [i for i in sorted(columns.named - columns.taken) if numbers(i) > 0]
+    # a published change ("change from previous year") is a reported figure, never an input
+    values = [
+        i
+        for i in sorted(columns.named - columns.taken)
+        if numbers(i) > 0 and parse_header(header[i]).role not in ("change", "direction")
+    ]
     if not values:
         return
     columns.values = values
