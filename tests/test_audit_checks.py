@@ -271,3 +271,16 @@ def test_a_stated_decimals_makes_whole_figures_stand_for_their_rounding(write) -
     assert {f.code for f in as_shown} == {"total-mismatch", "change-mismatch"}  # whole numbers taken as exact
     fte = Catalogue(measures=[Measure(name="Officers (FTE)", section="T", unit="number", decimals=0)])
     assert [f for f in _audit(write, head, body, fte) if f.severity == "error"] == []
+    # the same for every figure of a section ([decimals]), by its name or a report title standing for it
+    for catalogue in (Catalogue(decimals={"t": 0}), Catalogue(sections={"T": "Workforce"}, decimals={"Workforce": 0})):
+        assert [f for f in _audit(write, head, body, catalogue) if f.severity == "error"] == []
+    assert Catalogue(decimals={"Other": 0}).section_decimals("T") is None
+
+
+def test_a_sections_decimals_is_read_from_kpitool_toml(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.catalogue import load_catalogue, read_catalogue
+
+    catalogue = load_catalogue(write("kpitool.toml", '[decimals]\n"Workforce (FTE)" = 0\n'))
+    assert catalogue.section_decimals("workforce (fte)") == 0
+    bad, findings = read_catalogue(write("k.toml", "[decimals]\nW = 11\n"))
+    assert bad is None and [f.code for f in findings] == ["config-invalid"] and "decimals.W" in findings[0].message

@@ -62,6 +62,8 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
             fields["measures"] = value
         elif key == "sections" and isinstance(value, dict):
             fields["sections"] = value
+        elif key == "decimals" and isinstance(value, dict):
+            fields["decimals"] = value
         else:
             findings.append(
                 Finding(
@@ -69,7 +71,7 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
                     file=name,
                     row=_locate(text, (key,)),
                     column_name=key,
-                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections] and [[measure]] tables)",
+                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections], [decimals] and [[measure]] tables)",
                 )
             )
     if year_start is not None:
@@ -146,7 +148,7 @@ def _in_our_words(err: Any) -> str:
     kind, loc, given = err["type"], tuple(err["loc"]), err.get("input")
     if kind == "extra_forbidden":
         fields = Measure.model_fields if "measures" in loc else Catalogue.model_fields
-        known = [f for f in fields if f not in ("path", "measures", "sections")]
+        known = [f for f in fields if f not in ("path", "measures", "sections", "decimals")]
         return "unknown key" + _did_you_mean(str(loc[-1]), known) + f" (known: {', '.join(known)})"
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))

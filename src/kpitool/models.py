@@ -164,6 +164,9 @@ class Catalogue(BaseModel):
     missing: list[str] = Field(default_factory=list)  # more cell texts that mean "no value" (as published)
     measures: list[Measure] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)  # report table title -> catalogue section
+    # a section's (or report table title's) published places, for every figure of it that has no
+    # measure's own ``decimals``: FTE tables published whole stand for ±0.5 throughout
+    decimals: dict[str, Annotated[int, Field(ge=0, le=10)]] = Field(default_factory=dict)
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("baseline")
@@ -238,6 +241,14 @@ class Catalogue(BaseModel):
         if len(same) == 1:
             return same[0]
         return matches[0] if len(matches) == 1 else None
+
+    def section_decimals(self, section: str) -> int | None:
+        """The places ``[decimals]`` gives a section, by its name or a report title that stands for it."""
+        low = section.strip().lower()
+        places = {k.strip().lower(): v for k, v in self.decimals.items()}
+        if low in places:
+            return places[low]
+        return places.get(self._titles.get(low, ""))
 
     def read_options(self) -> ReadOptions:
         """How this project's files are read."""

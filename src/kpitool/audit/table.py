@@ -103,10 +103,14 @@ class TableView:
     # -- how far a shown figure may be from the truth ---------------------------------------
     def error(self, row: TableRow, cell: Cell) -> float:
         """Half a unit of the figure's last shown place (a whole number is exact), or of the places
-        the catalogue says the measure is published to (``decimals``), whatever the cell shows."""
+        the catalogue says the measure, or else its table's section, is published to (``decimals``,
+        ``[decimals]``), whatever the cell shows."""
         measure = self.measure(row)
         if measure is not None and measure.decimals is not None:
             return shown_half(measure.decimals)
+        places = self.catalogue.section_decimals(self.table.section) if self.catalogue else None
+        if places is not None:  # the section's (the table's) own: [decimals]
+            return shown_half(places)
         return half(cell.decimals)
 
     # -- how a row's quarters make its year ----------------------------------------------
