@@ -15,6 +15,9 @@ from kpitool.readers.headings import parse_header
 _END_RE = re.compile(r"^\s*(source|sources|notes?|footnotes?|\(\d+\)|\[\d+\]|\*)\b", re.IGNORECASE)
 
 
+MAX_HEADING_ROWS = 6  # a block of more rows than this is never taken for subtitles or headings
+
+
 def _filled(record: list[str]) -> int:
     return sum(1 for cell in record if cell.strip())
 
@@ -41,7 +44,7 @@ def blocks(
     blocks: list[list[tuple[int, list[str]]]] = []
     current: list[tuple[int, list[str]]] = []
     for line, record in records:
-        if not _filled(record):
+        if not any(cell.strip() for cell in record):
             if current:
                 blocks.append(current)
                 current = []
@@ -55,11 +58,15 @@ def blocks(
     for k, block in enumerate(blocks):
         if over is not None:
             block, over = [over, *block], None
-        wordy = [_text_row(r, year_start) for _, r in block]
+        # subtitles and headings are a few rows: a long block is a table (and is not parsed twice)
+        wordy = [_text_row(r, year_start) for _, r in block] if len(block) <= MAX_HEADING_ROWS else [False]
         # a table follows, and this ends in headings or is one row (else it is a table of words)
         heading_last = k + 1 < len(blocks) and (len(block) == 1 or not block[-1][1][0].strip())
-        titles = all(t or (_filled(r) == 1 and r[0].strip()) for t, (_, r) in zip(wordy, block, strict=True))
-        if any(wordy) and titles and heading_last:
+        if (
+            any(wordy)
+            and heading_last
+            and all(t or (_filled(r) == 1 and r[0].strip()) for t, (_, r) in zip(wordy, block, strict=True))
+        ):
             if wordy[-1] and not block[-1][1][0].strip():
                 over, block = block[-1], block[:-1]
             if block:
@@ -82,8 +89,8 @@ def blocks(
             _skipped(findings, name, block[0][0], block[lead - 1][0], "a title or note above the table (its section)")
         body = block[lead:]
         for i, (line, record) in enumerate(body[1:], start=1):
-            texts = [c for c in record if c.strip()]
-            if len(texts) == 1 and _END_RE.match(texts[0]):  # "Source: Home Office", in any column
+            first = next((c for c in record if c.strip()), "")
+            if _END_RE.match(first) and _filled(record) == 1:  # "Source: Home Office", in any column
                 _skipped(findings, name, line, body[-1][0], "a source or note row, which ends the table")
                 body = body[:i]
                 break

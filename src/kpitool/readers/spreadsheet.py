@@ -11,7 +11,7 @@ from pathlib import Path
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Finding
-from kpitool.readers.base import DataFile, ReadOptions
+from kpitool.readers.base import DataFile, ReadOptions, gc_paused
 from kpitool.readers.wide import read_records
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -19,6 +19,12 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 
 def cell_text(value: object) -> str:
     """A cell as text the readers parse: numbers exactly (18.0 -> "18"), dates as ISO dates."""
+    kind = type(value)  # the common kinds first: a sheet is mostly texts and floats
+    if kind is str:
+        return value  # type: ignore[return-value]
+    if kind is float:
+        number: float = value  # type: ignore[assignment]
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -58,9 +64,11 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
     files: list[DataFile] = []
     skipped: list[str] = []
     for sheet in chosen:
-        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
-        data = read_records(records, f"{path}[{sheet}]", options, first_index + len(files), default_title=sheet)
+        with gc_paused():
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
+            del rows
+            data = read_records(records, f"{path}[{sheet}]", options, first_index + len(files), default_title=sheet)
         if not data.tables and not options.sheets:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
             continue

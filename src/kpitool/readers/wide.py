@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Literal
 
 from kpitool.codes import Code
 from kpitool.models import Finding, ReportedFigure, column_letter
@@ -61,6 +62,16 @@ def text_records(text: str, delimiter: str, name: str) -> tuple[list[tuple[int, 
     return records, findings
 
 
+ReportedKind = Literal["total", "change", "direction", "target", "status"]
+REPORTED: dict[str, ReportedKind] = {
+    "total": "total",
+    "change": "change",
+    "direction": "direction",
+    "target": "target",
+    "status": "status",
+}
+
+
 def read_records(
     records: list[tuple[int, list[str]]],
     name: str,
@@ -85,49 +96,55 @@ def read_records(
         if table is None:
             continue
         tables.append(table)
+        others = [(c, REPORTED[c.role]) for c in table.columns if c.role in REPORTED]
+        section = table.section
+        # a period column at a time, in comprehensions: a cell a tuple costs twice as much
+        for col in table.columns:
+            if col.role != "period" or col.period is None:
+                continue
+            index = col.index
+            pairs = [(r, c) for r in table.rows if (c := r.cells.get(index)) is not None and not c.error]
+            n = len(pairs)
+            cols["section"] += [section] * n
+            cols["measure"] += [r.name for r, _ in pairs]
+            cols["period"] += [col.period.label] * n
+            cols["value"] += [np.nan if c.value is None else c.value for _, c in pairs]
+            cols["marker"] += [c.marker for _, c in pairs]
+            cols["percent"] += [c.percent for _, c in pairs]
+            cols["stock"] += [col.stock] * n
+            cols["row"] += [r.row for r, _ in pairs]
+            cols["column"] += [index] * n
+            cols["file_index"] += [file_index] * n
         for trow in table.rows:
-            for col in table.columns:
-                cell = trow.cells.get(col.index)
-                if cell is None:
+            got = trow.cells.get
+            for col, kind in others:
+                cell = got(col.index)
+                raw = trow.raw.get(col.index, "")
+                if cell is None or not raw.strip():
                     continue
-                if col.role == "period" and col.period is not None:
-                    if cell.error:
-                        continue
-                    cols["section"].append(table.section)
-                    cols["measure"].append(trow.name)
-                    cols["period"].append(col.period.label)
-                    cols["value"].append(np.nan if cell.value is None else cell.value)
-                    cols["marker"].append(cell.marker)
-                    cols["percent"].append(cell.percent)
-                    cols["stock"].append(col.stock)
-                    cols["row"].append(trow.row)
-                    cols["column"].append(col.index)
-                    cols["file_index"].append(file_index)
-                elif col.role in ("total", "change", "direction", "target", "status"):
-                    raw = trow.raw.get(col.index, "")
-                    if not raw.strip():
-                        continue
-                    reported.append(
-                        ReportedFigure(
-                            kind=col.role,
-                            measure=trow.name,
-                            section=table.section,
-                            file=name,
-                            row=trow.row,
-                            column=col.index,
-                            column_name=col.header,
-                            raw=raw,
-                            value=None if col.role in ("direction", "status") else cell.value,
-                            decimals=cell.decimals,
-                            percent=cell.percent,
-                            period=col.period.label if col.period else None,
-                            basis_from=None if col.basis_from is None else str(col.basis_from),
-                            basis_to=None if col.basis_to is None else str(col.basis_to),
-                        )
+                reported.append(
+                    ReportedFigure(
+                        kind=kind,
+                        measure=trow.name,
+                        section=section,
+                        file=name,
+                        row=trow.row,
+                        column=col.index,
+                        column_name=col.header,
+                        raw=raw,
+                        value=None if col.role in ("direction", "status") else cell.value,
+                        decimals=cell.decimals,
+                        percent=cell.percent,
+                        period=col.period.label if col.period else None,
+                        basis_from=None if col.basis_from is None else str(col.basis_from),
+                        basis_to=None if col.basis_to is None else str(col.basis_to),
                     )
+                )
     if not table_blocks:
         findings.append(empty_file(name))
     frame = pd.DataFrame({c: pd.Series(v, dtype=_dtype(c)) for c, v in cols.items()})
+    if len(frame) > 1:  # read a column at a time; the frame is row by row, as the tables are read
+        frame = frame.sort_values(["row", "column"], kind="stable", ignore_index=True)
     periods = {c.period.label: c.period for t in tables for c in t.columns if c.role == "period" and c.period}
     return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
 
@@ -261,6 +278,9 @@ def _wide_table(
     section = title or f"Table {number}"
     rows: list[TableRow] = []
     width = len(header)
+    read = [c for c in columns if c.role != "ignored"]
+    parsed: dict[str, Cell] = {}  # each distinct text parsed once a table
+    missing = options.missing
     for line, record in block[1:]:
         if len(record) != width:
             findings.append(ragged_row(name, line, len(record), width, header_line))
@@ -280,8 +300,9 @@ def _wide_table(
             continue
         cells: dict[int, Cell] = {}
         raw: dict[int, str] = {}
-        for c in columns:
-            if c.role == "ignored" or c.index > len(record):
+        short = len(record) < width
+        for c in read:
+            if short and c.index > len(record):
                 continue
             text = record[c.index - 1]
             raw[c.index] = text
@@ -319,7 +340,9 @@ def _wide_table(
                     )
                 cells[c.index] = Cell(None)
                 continue
-            cell = parse_cell(text, options.missing)
+            cell = parsed.get(text)
+            if cell is None:
+                cell = parsed[text] = parse_cell(text, missing)
             cells[c.index] = cell
             if cell.error:
                 findings.append(
