@@ -117,3 +117,12 @@ def test_measures_in_columns_a_row_per_period(write) -> None:  # type: ignore[no
 def test_a_file_of_areas_without_a_period_is_not_taken_for_measures_in_columns(write) -> None:  # type: ignore[no-untyped-def]
     data = read_file(write("grades.csv", "Force,Count\nDurham,3\n"))
     assert data.layout == "wide" and [f.code for f in data.findings] == ["no-periods"]
+
+
+def test_a_conflict_names_its_area_and_another_area_never_conflicts(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.validate import validate_files
+
+    text = BY_FORCE + "Kent,Calls,2023/24 Q1,25\n"  # Durham's 10 and Kent's 20 are two areas, not a conflict
+    (conflict,) = [f for f in validate_files([write("f.csv", text)]).findings if f.severity == "error"]
+    assert conflict.code == "conflicting-observation" and conflict.section == "Kent"
+    assert conflict.message.startswith("Calls 2023/24 Q1 in Kent is given twice with different values: row 3 says 20")

@@ -91,7 +91,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     if frame.empty:
         return []
     findings: list[Finding] = []
-    findings.extend(_duplicates(frame, data.path, catalogue))
+    findings.extend(_duplicates(frame, data.path, catalogue, areas=data.layout == "long"))
     findings.extend(_months_against_quarters(frame, data, catalogue))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
@@ -100,7 +100,9 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     return findings
 
 
-def _duplicates(frame: pd.DataFrame, name: str, catalogue: Catalogue | None = None) -> list[Finding]:
+def _duplicates(
+    frame: pd.DataFrame, name: str, catalogue: Catalogue | None = None, *, areas: bool = False
+) -> list[Finding]:
     """Each repeat of a (section, measure, period) against its first row: the same value warns, another errs.
 
     With a catalogue, a measure's aliases are the measure: two names for one measure and period repeat it.
@@ -123,11 +125,12 @@ def _duplicates(frame: pd.DataFrame, name: str, catalogue: Catalogue | None = No
     findings: list[Finding] = []
     columns: list[list[float]] = [later[c].astype("float64").tolist() for c in ("value", "value_first")]
     places: list[list[int]] = [later[c].astype("int64").tolist() for c in ("row", "column", "row_first")]
-    labels: list[list[str]] = [later[c].astype(str).tolist() for c in ("measure", "period")]
-    for value, first, row, column, first_row, measure, period, same in zip(
+    labels: list[list[str]] = [later[c].astype(str).tolist() for c in ("measure", "period", "section")]
+    for value, first, row, column, first_row, measure, period, section, same in zip(
         *columns, *places, *labels, same_as_first.tolist(), strict=True
     ):
         was, now = show_value(first), show_value(value)
+        place = f" in {section}" if areas and section else ""  # a long file's section is its area
         findings.append(
             Finding(
                 severity="warning" if same else "error",
@@ -137,12 +140,13 @@ def _duplicates(frame: pd.DataFrame, name: str, catalogue: Catalogue | None = No
                 column=column,
                 measure=measure,
                 period=period,
+                section=section or None,
                 expected=was,
                 actual=now,
                 message=(
-                    f"{measure} {period} is given again (first on row {first_row})"
+                    f"{measure} {period}{place} is given again (first on row {first_row})"
                     if same
-                    else f"{measure} {period} is given twice with different values:"
+                    else f"{measure} {period}{place} is given twice with different values:"
                     f" row {first_row} says {was}, this row says {now}"
                 ),
             )
