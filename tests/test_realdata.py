@@ -100,6 +100,11 @@ def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() ->
                     incomplete += 1
     print(f"{checked} quarter values agree, {incomplete} left out for a missing month")
     assert checked > 200 and incomplete > 0
+    # as the files come, with no roles named: Name is the area, every column of numbers a measure
+    plain = {(c.section, c.measure): c for c in run_comparison(files, None, options).comparisons}
+    for key, c in got.items():
+        assert (plain[key].baseline_value, plain[key].current_value) == (c.baseline_value, c.current_value)
+    assert len({m for _, m in plain}) > 20
 
 
 WORKFORCE = REALDATA / "homeoffice-police-workforce"
@@ -194,3 +199,43 @@ def test_the_2022_release_by_police_division_agrees_with_pandas() -> None:
     assert (report.baseline, report.current) == ("2021", "2022")
     got = {c.measure: (c.baseline_value, c.current_value) for c in report.comparisons}
     assert got == expected and len(got) == 14
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+REAL_COMMANDS = [
+    line
+    for line in README.read_text(encoding="utf-8")
+    .split("### Real input, as published", 1)[1]
+    .split("\n## ", 1)[0]
+    .splitlines()
+    if line.startswith("kpitool ")
+]
+REFUSED = {"police-workforce-fte-by-year.csv": 1}  # the README's honest refusal: a region and a force of one name
+
+
+def test_the_readme_names_a_command_for_every_real_file() -> None:
+    named = " ".join(REAL_COMMANDS)
+    for folder in ("nhs-ae-monthly", "homeoffice-recorded-crime-pfa", "scotland-suspected-drug-deaths",
+                   "homeoffice-police-workforce"):  # fmt: skip
+        assert f"../shared/realdata/{folder}/" in named
+    for name in ("SuspectedDRDs_OctDec2022.xlsx", "SuspectedDRDs_OctDec2023.xlsx", "NRSdata_trend.csv",
+                 "police-workforce-sep19-tables.ods", "police-workforce-fte-by-year.csv", "1rec-crime-pfa.csv"):  # fmt: skip
+        assert name in named
+
+
+@needs_workforce
+@pytest.mark.parametrize("command", REAL_COMMANDS)
+def test_each_readme_command_on_real_input_runs_as_written(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import glob
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from kpitool.cli import app
+
+    monkeypatch.chdir(README.parent)  # ../shared/realdata is beside the checkout
+    args = [a for arg in shlex.split(command)[1:] for a in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+    result = CliRunner().invoke(app, args)
+    expected = next((code for name, code in REFUSED.items() if name in command), 0)
+    assert result.exit_code == expected, result.output[-2000:]
+    assert "Traceback" not in result.output
