@@ -233,3 +233,25 @@ def test_a_subtotal_needs_two_groups_and_never_counts_a_missing_part(write) -> N
     # the hierarchy only names rows: A's missing 2023/24 stays missing
     a = two.frame[two.frame["measure"] == "R1 / A"]
     assert a["value"].isna().tolist() == [False, True]
+
+
+def test_a_table_of_a_row_per_period_and_a_column_per_measure() -> None:
+    data = read_file(FIXTURES / "layouts" / "periods_in_rows.csv")
+    frame = data.frame
+    got = frame[["section", "measure", "period"]].astype(str).values.tolist()
+    assert got[:3] == [["Table 6: Workforce by group (FTE)", m, "2017/18 Q2"]
+                       for m in ("Police officers1", "Police staff", "Traffic wardens")]  # fmt: skip
+    assert frame["value"].fillna(-1).tolist() == [1000.5, 500, 12, 1010, -1, 10, 1030.25, 520, -1]
+    assert frame["stock"].all() and frame["marker"].astype(object).tolist()[4] == ".."
+    said = [f.message for f in data.findings]
+    assert "rows 4–7: a row per period ('30 September 2017' …) and a column per measure" in " ".join(said)
+    assert "'30 September 20182' read as '30 September 2018': the year, and after it a footnote's number (2)" in said
+    assert "row 3: a subtitle or note above the table; skipped" in said
+    report = compare(read_observations([FIXTURES / "layouts" / "periods_in_rows.csv"]))
+    by = {c.measure: c for c in report.comparisons}
+    assert (by["Police officers1"].baseline_value, by["Police officers1"].current_value) == (1010, 1030.25)
+
+
+def test_a_first_column_that_is_not_all_periods_is_no_table_of_periods(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("t.csv", "T,Officers,Staff\n30 September 2017,1,2\nNorth East,3,4\n"))
+    assert [f.code for f in data.findings] == ["no-periods"] and data.frame.empty

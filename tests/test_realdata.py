@@ -239,3 +239,24 @@ def test_each_readme_command_on_real_input_runs_as_written(command: str, monkeyp
     expected = next((code for name, code in REFUSED.items() if name in command), 0)
     assert result.exit_code == expected, result.output[-2000:]
     assert "Traceback" not in result.output
+
+
+@needs_workforce
+def test_the_workforce_time_series_a_row_per_date_agrees_with_pandas() -> None:
+    import pandas as pd
+
+    raw = pd.read_excel(SEP19, sheet_name="Table_6", header=None, engine="calamine")
+    groups = [str(g).strip() for g in raw.iloc[3, 1:6]]
+    # the year of each row's date ("30 September 20122" is 2012, and footnote 2)
+    by_year = {str(r[0]).strip().split()[-1][:4]: r for _, r in raw.iloc[4:18].iterrows()}
+    assert set(by_year) == {str(y) for y in range(2006, 2020)}
+    report = run_comparison([SEP19], None, CompareOptions(), reading=Reading(sheets=("Table_6",)))
+    assert (report.baseline, report.current) == ("2018/19", "2019/20")
+    got = {c.measure: c for c in report.comparisons}
+    assert list(got) == groups
+    for i, group in enumerate(groups, start=1):
+        assert (got[group].baseline_value, got[group].current_value) == (by_year["2018"][i], by_year["2019"][i])
+    # Police officers in Table 6 are Table 1's 43 forces, as published
+    table1 = pd.read_excel(SEP19, sheet_name="Table_1", header=None, engine="calamine")
+    total43 = table1[table1[0].astype(str).str.startswith("Total 43")].iloc[0]
+    assert math.isclose(got["Police officers"].current_value or 0, total43[3], rel_tol=1e-6)

@@ -76,6 +76,16 @@ def blocks(
         lead = 0  # title, subtitle and note rows above the header: one filled cell, the first
         while lead < len(block) and _filled(block[lead][1]) == 1 and block[lead][1][0].strip():
             lead += 1
+        # a subtitle of texts ("England and Wales … Full-time equivalents") right over a header whose
+        # first cell is empty
+        while (
+            lead + 2 < len(block)
+            and block[lead][1][0].strip()
+            and not block[lead + 1][1][0].strip()
+            and _text_row(block[lead][1], year_start)
+            and _text_row(block[lead + 1][1], year_start)
+        ):
+            lead += 1
         if lead:
             texts = [block[i][1][0].strip() for i in range(lead)]
             if lead == len(block):  # a block of titles or notes only: the next table's title, or footnotes
@@ -85,8 +95,12 @@ def blocks(
                 what = "notes or footnotes, not a table" if notes else "the title of the table below (its section)"
                 _skipped(findings, name, block[0][0], block[-1][0], what)
                 continue
-            title = texts[0]
-            _skipped(findings, name, block[0][0], block[lead - 1][0], "a title or note above the table (its section)")
+            if title and _filled(block[0][1]) > 1:  # a subtitle of texts leaves the title above it
+                _skipped(findings, name, block[0][0], block[lead - 1][0], "a subtitle or note above the table")
+            else:
+                title = texts[0]
+                what = "a title or note above the table (its section)"
+                _skipped(findings, name, block[0][0], block[lead - 1][0], what)
         body = block[lead:]
         for i, (line, record) in enumerate(body[1:], start=1):
             first = next((c for c in record if c.strip()), "")

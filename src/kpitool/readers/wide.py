@@ -34,6 +34,7 @@ from kpitool.readers.base import (
 from kpitool.readers.headings import parse_header
 from kpitool.readers.hierarchy import name_within_subtotals
 from kpitool.readers.layout import blocks, combined_header
+from kpitool.readers.rows import periods_in_rows
 
 
 def _read_wide(text: str, delimiter: str, name: str, options: ReadOptions, file_index: int) -> DataFile:
@@ -90,8 +91,16 @@ def read_records(
     tables: list[Table] = []
     reported: list[ReportedFigure] = []
     cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
+    turned_periods: dict[str, Period] = {}
     for number, (title, block) in enumerate(table_blocks, start=1):
         table, block_findings = _wide_table(block, number, name, options, title or default_title)
+        if table is None and any(f.code == Code.NO_PERIODS for f in block_findings):
+            turned = periods_in_rows(block, title or default_title or f"Table {number}", name, options, file_index)
+            if turned is not None:  # a row per period and a column per measure
+                observed, row_periods, block_findings = turned
+                for key, values in zip(FRAME_COLUMNS, zip(*observed, strict=True), strict=False):
+                    cols[key] += [np.nan if v is None and key == "value" else v for v in values]
+                turned_periods.update(row_periods)
         findings.extend(block_findings)
         if table is None:
             continue
@@ -146,6 +155,7 @@ def read_records(
     if len(frame) > 1:  # read a column at a time; the frame is row by row, as the tables are read
         frame = frame.sort_values(["row", "column"], kind="stable", ignore_index=True)
     periods = {c.period.label: c.period for t in tables for c in t.columns if c.role == "period" and c.period}
+    periods.update(turned_periods)
     return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
 
 
