@@ -121,6 +121,9 @@ def test_home_office_workforce_tables_as_published_give_no_false_error(release: 
     assert [f for f in report.findings if f.severity != "info"] == []
     said = " ".join(f.message for f in report.findings)
     assert "rows are each the sum of the rows under them" in said and "two header rows, read as one" in said
+    # every table is read, the time series (a row per date) too: only the index sheet is not
+    (unread,) = [f.message for f in report.findings if "not read" in f.message]
+    assert unread == "sheets without a table of periods, not read: 'Index'"
 
 
 @needs_workforce

@@ -69,7 +69,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
             records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
             del rows
             data = read_records(records, f"{path}[{sheet}]", options, first_index + len(files), default_title=sheet)
-        if not data.tables and not options.sheets:
+        if not data.tables and data.frame.empty and not options.sheets:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
             continue
         files.append(data)
