@@ -636,6 +636,7 @@ def chart(
     value_col: ValueColOpt = None,
     area_col: AreaColOpt = None,
     period: PeriodOpt = None,
+    area: AreaOpt = None,
 ) -> None:
     """SVG charts of each measure's series: an XmR chart (mean, process limits, target) with
     special-cause points marked by shape and colour, and a text alternative in the file.
