@@ -72,7 +72,9 @@ def test_area_on_validate_and_compare(runner, write) -> None:  # type: ignore[no
     result = runner.invoke(app, ["compare", str(path), "--area", "Durham", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["comparisons"]
-    assert [(r["section"], r["baseline_value"], r["current_value"]) for r in rows] == [("Durham", 40, 10)]
+    assert [(r["area"], r["section"], r["baseline_value"], r["current_value"]) for r in rows] == [
+        ("Durham", "", 40, 10)
+    ]
     wrong = runner.invoke(app, ["compare", str(path), "--area", "Nowhere"])
     assert wrong.exit_code == 2 and "no such area" in wrong.stderr
 

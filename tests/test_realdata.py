@@ -47,7 +47,7 @@ def test_recorded_crime_year_to_march_2018_against_2017_agrees_with_pandas() -> 
     report = run_comparison([CRIME], None, options, skip_invalid=True, reading=CRIME_ROLES)
     assert len(report.skipped) == len(bad)
     assert (report.baseline, report.current) == ("2016/17", "2017/18")
-    got = {(c.section, c.measure): c for c in report.comparisons}  # without a catalogue an area is a section
+    got = {(c.area, c.measure): c for c in report.comparisons}  # each row's area, from its area columns
     assert len(got) == len(expected) > 900
     # each skipped row is named on its own area's row of its measure, not on every area's
     assert all(sum("was not read" in n for n in c.notes) <= 1 for c in report.comparisons)
@@ -83,7 +83,8 @@ def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() ->
     options = CompareOptions(baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
     report = run_comparison(files, None, options, reading=AE_ROLES)
     assert (report.baseline, report.current) == ("2025/26 Q1", "2025/26 Q4")
-    got = {(c.section, c.measure): c for c in report.comparisons}
+    got = {(c.area, c.measure): c for c in report.comparisons}
+    assert all(c.section == "" for c in report.comparisons)  # an area, never a section
     providers = sorted(set(raw["Name"]))
     assert len(got) == len(providers) * len(AE_MEASURES)
     checked = incomplete = 0
@@ -101,7 +102,7 @@ def test_ae_quarter_four_against_quarter_one_by_provider_agrees_with_pandas() ->
     print(f"{checked} quarter values agree, {incomplete} left out for a missing month")
     assert checked > 200 and incomplete > 0
     # as the files come, with no roles named: Name is the area, every column of numbers a measure
-    plain = {(c.section, c.measure): c for c in run_comparison(files, None, options).comparisons}
+    plain = {(c.area, c.measure): c for c in run_comparison(files, None, options).comparisons}
     for key, c in got.items():
         assert (plain[key].baseline_value, plain[key].current_value) == (c.baseline_value, c.current_value)
     assert len({m for _, m in plain}) > 20

@@ -69,7 +69,7 @@ def compare(
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
-    resolved = _resolve(series, catalogue, observations.files)
+    resolved = _resolve(series, catalogue, observations.files, observations.areas)
     for i, r in enumerate(resolved):
         if i % 500 == 0:
             progress("Comparing", i, len(resolved))
@@ -183,7 +183,10 @@ def _method_notes(rows: list[Comparison], base: Period, year: Period, band: floa
 
 
 def _resolve(
-    series: dict[tuple[str, str], Series], catalogue: Catalogue | None, files: dict[int, str]
+    series: dict[tuple[str, str], Series],
+    catalogue: Catalogue | None,
+    files: dict[int, str],
+    area_sections: frozenset[str] | set[str] = frozenset(),
 ) -> list[Resolved]:
     """Each (area, measure) with data: a catalogue measure applies in every area the data have."""
     out: list[Resolved] = []
@@ -215,7 +218,10 @@ def _resolve(
     for key, s in series.items():
         if key in used:
             continue
-        out.append(Resolved(_inferred_measure(s), s, True))
+        if s.section in area_sections:  # a row's area (from an area column), not a section of measures
+            out.append(Resolved(_inferred_measure(s).model_copy(update={"section": ""}), s, True, area=s.section))
+        else:
+            out.append(Resolved(_inferred_measure(s), s, True))
     return out
 
 

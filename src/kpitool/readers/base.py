@@ -114,6 +114,7 @@ class DataFile:
     # every period label of ``frame`` and the period it stands for, parsed once by the reader
     periods: dict[str, Period] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)  # every area the file has, before --area chose some
+    by_area: bool = False  # its sections are areas (an area column: --area-col, or one taken by its heading)
 
     def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""
@@ -273,6 +274,7 @@ class Observations:
     frame: pd.DataFrame
     periods: dict[str, Period] = field(default_factory=dict)
     files: dict[int, str] = field(default_factory=dict)  # file_index -> the file's name
+    areas: set[str] = field(default_factory=set)  # the sections that are areas, from an area column
 
     @classmethod
     def of(cls, files: list[DataFile], skip: Sequence[Finding] = ()) -> Observations:
@@ -303,8 +305,11 @@ class Observations:
             return cls(empty_frame())
         periods: dict[str, Period] = {}
         names: dict[int, str] = {}
+        areas: set[str] = set()
         for data in files:
             periods.update(data.periods)
+            if data.by_area and not data.frame.empty:
+                areas.update(str(a) for a in data.frame["section"].unique() if str(a))
             if not data.frame.empty:
                 names[int(data.frame["file_index"].iloc[0])] = data.path
-        return cls(pd.concat(frames, ignore_index=True), periods, names)
+        return cls(pd.concat(frames, ignore_index=True), periods, names, areas)

@@ -170,7 +170,7 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
             [f.astype(dict.fromkeys(("section", "measure", "period", "marker"), object)) for f in frames],
             ignore_index=True,
         )
-    return DataFile(name, "long", frame, findings, records=records, periods=periods)
+    return DataFile(name, "long", frame, findings, records=records, periods=periods, by_area=bool(areas))
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
