@@ -128,3 +128,22 @@ def test_a_conflict_names_its_area_and_another_area_never_conflicts(write) -> No
     (conflict,) = [f for f in validate_files([write("f.csv", text)]).findings if f.severity == "error"]
     assert conflict.code == "conflicting-observation" and conflict.section == "Kent"
     assert conflict.message.startswith("Calls 2023/24 Q1 in Kent is given twice with different values: row 3 says 20")
+
+
+def test_area_chooses_the_rows_of_a_report_tables_hierarchy(runner) -> None:  # type: ignore[no-untyped-def]
+    from conftest import FIXTURES
+    from kpitool.cli import app
+
+    path = str(FIXTURES / "layouts" / "workforce.csv")
+    base = ["compare", path, "--baseline", "2018/19 Q2", "--current", "2019/20 Q2", "--format", "json"]
+    region = runner.invoke(app, [*base, "--area", "West Midlands"])
+    assert region.exit_code == 0, region.output
+    assert [c["measure"] for c in json.loads(region.stdout)["comparisons"]] == [
+        "West Midlands", "West Midlands / Staffordshire", "West Midlands / West Midlands"]  # fmt: skip
+    force = runner.invoke(app, [*base, "--area", "Durham"])
+    assert [c["measure"] for c in json.loads(force.stdout)["comparisons"]] == ["North East / Durham"]
+    # validate of one area leaves out the other rows' findings (Cleveland's wrong change)
+    assert runner.invoke(app, ["validate", path, "--area", "Durham"]).exit_code == 0
+    assert runner.invoke(app, ["validate", path, "--area", "Cleveland"]).exit_code == 1
+    missing = runner.invoke(app, [*base, "--area", "Kent"])
+    assert missing.exit_code == 2 and "no such area; the files have 'North East'" in missing.stderr

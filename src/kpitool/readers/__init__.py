@@ -143,7 +143,7 @@ def check_areas(files: Sequence[DataFile], wanted: Sequence[str]) -> None:
     if not have:
         raise UsageError(
             f"--area {unknown[0]!r}: the files have no areas (an area column such as Force, or --area-col;"
-            " a report table's rows are measures, chosen with --measure)"
+            " a report table's rows are areas only under subtotals, else measures, chosen with --measure)"
         )
     shown = ", ".join(repr(a) for a in have[:12]) + (f" and {len(have) - 12} more" if len(have) > 12 else "")
     raise UsageError(f"--area {unknown[0]!r}: no such area; the files have {shown}")

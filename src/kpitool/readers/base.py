@@ -94,6 +94,7 @@ class Table:
     header_row: int
     columns: list[TableColumn]
     rows: list[TableRow]
+    areas: bool = False  # its rows are areas in a hierarchy (a region's subtotal over its forces)
 
     def by_role(self, role: Role) -> list[TableColumn]:
         return [c for c in self.columns if c.role == role]
@@ -164,17 +165,33 @@ def in_areas(area: str, wanted: Sequence[str]) -> bool:
 
 
 def select_areas(data: DataFile, wanted: Sequence[str]) -> None:
-    """Keep only the rows, and the row findings, of the areas ``wanted`` (a long file's areas:
-    a report table's rows are measures, chosen by --measure and --section)."""
-    if not wanted or data.layout != "long" or data.frame.empty:
+    """Keep only the rows, and the row findings, of the areas ``wanted``: a long file's areas, or
+    the rows of a report table whose rows are a hierarchy of areas (``North East / Durham``; any
+    other report table's rows are measures, chosen by --measure and --section, and are left out)."""
+    if not wanted or data.frame.empty:
         return
-    sections = data.frame["section"]
-    data.areas = sorted({str(a) for a in sections.unique() if str(a)})
-    chosen = {a for a in data.areas if in_areas(a, wanted)}
-    keep = sections.isin(chosen).to_numpy(dtype=bool)
+    import numpy as np
+
+    if data.layout == "long":
+        sections = data.frame["section"]
+        data.areas = sorted({str(a) for a in sections.unique() if str(a)})
+        chosen = {a for a in data.areas if in_areas(a, wanted)}
+        keep = sections.isin(chosen).to_numpy(dtype=bool)
+        data.findings = [f for f in data.findings if f.section is None or f.section in chosen]
+    else:
+        rows = {(t.section, r.name) for t in data.tables if t.areas for r in t.rows}
+        data.areas = sorted({name for _, name in rows})
+        chosen = {name for name in data.areas if in_areas(name, wanted)}
+        pairs = zip(data.frame["section"].astype(str), data.frame["measure"].astype(str), strict=True)
+        keep = np.array([(s, m) in rows and m in chosen for s, m in pairs], dtype=bool)
+        data.findings = [f for f in data.findings if f.measure is None or f.measure not in set(data.areas) - chosen]
+        # the audit sees only the rows chosen (a relation needs all its rows, so none is half-judged)
+        for t in data.tables:
+            t.rows = [r for r in t.rows if r.name in chosen] if t.areas else []
+        data.tables = [t for t in data.tables if t.rows]
+        data.reported = [r for r in data.reported if (r.section, r.measure) in rows and r.measure in chosen]
     if not keep.all():
         data.frame = data.frame[keep].reset_index(drop=True)
-    data.findings = [f for f in data.findings if f.section is None or f.section in chosen]
 
 
 # --------------------------------------------------------------------------- structural findings

@@ -369,5 +369,6 @@ def _wide_table(
                     )
                 )
         rows.append(TableRow(line, measure, cells, raw))
-    findings.extend(name_within_subtotals(rows, [c for c in columns if c.role == "period"], name))
-    return Table(title, section, header_line, columns, rows), findings
+    hierarchy = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
+    findings.extend(hierarchy)
+    return Table(title, section, header_line, columns, rows, areas=bool(hierarchy)), findings
