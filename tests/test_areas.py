@@ -147,3 +147,21 @@ def test_area_chooses_the_rows_of_a_report_tables_hierarchy(runner) -> None:  # 
     assert runner.invoke(app, ["validate", path, "--area", "Cleveland"]).exit_code == 1
     missing = runner.invoke(app, [*base, "--area", "Kent"])
     assert missing.exit_code == 2 and "no such area; the files have 'North East'" in missing.stderr
+
+
+def test_a_sheet_of_measures_in_columns_is_read_as_its_csv_is(write) -> None:  # type: ignore[no-untyped-def]
+    from conftest import FIXTURES
+    from kpitool.readers import read_path
+
+    (sheet,) = read_path(FIXTURES / "layouts" / "April-2025-AE-providers.xlsx")
+    csv = write(
+        "April-2025-AE-providers.csv",
+        "Code,Region,Name,Total attendances,Total attendances,Percentage in 4 hours or less (all)\n"
+        "RX1,North,Trust A,1200,300,73.5\nRX2,North,Trust B,900,-,80.25\n\nRX3,South,Trust C,450,12,91\n",
+    )
+    (text,) = read_path(csv)
+    columns = ["section", "measure", "period", "row", "column"]
+    assert sheet.frame[columns].astype(str).values.tolist() == text.frame[columns].astype(str).values.tolist()
+    assert sheet.frame["value"].fillna(-1).tolist() == text.frame["value"].fillna(-1).tolist()
+    assert sheet.frame["row"].tolist()[:3] == [2, 3, 5]  # the sheet's own rows, a blank one between
+    assert [f.code for f in sheet.findings] == [f.code for f in text.findings]

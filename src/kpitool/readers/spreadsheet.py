@@ -42,6 +42,37 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptions, file_index: int) -> DataFile | None:
+    """A sheet whose first row is the header of a file of rows (an area or period column, measures
+    in columns: NHS England's providers by month), read as that file is: by the long reader, from
+    the sheet's cells as CSV with a line a row, so that rows keep their numbers. None for any other
+    sheet (a report table, or a title above one), and for one with a line break in a cell."""
+    import csv
+    import io
+
+    from kpitool.readers import detect_shape
+    from kpitool.readers.long import _read_long
+
+    first = next((cells for _, cells in records if any(c.strip() for c in cells)), None)
+    if first is None:
+        return None
+    header = first[: max(i + 1 for i, c in enumerate(first) if c.strip())]
+    shape, why = detect_shape(header, options, name)  # the header alone: a report sheet is not scanned
+    if shape != "long" or not why or any("\n" in c or "\r" in c for _, cells in records for c in cells):
+        return None
+    width = max((i + 1 for _, cells in records for i, c in enumerate(cells) if c.strip()), default=0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for _, cells in records:
+        if any(c.strip() for c in cells):
+            writer.writerow(cells[:width])
+        else:
+            out.write("\n")  # a blank row stays a blank line: later rows keep their numbers
+    data = _read_long(out.getvalue().encode("utf-8"), "utf-8", ",", name, options, file_index)
+    data.findings.insert(0, Finding(code=Code.LAYOUT, file=name, message=f"read as {why}"))
+    return data
+
+
 def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> list[DataFile]:
     """One DataFile a sheet read (named ``book.xlsx[Sheet]``), in the workbook's order."""
     from python_calamine import CalamineWorkbook
@@ -68,7 +99,10 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
             del rows
-            data = read_records(records, f"{path}[{sheet}]", options, first_index + len(files), default_title=sheet)
+            name = f"{path}[{sheet}]"
+            data = _as_rows(records, name, options, first_index + len(files))
+            if data is None:
+                data = read_records(records, name, options, first_index + len(files), default_title=sheet)
         if not data.tables and data.frame.empty and not options.sheets:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
             continue
