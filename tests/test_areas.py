@@ -165,3 +165,23 @@ def test_a_sheet_of_measures_in_columns_is_read_as_its_csv_is(write) -> None:  #
     assert sheet.frame["value"].fillna(-1).tolist() == text.frame["value"].fillna(-1).tolist()
     assert sheet.frame["row"].tolist()[:3] == [2, 3, 5]  # the sheet's own rows, a blank one between
     assert [f.code for f in sheet.findings] == [f.code for f in text.findings]
+
+
+def test_an_area_named_twice_once_as_the_sum_of_the_rows_between_is_a_hierarchy(write) -> None:  # type: ignore[no-untyped-def]
+    text = ("Police force,FTE Count,Year\nDurham,10,2018\nWest Midlands,60,2018\nStaffs,20,2018\nWest Midlands,40,2018\n"
+            "Durham,11,2019\nWest Midlands,70,2019\nStaffs,25,2019\nWest Midlands,45,2019\n")  # fmt: skip
+    data = read_file(write("fte.csv", text))
+    by_year = data.frame[data.frame["period"].astype(str) == "2019"]
+    assert by_year["section"].astype(str).tolist() == ["Durham", "West Midlands", "West Midlands / Staffs",
+                                                       "West Midlands / West Midlands"]  # fmt: skip
+    assert (
+        "rows 3–5 (and so in 1 more periods): 'West Midlands' is the sum of the 2 rows under it"
+        in data.findings[-1].message
+    )
+    # when 2019 does not add up (70 against 25 + 40): only 2018's rows are named within it; 2019 stays a conflict
+    text = text.replace("West Midlands,45,2019", "West Midlands,40,2019")
+    from kpitool.validate import validate_files
+
+    report = validate_files([write("fte2.csv", text)])
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert [(f.code, f.period, f.section) for f in errors] == [("conflicting-observation", "2019", "West Midlands")]

@@ -245,3 +245,29 @@ def test_the_workforce_time_series_a_row_per_date_agrees_with_pandas() -> None:
     table1 = pd.read_excel(SEP19, sheet_name="Table_1", header=None, engine="calamine")
     total43 = table1[table1[0].astype(str).str.startswith("Total 43")].iloc[0]
     assert math.isclose(got["Police officers"].current_value or 0, total43[3], rel_tol=1e-6)
+
+
+@needs_workforce
+def test_the_fte_by_year_csv_as_it_comes_agrees_with_pandas() -> None:
+    import pandas as pd
+
+    path = WORKFORCE / "police-workforce-fte-by-year.csv"
+    raw = pd.read_csv(path)
+    # independent: in each year the first West Midlands is the region, the four rows from it on its forces
+    expected: dict[str, dict[int, float]] = {}
+    for year, rows in raw.groupby("Year", sort=True):
+        names = rows["Police force"].tolist()
+        region = names.index("West Midlands")
+        for k, (force, fte) in enumerate(zip(names, rows["FTE Count"], strict=True)):
+            key = f"West Midlands / {force}" if region < k <= region + 4 else force
+            expected.setdefault(key, {})[int(year)] = float(fte)
+    assert math.isclose(expected["West Midlands"][2019], sum(
+        v[2019] for k, v in expected.items() if k.startswith("West Midlands / ")), rel_tol=1e-9)  # fmt: skip
+
+    assert [f for f in run_validation([path], None).findings if f.severity != "info"] == []
+    report = run_comparison([path], None, CompareOptions())
+    assert (report.baseline, report.current) == ("2018", "2019")
+    got = {c.area: c for c in report.comparisons}
+    assert set(got) == set(expected) and len(got) == 46
+    for area, values in expected.items():
+        assert (got[area].baseline_value, got[area].current_value) == (values[2018], values[2019]), area

@@ -7,9 +7,14 @@ Midlands region holds the West Midlands force). The rows under a subtotal are na
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kpitool.codes import Code
 from kpitool.models import Finding
 from kpitool.readers.base import TableColumn, TableRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_ROWS = 2000  # a table larger than this is not searched for subtotals
 MAX_PARTS = 100  # nor a subtotal of more rows than this
@@ -80,5 +85,56 @@ def name_within_subtotals(rows: list[TableRow], columns: list[TableColumn], name
             message=f"rows {rows[first].row}–{rows[groups[-1][1]].row}: {len(groups)} rows are each the sum of the"
             f" rows under them ({example}); those rows are named within them ({rows[first + 1].name!r}), so that"
             " a region and a force of one name stay apart",
+        )
+    ]
+
+
+def name_within_repeated_areas(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Finding]]:
+    """A long file's area named twice for one measure and period, once as the sum of the rows
+    between (the West Midlands region, then its four forces, the last the West Midlands force):
+    those rows are named within it, as in a report table's subtotals. Only where the figures show
+    it, period by period; anything else stays a conflict for validate to report."""
+    import numpy as np
+
+    keys = ["section", "measure", "period"]
+    if frame.empty or not frame.duplicated(keys).any():
+        return frame, []
+    renamed: dict[int, str] = {}  # frame position -> its name within the subtotal
+    examples: list[tuple[int, int, str, int]] = []  # (subtotal row, last row, its name, rows under it)
+    for (_measure, _period), group in frame.groupby(["measure", "period"], sort=False, observed=True):
+        if not group["section"].duplicated().any():
+            continue
+        group = group.sort_values("row", kind="stable")
+        names = group["section"].astype(str).tolist()
+        values = group["value"].to_numpy(dtype="float64")
+        for i, area in enumerate(names):
+            if not area:
+                continue
+            again = [j for j in range(i + 2, len(names)) if names[j] == area]
+            if not again or np.isnan(values[i]):
+                continue
+            j = again[0]
+            parts = values[i + 1 : j + 1]
+            made = float(np.nansum(parts))
+            if np.isnan(parts).all() or abs(made - values[i]) > 1e-9 * max(1.0, abs(values[i])) + 1e-6:
+                continue
+            for k in range(i + 1, j + 1):
+                renamed[int(group.index[k])] = f"{area} / {names[k]}"
+            examples.append((int(group["row"].iloc[i]), int(group["row"].iloc[j]), area, j - i))
+    if not renamed:
+        return frame, []
+    frame = frame.astype({"section": object})
+    positions = np.fromiter(renamed, dtype="int64")
+    frame.loc[positions, "section"] = list(renamed.values())
+    first, last, area, under = examples[0]
+    more = f" (and so in {len(examples) - 1} more periods)" if len(examples) > 1 else ""
+    return frame, [
+        Finding(
+            code=Code.LAYOUT,
+            file=name,
+            row=first,
+            message=f"rows {first}–{last}{more}: {area!r} is the sum of the {under} rows under it, where the name"
+            f" comes again (row {last}); those rows are named within it ({area + ' / ' + area!r} for the last),"
+            " so that a region and a force of one name stay apart",
         )
     ]

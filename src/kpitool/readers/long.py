@@ -28,6 +28,7 @@ from kpitool.readers.base import (
     ragged_row,
 )
 from kpitool.readers.columns import SAMPLE, long_header, name_unread, settle
+from kpitool.readers.hierarchy import name_within_repeated_areas
 from kpitool.readers.scan import (
     blank_stray_crs,
     field_counts,
@@ -170,6 +171,9 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
             [f.astype(dict.fromkeys(("section", "measure", "period", "marker"), object)) for f in frames],
             ignore_index=True,
         )
+    if areas:
+        frame, named = name_within_repeated_areas(frame, name)
+        findings.extend(named)
     return DataFile(name, "long", frame, findings, records=records, periods=periods, by_area=bool(areas))
 
 
