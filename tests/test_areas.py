@@ -185,3 +185,13 @@ def test_an_area_named_twice_once_as_the_sum_of_the_rows_between_is_a_hierarchy(
     report = validate_files([write("fte2.csv", text)])
     errors = [f for f in report.findings if f.severity == "error"]
     assert [(f.code, f.period, f.section) for f in errors] == [("conflicting-observation", "2019", "West Midlands")]
+
+
+def test_area_chooses_the_rows_of_a_table_whose_first_heading_names_an_area() -> None:
+    from conftest import FIXTURES
+
+    path = FIXTURES / "layouts" / "two_header_rows.csv"  # first heading "Police Division"
+    observations = read_observations([path], ReadOptions(year_start="january", areas=("N: Highlands",)))
+    assert set(observations.frame["measure"].astype(str)) == {"N: Highlands"}
+    with pytest.raises(UsageError, match="no such area; the files have 'A: North East', 'N: Highlands', 'Total'"):
+        read_observations([path], ReadOptions(year_start="january", areas=("Fife",)))

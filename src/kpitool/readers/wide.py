@@ -31,6 +31,7 @@ from kpitool.readers.base import (
     empty_file,
     ragged_row,
 )
+from kpitool.readers.columns import area_headings
 from kpitool.readers.headings import parse_header
 from kpitool.readers.hierarchy import name_within_subtotals
 from kpitool.readers.layout import blocks, combined_header
@@ -371,4 +372,6 @@ def _wide_table(
         rows.append(TableRow(line, measure, cells, raw))
     hierarchy = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
     findings.extend(hierarchy)
-    return Table(title, section, header_line, columns, rows, areas=bool(hierarchy)), findings
+    # its rows are areas under subtotals, or under a first heading that names an area ("Police Division")
+    areas = bool(hierarchy) or bool(header and area_headings(header[:1], set())[0])
+    return Table(title, section, header_line, columns, rows, areas=areas), findings
