@@ -584,6 +584,7 @@ def report(
     value_col: ValueColOpt = None,
     area_col: AreaColOpt = None,
     period: PeriodOpt = None,
+    area: AreaOpt = None,
 ) -> None:
     """The quarterly report itself: contents, a section per table with its trend chart and drafted
     commentary, the method and numbered notes.
