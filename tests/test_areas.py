@@ -195,3 +195,14 @@ def test_area_chooses_the_rows_of_a_table_whose_first_heading_names_an_area() ->
     assert set(observations.frame["measure"].astype(str)) == {"N: Highlands"}
     with pytest.raises(UsageError, match="no such area; the files have 'A: North East', 'N: Highlands', 'Total'"):
         read_observations([path], ReadOptions(year_start="january", areas=("Fife",)))
+
+
+def test_rows_repeating_for_an_area_with_another_text_are_not_taken_for_measures_in_columns(write) -> None:  # type: ignore[no-untyped-def]
+    text = "Year,Force,Offence,Count\n2022,Durham,Burglary,5\n2022,Durham,Robbery,2\n2023,Durham,Burglary,6\n"
+    data = read_file(write("crime.csv", text))
+    (missing,) = [f for f in data.findings if f.severity == "error"]
+    assert missing.code == "missing-column" and data.frame.empty
+    assert "rows repeat for one 'Force' and 'Year' with different 'Offence' ('Burglary', 'Robbery')" in missing.message
+    assert "--measure-col (perhaps 'Offence')" in missing.message
+    named = read_file(write("crime2.csv", text), ReadOptions(measure_col="Offence", value_cols=("Count",)))
+    assert not [f for f in named.findings if f.severity == "error"] and len(named.frame) == 3

@@ -248,6 +248,29 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
     ]
     if not values:
         return
+    # a row per area (or period): a text column that varies within one area and period is a
+    # dimension of its own (an offence, say), most likely the measure, and kpitool does not guess it
+    keys = [k for k in (*columns.areas, columns.roles["period"]) if k is not None]
+    texts = [i for i in sorted(columns.named - columns.taken) if i not in values and numbers(i) < 0]
+    if keys and texts:
+        key_cells = list(zip(*(cells(k) for k in keys), strict=False))
+        for i in texts:
+            seen: dict[tuple[str, ...], str] = {}
+            for key, text in zip(key_cells, cells(i), strict=False):
+                if seen.setdefault(key, text) != text:
+                    what = " and ".join(repr(header[k].strip()) for k in keys)
+                    columns.missing = [
+                        Finding(
+                            code=Code.MISSING_COLUMN,
+                            file=name,
+                            row=line,
+                            column_name="measure",
+                            message=f"no measure column, and rows repeat for one {what} with different"
+                            f" {header[i].strip()!r} ({seen[key]!r}, {text!r}): name the measure with"
+                            f" --measure-col (perhaps {header[i].strip()!r}) and its value with --value-col",
+                        )
+                    ]
+                    return
     columns.values = values
     columns.missing = []
     shown = ", ".join(repr(header[i].strip()) for i in values[:3])
