@@ -56,6 +56,11 @@ def test_recorded_crime_year_to_march_2018_against_2017_agrees_with_pandas() -> 
         assert (c.baseline_value, c.current_value) == (row["base"], row["current"])
         if row["base"]:
             assert math.isclose(c.change_pct or 0, (row["current"] - row["base"]) / row["base"] * 100)
+    # as the README runs it: the period and the area (PFA, its heading) taken, the offence named
+    named = Reading(measure_col="Offence", value_cols=("Rolling year total number of offences",))
+    plain = run_comparison([CRIME], None, options, skip_invalid=True, reading=named)
+    by_force = {(c.area, c.measure): (c.baseline_value, c.current_value) for c in plain.comparisons}
+    assert by_force == {(a.split(" / ")[1], o): (c.baseline_value, c.current_value) for (a, o), c in got.items()}
 
 
 AE = REALDATA / "nhs-ae-monthly"
