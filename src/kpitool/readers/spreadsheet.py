@@ -97,7 +97,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
     for sheet in chosen:
         with gc_paused():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            records = [(n, [cell_text(v) for v in row]) for n, row in enumerate(rows, start=1)]
+            records = [(n, list(map(cell_text, row))) for n, row in enumerate(rows, start=1)]
             del rows
             name = f"{path}[{sheet}]"
             data = _as_rows(records, name, options, first_index + len(files))

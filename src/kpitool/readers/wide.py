@@ -290,6 +290,7 @@ def _wide_table(
     rows: list[TableRow] = []
     width = len(header)
     read = [c for c in columns if c.role != "ignored"]
+    plan = [(c, c.index, c.role not in ("status", "direction")) for c in read]
     parsed: dict[str, Cell] = {}  # each distinct text parsed once a table
     missing = options.missing
     for line, record in block[1:]:
@@ -312,12 +313,31 @@ def _wide_table(
         cells: dict[int, Cell] = {}
         raw: dict[int, str] = {}
         short = len(record) < width
-        for c in read:
-            if short and c.index > len(record):
+        for c, index, plain in plan:
+            if short and index > len(record):
                 continue
-            text = record[c.index - 1]
-            raw[c.index] = text
-            if c.role == "status":
+            text = record[index - 1]
+            raw[index] = text
+            if plain:  # a figure: each distinct text parsed once a table
+                cell = parsed.get(text)
+                if cell is None:
+                    cell = parsed[text] = parse_cell(text, missing)
+                cells[index] = cell
+                if cell.error is not None:
+                    findings.append(
+                        Finding(
+                            code=Code.NOT_A_NUMBER,
+                            file=name,
+                            row=line,
+                            column=index,
+                            column_name=c.header,
+                            measure=measure,
+                            period=c.period.label if c.period else None,
+                            actual=text,
+                            message=cell.error,
+                        )
+                    )
+            elif c.role == "status":
                 if text.strip() and STATUS_WORDS.get(text.strip().lower()) is None:
                     findings.append(
                         Finding(
@@ -334,7 +354,7 @@ def _wide_table(
                     )
                 cells[c.index] = Cell(None)
                 continue
-            if c.role == "direction":
+            elif c.role == "direction":
                 word = ARROW_WORDS.get(text.strip().lower())
                 if text.strip() and word is None:
                     findings.append(
@@ -350,25 +370,6 @@ def _wide_table(
                         )
                     )
                 cells[c.index] = Cell(None)
-                continue
-            cell = parsed.get(text)
-            if cell is None:
-                cell = parsed[text] = parse_cell(text, missing)
-            cells[c.index] = cell
-            if cell.error:
-                findings.append(
-                    Finding(
-                        code=Code.NOT_A_NUMBER,
-                        file=name,
-                        row=line,
-                        column=c.index,
-                        column_name=c.header,
-                        measure=measure,
-                        period=c.period.label if c.period else None,
-                        actual=text,
-                        message=cell.error,
-                    )
-                )
         rows.append(TableRow(line, measure, cells, raw))
     hierarchy = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
     findings.extend(hierarchy)
