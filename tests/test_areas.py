@@ -206,3 +206,14 @@ def test_rows_repeating_for_an_area_with_another_text_are_not_taken_for_measures
     assert "--measure-col (perhaps 'Offence')" in missing.message
     named = read_file(write("crime2.csv", text), ReadOptions(measure_col="Offence", value_cols=("Count",)))
     assert not [f for f in named.findings if f.severity == "error"] and len(named.frame) == 3
+
+
+def test_the_shape_is_said_where_the_names_do_not_make_it_evident(write) -> None:  # type: ignore[no-untyped-def]
+    canonical = read_file(write("a.csv", "measure,period,value\nA,2023/24 Q1,1\n"))
+    assert canonical.findings == []  # measure, period, value: evidently a long file
+    partly = read_file(write("b.csv", "measure,Year,value\nA,2023/24,1\n"))
+    assert [f.message for f in partly.findings][:2] == [
+        "read as a long file: a row per observation (it has a measure, value column and no period headings)",
+        "column 'Year' is taken as the period of each row (its heading says so; --period-col names another)",
+    ]
+    assert partly.frame["period"].astype(str).tolist() == ["2023/24"]
