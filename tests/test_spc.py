@@ -232,3 +232,14 @@ def test_the_signals_a_rule_order_passes_over_are_said() -> None:
     assert ("trend", "low") in rules(c2)
     assert "Also at the latest point: 9 points falling." in spc_sentence(c2)
     assert c.variation == "special cause improvement"
+
+
+def test_an_annual_series_is_charted_by_year(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "y.csv"
+    path.write_text("measure,period,value\n" + "".join(f"Deaths,{2000 + i},{v}\n" for i, v in enumerate([10, 12] * 9)))
+    args = ["compare", str(path), "--year-start", "january", "--method", "spc", "-f", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    chart = json.loads(result.stdout)["comparisons"][0]["spc"]
+    assert chart["periods"][0] == "2000" and chart["periods"][-1] == "2017" and len(chart["periods"]) == 18
+    assert chart["variation"] == "common cause"

@@ -169,6 +169,8 @@ def chart_of(r: Resolved, end: Period) -> ControlChart:
     values = [(p, r.value(p)) for p in grain]
     while values and values[-1][1] is None:  # the current period's quarters still to come
         values.pop()
+    while values and values[0][1] is None:  # before the measure's first value (a marker, say)
+        values.pop(0)
     points = [(p, v) for p, v in values if v is not None]
     gaps = [p.label for p, v in values if v is None]
     since = 0
@@ -183,17 +185,19 @@ def chart_of(r: Resolved, end: Period) -> ControlChart:
 
 
 def _grain(r: Resolved, last: Period) -> list[Period]:
-    """Every month (or quarter) from the series' first to ``last``."""
+    """Every month (or quarter, or year of an annual series) from the series' first to ``last``."""
     periods = [p for t in (r, *r.terms) for p in t.series.values]
     if r.monthly:
         first = min(p.start for p in periods if p.kind == "month")
         point = last
     else:
         quarters = [p for p in periods if p.kind == "quarter"]
-        if not quarters:
+        years = [p for p in periods if p.kind == "year"]
+        if not quarters and not years:
             return []
-        first = min(p.start for p in quarters)
-        point = last.quarter_period()
+        # quarters where there are any, else the years of an annual series
+        first = min(p.start for p in (quarters or years))
+        point = last.quarter_period() if quarters else last.year_period()
     out: list[Period] = []
     while point.start >= first:
         out.append(point)
