@@ -29,9 +29,13 @@ def test_every_code_has_a_registry_entry_with_a_default_severity() -> None:
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", code.value)
 
 
-# One input per code, each small enough to read: (files, use the example catalogue?).
+# One input per code, each small enough to read: (files, use the example catalogue? or this catalogue's text).
 LONG = "measure,period,value\n"
-INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
+RECORDS = '[[source]]\nname = "r"\nshape = "records"\nfiles = "f*.csv"\ndate = "Month"\n'
+COUNTED = RECORDS + '[[measure]]\nname = "Records"\nsource = "r"\n'
+SUMMED = RECORDS + '[[measure]]\nname = "Cost"\nsource = "r"\nsum = "Cost"\n'
+GAP = "Month\n" + "2022-01\n" * 30 + "2022-03\n" * 30
+INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.UNREADABLE_FILE: ([BAD / "binary_garbage.csv"], False),
     Code.EMPTY_FILE: ([BAD / "empty.csv"], False),
     Code.MIXED_ENCODING: ([BAD / "mixed_encoding.csv"], False),
@@ -77,6 +81,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool]] = {
         ["Public Access to Services\t2022/23\t2023/24\tTarget\tRAG\n101 calls abandoned\t52171\t33179\t30000\tGreen\n"],
         True,
     ),
+    Code.BAD_DATE: (["Month,Type\n2022-01,a\n2022-1-x,b\n"], COUNTED),
+    Code.BLANK_VALUE: (["Month,Cost\n2022-01,5\n2022-01,\n"], SUMMED),
+    Code.MISSING_MONTH: ([GAP], COUNTED),
+    Code.INCOMPLETE_PERIOD: ([GAP], COUNTED),
 }
 CONFIG_INPUTS = {Code.CONFIG_SYNTAX: BAD / "broken.toml", Code.CONFIG_INVALID: BAD / "invalid_catalogue.toml"}
 
@@ -95,7 +103,11 @@ def test_the_code_is_produced(code: Code, tmp_path: Path) -> None:
         else:
             paths.append(tmp_path / f"f{i}.{'tsv' if f.startswith('T') else 'csv'}")
             paths[-1].write_text(f, encoding="utf-8")
-    catalogue = load_catalogue(EXAMPLES / "kpitool.toml") if with_catalogue else None
+    if isinstance(with_catalogue, str):
+        (tmp_path / "kpitool.toml").write_text(with_catalogue, encoding="utf-8")
+        catalogue = load_catalogue(tmp_path / "kpitool.toml")
+    else:
+        catalogue = load_catalogue(EXAMPLES / "kpitool.toml") if with_catalogue else None
     report = validate_files(paths, catalogue)
     assert code in {f.code for f in report.findings}
     severities = {f.severity for f in report.findings if f.code == code}

@@ -16,6 +16,7 @@ from kpitool.codes import Code
 from kpitool.errors import ConfigError
 from kpitool.models import Catalogue, Finding, Measure
 from kpitool.periods import YearStart
+from kpitool.sources import Condition, Source
 
 CONFIG_NAME = "kpitool.toml"
 
@@ -64,6 +65,8 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
             fields["sections"] = value
         elif key == "decimals" and isinstance(value, dict):
             fields["decimals"] = value
+        elif key == "source" and isinstance(value, list):
+            fields["sources"] = value
         else:
             findings.append(
                 Finding(
@@ -71,7 +74,7 @@ def read_catalogue(path: Path, year_start: YearStart | None = None) -> tuple[Cat
                     file=name,
                     row=_locate(text, (key,)),
                     column_name=key,
-                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections], [decimals] and [[measure]] tables)",
+                    message=f"kpitool.toml: unknown top-level key {key!r} (expected [project], [sections], [decimals], [[measure]] and [[source]] tables)",
                 )
             )
     if year_start is not None:
@@ -147,8 +150,12 @@ def _in_our_words(err: Any) -> str:
     """A validation error said in kpitool's terms, with the nearest valid key or value."""
     kind, loc, given = err["type"], tuple(err["loc"]), err.get("input")
     if kind == "extra_forbidden":
-        fields = Measure.model_fields if "measures" in loc else Catalogue.model_fields
-        known = [f for f in fields if f not in ("path", "measures", "sections", "decimals")]
+        fields: dict[str, Any] = Catalogue.model_fields
+        if "measures" in loc:
+            fields = Condition.model_fields if "where" in loc else Measure.model_fields
+        elif "sources" in loc:
+            fields = Source.model_fields
+        known = [f for f in fields if f not in ("path", "measures", "sections", "decimals", "sources", "root")]
         return "unknown key" + _did_you_mean(str(loc[-1]), known) + f" (known: {', '.join(known)})"
     if kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
@@ -184,8 +191,8 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 def _toml_key(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for item in loc:
-        if item == "measures":
-            parts.append("measure")
+        if item in ("measures", "sources"):
+            parts.append(item[:-1])
         elif isinstance(item, int):
             parts[-1] = f"{parts[-1]}[{item + 1}]" if parts else f"[{item + 1}]"
         else:
@@ -199,10 +206,10 @@ def _line_from_toml_error(message: str) -> int | None:
 
 
 @lru_cache(maxsize=8)
-def _layout(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
-    """The TOML's lines, its [[measure]] heads, its [project] heads and every table head: scanned once."""
+def _layout(text: str, table: str = "measure") -> tuple[list[str], list[int], list[int], list[int]]:
+    """The TOML's lines, its [[measure]] (or [[source]]) heads, its [project] heads and every table head."""
     lines = text.splitlines()
-    table_re = re.compile(r"^\s*\[\[\s*measure\s*\]\]")
+    table_re = re.compile(rf"^\s*\[\[\s*{table}\s*\]\]")
     project_re = re.compile(r"^\s*\[\s*project\s*\]")
     measures = [i for i, line in enumerate(lines) if table_re.match(line)]
     projects = [i for i, line in enumerate(lines) if project_re.match(line)]
@@ -212,10 +219,11 @@ def _layout(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
 
 def _locate(text: str, loc: tuple[Any, ...]) -> int | None:
     """The line of ``loc`` (``("measures", 2, "unit")`` or ``("tolerance",)``) in the TOML text."""
-    lines, measure_heads, project_heads, table_heads = _layout(text)
+    table = "source" if loc and loc[0] == "sources" else "measure"
+    lines, measure_heads, project_heads, table_heads = _layout(text, table)
     start, end = 0, len(lines)
     rest = list(loc)
-    if rest and rest[0] == "measures":
+    if rest and rest[0] in ("measures", "sources"):
         rest.pop(0)
         heads = measure_heads
         if rest and isinstance(rest[0], int) and rest[0] < len(heads):

@@ -15,7 +15,7 @@ from typer.core import TyperArgument, TyperGroup
 
 from kpitool import __version__
 from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
-from kpitool.render import CompareFormat, ExportFormat, ReportFormat, ValidateFormat
+from kpitool.render import CompareFormat, CountFormat, ExportFormat, ReportFormat, ValidateFormat
 from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
@@ -546,6 +546,123 @@ def export(
         check_writable(output, force)  # before the work; checked again as the file is put in place
     catalogue, report = _comparison(dict(locals()))
     text = ("\ufeff" if excel else "") + _render(report, output_format.value, catalogue)
+    if output is None:
+        _out(stdout_console(), text)
+        return
+    write_atomic(output, text, force=force)
+    typer.echo(f"wrote {visible_line(str(output))}", err=True)
+
+
+# -- count ----------------------------------------------------------------------------------
+class Grain(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def count(
+    records: Annotated[
+        list[Path],
+        typer.Argument(metavar="RECORDS", help="Record-level files, one row per record: CSV, TSV or Parquet."),
+    ],
+    date_col: Annotated[
+        str,
+        typer.Option(
+            "--date-col", metavar="COLUMN", help="The column that dates each record: a month, a date or a timestamp."
+        ),
+    ] = "Month",
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by", metavar="COLUMN", help="Count each value of this column apart, as a measure (repeatable)."
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            metavar="COL=VALUE",
+            help="Count only these records: COL=VALUE (repeat a column for any of its values), COL!=VALUE,"
+            " COL<N, COL>=N (repeatable; all must hold).",
+        ),
+    ] = None,
+    area_col: AreaColOpt = None,
+    area: Annotated[
+        str | None, typer.Option("--area", metavar="NAME", help="The area of every record (a file of one force).")
+    ] = None,
+    measure: Annotated[
+        str | None,
+        typer.Option(
+            "--measure", "-m", metavar="NAME", help="The measure's name (default: Records; with --by, a prefix)."
+        ),
+    ] = None,
+    sum_col: Annotated[
+        str | None, typer.Option("--sum", metavar="COLUMN", help="Add up this column instead of counting records.")
+    ] = None,
+    grain: Annotated[Grain, typer.Option("--grain", help="month, quarter or year.")] = Grain.month,
+    year_start: YearStartOpt = None,
+    output_format: Annotated[CountFormat, typer.Option("--format", "-f", help="csv (long format) or json.")] = (
+        CountFormat.csv
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write (default: standard output).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Write the counts even when some records have no readable date (each is named)."
+        ),
+    ] = False,
+) -> None:
+    """Count record-level extracts (one row per crime, call, casualty) into the long format.
+
+    DuckDB reads the files where they lie, in parallel and in bounded memory, and counts them by
+    area, --by columns and month; --grain quarter or year writes only periods whose every month
+    has records. A month missing amid months with many records is warned of. A record whose date
+    cannot be read is named by file and row, and stops the count (exit 1) unless --skip-invalid.
+    Messages go to stderr; the counts to stdout or -o.
+
+    Example: kpitool count police/*-street.csv --area-col "Falls within" --by "Crime type" -o crimes.csv
+
+    Example: kpitool count asb.tab --date-col month --area Northumbria --grain quarter
+    """
+    from kpitool.counting import CountOptions, parse_where, run_count
+    from kpitool.output import check_writable, write_atomic
+    from kpitool.render.countout import count_summary, render_count_csv, render_count_json
+    from kpitool.render.findings import finding_line
+
+    if output is not None:
+        check_writable(output, force)
+    options = CountOptions(
+        date_col=date_col,
+        area_cols=area_col or [],
+        area=area or "",
+        by=by or [],
+        where=parse_where(where or []),
+        measure=measure,
+        total=sum_col,
+        grain=grain.value,
+        year_start=_start(year_start) or "april",
+    )
+    report = run_count(records, options)
+    for f in report.findings[: REFUSAL_SHOWN * 4]:
+        typer.echo(finding_line(f), err=True)
+    if len(report.findings) > REFUSAL_SHOWN * 4:
+        typer.echo(f"… and {len(report.findings) - REFUSAL_SHOWN * 4} more findings", err=True)
+    for line in report.left_out:
+        typer.echo(f"kpitool: {visible_line(line)}", err=True)
+    if report.blocking and not skip_invalid:
+        typer.echo(
+            f"kpitool: error: {sum(f.count for f in report.blocking):,} records cannot be counted; nothing was"
+            " written (--skip-invalid writes the counts without them)",
+            err=True,
+        )
+        raise typer.Exit(ExitCode.INVALID)
+    renderers = {CountFormat.csv: render_count_csv, CountFormat.json: render_count_json}
+    text = renderers[output_format](report)
+    typer.echo(count_summary(report), err=True)
     if output is None:
         _out(stdout_console(), text)
         return

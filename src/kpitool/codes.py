@@ -55,6 +55,10 @@ class Code(StrEnum):
     ROUNDING = "rounding"
     AUDIT_BOUNDED = "audit-bounded"
     CHANGE_IN_POINTS = "change-in-points"
+    BAD_DATE = "bad-date"
+    BLANK_VALUE = "blank-value"
+    MISSING_MONTH = "missing-month"
+    INCOMPLETE_PERIOD = "incomplete-period"
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,16 @@ REGISTRY: dict[Code, CodeInfo] = {
         audit=True,
     ),
     Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading", audit=True),
+    Code.BAD_DATE: CodeInfo(
+        ("error",), "a record whose date is not a month, a date or a timestamp: in no month, named by its row"
+    ),
+    Code.BLANK_VALUE: CodeInfo(("warning",), "records with no value in a column that is added up (not added)"),
+    Code.MISSING_MONTH: CodeInfo(
+        ("warning",), "an area with no records in a month where its other months have many (a missing monthly file?)"
+    ),
+    Code.INCOMPLETE_PERIOD: CodeInfo(
+        ("info",), "a quarter of record data without records for one of its months: no figure until it has them"
+    ),
 }
 
 

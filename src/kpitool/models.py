@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     computed_field,
@@ -23,6 +24,7 @@ from kpitool.arithmetic import DEFAULT_AGGREGATE
 from kpitool.codes import REGISTRY, SEVERITIES, Code, Severity
 from kpitool.errors import ExitCode
 from kpitool.periods import Period, YearStart, parse_period
+from kpitool.sources import Condition, Source, Where, where_text
 
 if TYPE_CHECKING:
     from kpitool.readers.base import ReadOptions
@@ -115,6 +117,11 @@ class Measure(BaseModel):
     method: Method | None = None  # what draws this measure's arrow, if not the project's method
     target: float | None = Field(default=None, allow_inf_nan=False, strict=True)  # met on the polarity's better side
     rebase: list[PeriodText] = Field(default_factory=list)  # SPC: the process changed at these periods
+    # a measure made from records: the records source it counts, the column it adds up instead
+    # (``sum``), and which records (``where``); month by month, so a quarter is its months' sum
+    source: list[str] = Field(default_factory=list)  # one records source, or several (a file per force)
+    sum: str | None = None
+    where: Where = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
@@ -140,7 +147,49 @@ class Measure(BaseModel):
             raise ValueError("a target needs polarity = 'up' or 'down', to say which side of it is met")
         if any(p.kind == "rolling" for p in self.rebase):
             raise ValueError("rebase: a process changes at a month, quarter or year, not a rolling year")
+        if (self.sum or self.where) and not self.source:
+            raise ValueError("sum and where are for a measure made from records: give source = the records source")
+        if self.source and self.aggregate != "sum":
+            raise ValueError(
+                "a measure made from records is counted (or added up) month by month, so its aggregate is 'sum';"
+                " for a mean, declare a ratio of a sum measure and a count measure"
+            )
         return self
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _conditions(cls, value: Any) -> Any:
+        """``{ ge = 18 }`` is a condition, said in our words when it is wrong."""
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for column, test in value.items():
+            if isinstance(test, dict):
+                try:
+                    test = Condition.model_validate(test)
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    known = ", ".join(Condition.model_fields)
+                    if err["type"] == "extra_forbidden":
+                        raise ValueError(
+                            f"where {column!r}: unknown test {err['loc'][-1]!r} (known: {known})"
+                        ) from None
+                    raise ValueError(f"where {column!r}: {err['msg'].removeprefix('Value error, ')}") from None
+            elif isinstance(test, bool) or not isinstance(test, str | int | float | list):
+                raise ValueError(
+                    f"where {column!r}: give text, a number, a list (any of) or a test such as {{ ge = 18 }}"
+                )
+            out[column] = test
+        return out
+
+    @property
+    def filter_text(self) -> str:
+        return where_text(self.where)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -167,6 +216,7 @@ class Catalogue(BaseModel):
     # a section's (or report table title's) published places, for every figure of it that has no
     # measure's own ``decimals``: FTE tables published whole stand for ±0.5 throughout
     decimals: dict[str, Annotated[int, Field(ge=0, le=10)]] = Field(default_factory=dict)
+    sources: list[Source] = Field(default_factory=list)  # [[source]]: how each supplier's files look
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("baseline")
@@ -204,6 +254,42 @@ class Catalogue(BaseModel):
                     kind = "calendar" if calendar else "fiscal"
                     raise ValueError(f"measure {m.name!r}: {what} {p} is not a period of this project's {kind} years")
         return self
+
+    @model_validator(mode="after")
+    def _sources_resolve(self) -> Catalogue:
+        names = [s.name.strip().lower() for s in self.sources if s.name.strip()]
+        if len(names) != len(set(names)):
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ValueError(f"source {twice!r} is declared twice")
+        records = {s.name.strip().lower() for s in self.sources if s.records}
+        for m in self.measures:
+            for name in m.source:
+                if name.strip().lower() not in records:
+                    known = ", ".join(sorted(repr(s.name) for s in self.sources if s.records)) or "none"
+                    raise ValueError(
+                        f"measure {m.name!r}: source = {name!r} is not a records source of this catalogue"
+                        f" (records sources: {known})"
+                    )
+        for s in self.sources:
+            s.root = self.root
+            if s.records and not self.measures_of(s):
+                raise ValueError(
+                    f"records source {s.name!r} has no measure: add a [[measure]] with source = {s.name!r}"
+                    " (it counts the records; where = {…} says which)"
+                )
+        return self
+
+    def record_sources(self) -> list[Source]:
+        return [s for s in self.sources if s.records]
+
+    def measures_of(self, source: Source) -> list[Measure]:
+        """The measures made from a records source's records."""
+        name = source.name.strip().lower()
+        return [m for m in self.measures if name in (n.strip().lower() for n in m.source)]
+
+    def source_of(self, path: Path) -> Source | None:
+        """The first [[source]] whose files include ``path``."""
+        return next((s for s in self.sources if s.holds(path)), None)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Catalogue:

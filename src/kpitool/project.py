@@ -6,7 +6,6 @@ The command line parses options, calls one of these and renders what it returns.
 from __future__ import annotations
 
 import glob
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -25,6 +24,7 @@ from kpitool.models import (
 from kpitool.periods import YearStart
 from kpitool.progress import Progress, silent
 from kpitool.readers.base import Reading, ReadOptions
+from kpitool.sources import natural_key
 
 
 def catalogue_path(config: Path | None) -> Path | None:
@@ -57,24 +57,29 @@ def read_options(
     return replace(base, **asdict(reading or Reading()))
 
 
-def _natural_key(path: Path) -> tuple[object, ...]:
-    """File names in natural order without their extension: q4 before q4-revised, q9 before q10."""
-    parts = re.split(r"(\d+)", path.stem.lower())
-    return (*[int(p) if p.isdigit() else p for p in parts], path.suffix.lower())
-
-
 def data_files(catalogue: Catalogue) -> list[Path]:
-    """The files ``[project] data`` names, in its order; within one glob in natural name order."""
-    if not catalogue.data:
-        raise UsageError("no files given, and kpitool.toml names no data files ([project] data = [...])")
+    """The files ``[project] data`` names, in its order (within one glob in natural name order), then
+    the files of each ``[[source]]``."""
+    if not catalogue.data and not catalogue.sources:
+        raise UsageError(
+            "no files given, and kpitool.toml names no data files ([project] data = [...], or [[source]] files = ...)"
+        )
     found: list[Path] = []
     for pattern in catalogue.data:
         expanded = Path(pattern).expanduser()
         full = expanded if expanded.is_absolute() else catalogue.root / expanded
-        matches = sorted((Path(m) for m in glob.glob(str(full), recursive=True)), key=_natural_key)
+        matches = sorted((Path(m) for m in glob.glob(str(full), recursive=True)), key=natural_key)
         matches = [m for m in matches if m.is_file()]
         if not matches:
             raise UsageError(f"kpitool.toml: data pattern {pattern!r} matches no file under {catalogue.root}")
+        found.extend(m for m in matches if m not in found)
+    for source in catalogue.sources:
+        matches = source.paths()
+        if not matches:
+            raise UsageError(
+                f"kpitool.toml: source {source.described()!r}: files {', '.join(map(repr, source.files))} match no"
+                f" file under {catalogue.root}"
+            )
         found.extend(m for m in matches if m not in found)
     return [Path(shown_path(p)) for p in found]
 
@@ -134,7 +139,7 @@ def run_comparison(
     else:
         raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
     how = read_options(catalogue, year_start, reading)
-    read, unreadable = read_files(paths, how, progress)
+    read, unreadable = read_files(paths, how, progress, catalogue)
     if unreadable:
         raise InputError(unreadable[0].message)
     check_areas(read, how.areas)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from kpitool.periods import Period
 from kpitool.progress import Progress, silent
 from kpitool.readers import DataFile, ReadOptions, check_areas, read_path
 from kpitool.readers.base import listed
+from kpitool.sources import Source
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,18 +26,54 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def read_files(
-    paths: Sequence[Path], options: ReadOptions | None = None, progress: Progress = silent
+    paths: Sequence[Path],
+    options: ReadOptions | None = None,
+    progress: Progress = silent,
+    catalogue: Catalogue | None = None,
 ) -> tuple[list[DataFile], list[Finding]]:
-    """Every file that can be read, and an ``unreadable-file`` finding for each that cannot."""
+    """Every file that can be read, and an ``unreadable-file`` finding for each that cannot.
+
+    A file of a catalogue's ``[[source]]`` is read as it says: a table with its column roles
+    (unless the command line gives roles), records counted into months.
+    """
     files: list[DataFile] = []
     findings: list[Finding] = []
+    records: list[Path] = []
     for i, path in enumerate(paths):
         progress(f"Reading {path.name}", i, len(paths))
+        source = catalogue.source_of(path) if catalogue is not None and catalogue.sources else None
+        if source is not None and source.records:
+            records.append(path)
+            continue
         try:
-            files.extend(read_path(path, options, len(files)))
+            files.extend(read_path(path, source_options(source, options), len(files)))
         except InputError as exc:
             findings.append(Finding(code=Code.UNREADABLE_FILE, file=str(path), message=str(exc)))
+    if records and catalogue is not None:
+        from kpitool.counting import read_record_sources
+
+        counted, unreadable = read_record_sources(catalogue, records, len(files))
+        files.extend(counted)
+        findings.extend(unreadable)
     return files, findings
+
+
+def source_options(source: Source | None, options: ReadOptions | None) -> ReadOptions | None:
+    """A table source's column roles and sheets, unless the command line gives its own."""
+    if source is None:
+        return options
+    base = options or ReadOptions()
+    if base.has_roles or base.sheets:
+        return base
+    return replace(
+        base,
+        sheets=tuple(source.sheet),
+        measure_col=source.measure_col,
+        period_col=source.period_col,
+        value_cols=tuple(source.value_col),
+        area_cols=tuple(source.area_col),
+        period=source.period,
+    )
 
 
 def check_files(
@@ -73,7 +111,7 @@ def validate_files(
 ) -> ValidationReport:
     """Read and check every file; every problem becomes a finding, none stops the others."""
     options = options or (catalogue.read_options() if catalogue else None)
-    files, unreadable = read_files(paths, options, progress)
+    files, unreadable = read_files(paths, options, progress, catalogue)
     if options is not None:
         check_areas(files, options.areas)
     findings = [*config_findings, *unreadable]
@@ -279,7 +317,7 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
 def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Finding]:
     """A measure declared as the sum of others must be their sum, period by period (whole numbers)."""
     declared = [m for m in catalogue.measures if m.parts]
-    if not declared or data.layout != "long":
+    if not declared or data.layout == "wide":
         return []  # report tables: the audit checks parts column by column
     involved = {m.name for m in declared} | {p for m in declared for p in m.parts}
     involved |= {a for m in catalogue.measures if m.name in involved for a in m.aliases}
@@ -374,8 +412,8 @@ def _not_submitted(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) ->
         return []  # none of its measures is in the catalogue: unknown-measure says so already
     findings = []
     for m in catalogue.measures:
-        if m.key in resolved or m.aggregate == "ratio":
-            continue  # a ratio is computed from its numerator and denominator
+        if m.key in resolved or m.aggregate == "ratio" or m.source:
+            continue  # a ratio is computed from its numerator and denominator; records are counted
         if m.since is not None and latest < m.since:
             continue
         findings.append(

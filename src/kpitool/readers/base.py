@@ -105,7 +105,7 @@ class DataFile:
     """What one file holds: observations (a frame), reported figures, tables, findings."""
 
     path: str
-    layout: Literal["long", "wide"]
+    layout: Literal["long", "wide", "records"]
     frame: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
     reported: list[ReportedFigure] = field(default_factory=list)

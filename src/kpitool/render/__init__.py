@@ -28,3 +28,8 @@ class ReportFormat(StrEnum):
     html = "html"
     docx = "docx"
     xlsx = "xlsx"
+
+
+class CountFormat(StrEnum):
+    csv = "csv"
+    json = "json"

@@ -1,0 +1,405 @@
+"""Records counted: the engine, the filters, completeness, ``kpitool count``, and record sources in the catalogue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from kpitool.catalogue import load_catalogue, read_catalogue
+from kpitool.cli import app
+from kpitool.codes import Code
+from kpitool.counting import CountOptions, parse_where, read_record_sources, run_count
+from kpitool.errors import InputError, UsageError
+from kpitool.models import CompareOptions
+from kpitool.periods import parse_period
+from kpitool.project import run_comparison, run_validation
+from kpitool.readers.record_months import MIN_EXPECTED, completeness
+from kpitool.sources import Condition
+
+POLICE = EXAMPLES / "police-uk"
+STREET = "Month,Falls within,Crime type,Last outcome category,Cost\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rows(report: object) -> dict[tuple[str, str, str], float]:
+    return {(r.section, r.measure, r.period): r.value for r in report.rows}  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@pytest.fixture
+def street(tmp_path: Path) -> Path:
+    lines = [
+        "2022-04,Durham,Burglary,Under investigation,10",
+        "2022-04,Durham,Burglary,Offender given a caution,20",
+        "2022-04,Durham,Vehicle crime,Under investigation,",
+        "2022-05,Durham,Vehicle crime,Awaiting court outcome,5",
+        "2022-04,Cleveland,Burglary,Under investigation,1",
+        "2022-06,Cleveland,Robbery,Under investigation,2.5",
+    ]
+    return write(tmp_path / "street.csv", STREET + "\n".join(lines) + "\n")
+
+
+def test_counts_by_area_group_and_month_with_zeros_where_the_area_has_records(street: Path) -> None:
+    report = run_count([street], CountOptions(area_cols=["Falls within"], by=["Crime type"]))
+    got = rows(report)
+    assert got[("Durham", "Burglary", "2022-04")] == 2
+    assert got[("Durham", "Vehicle crime", "2022-05")] == 1
+    assert got[("Durham", "Burglary", "2022-05")] == 0  # Durham has records in May: no burglary is 0
+    assert got[("Cleveland", "Robbery", "2022-06")] == 1
+    assert ("Cleveland", "Burglary", "2022-05") not in got  # Cleveland has no records in May: missing, not 0
+    assert report.records == 6 and report.unread == 0
+    assert sum(got.values()) == 6
+
+
+def test_filters_any_of_none_of_and_numbers(street: Path) -> None:
+    def total(where: list[str], **kw: object) -> float:
+        return sum(rows(run_count([street], CountOptions(where=parse_where(where), **kw))).values())  # type: ignore[arg-type]
+
+    assert total(["Crime type=Burglary"]) == 3
+    assert total(["Crime type=Burglary", "Crime type=Robbery"]) == 4  # a column repeated: any of
+    assert total(["Crime type!=Burglary"]) == 3
+    assert total(["Crime type=Burglary", "Falls within=Durham"]) == 2  # columns: all must hold
+    assert total(["Cost>=5"]) == 3  # numbers compare as numbers (10, 20, 5); a blank is not >= 5
+    assert total(["Cost<2"]) == 1
+    assert total(["Cost>1", "Cost<=10"]) == 3  # 10, 5, 2.5
+    assert total(["Crime type=burglary"]) == 0  # text matches exactly
+
+
+def test_sum_adds_a_column_and_says_which_cells_are_blank(street: Path) -> None:
+    report = run_count([street], CountOptions(total="Cost", area_cols=["Falls within"]))
+    got = rows(report)
+    assert got[("Durham", "Cost", "2022-04")] == 30 and got[("Cleveland", "Cost", "2022-06")] == 2.5
+    blank = [f for f in report.findings if f.code == Code.BLANK_VALUE]
+    assert len(blank) == 1 and blank[0].message.startswith("1 records have no value in 'Cost'")
+
+
+def test_quarters_only_when_every_month_has_records(street: Path) -> None:
+    report = run_count([street], CountOptions(area_cols=["Falls within"], grain="quarter"))
+    got = rows(report)
+    assert got == {}  # Durham has April and May only, Cleveland April and June: neither quarter is complete
+    assert report.left_out == [
+        "Cleveland 2022/23 Q1: no records for 2022-05; not written",
+        "Durham 2022/23 Q1: no records for 2022-06; not written",
+    ]
+
+
+def test_dates_timestamps_and_uk_days(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "calls.csv",
+        "When,X\n2023-03-31 23:59:59,a\n2023-04-01T00:00:00,a\n01/04/2023,a\n2023-04,a\n2023/05/02,a\n2023-05-02 10:11,a\n",
+    )
+    got = rows(run_count([path], CountOptions(date_col="When")))
+    assert got == {("", "Records", "2023-03"): 1, ("", "Records", "2023-04"): 3, ("", "Records", "2023-05"): 2}
+    year = rows(run_count([path], CountOptions(date_col="when", grain="year", year_start="january")))
+    assert year == {}  # 2023 has three months: not written
+
+
+def test_unreadable_dates_are_counted_and_named_by_row(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "Month,X\n2022-01,a\nsoon,b\n2022-01,c\n,d\n2022-13,e\n")
+    report = run_count([path], CountOptions())
+    bad = [f for f in report.findings if f.code == Code.BAD_DATE]
+    assert [(f.row, f.actual) for f in bad] == [(3, "soon"), (5, None), (6, "2022-13")]
+    assert report.unread == 3 and report.records == 5 and rows(report) == {("", "Records", "2022-01"): 2}
+    assert "no date" in bad[1].message
+
+
+def test_many_unreadable_dates_keep_exact_counts_and_every_row(tmp_path: Path) -> None:
+    body = "".join(f"x{i}\n" for i in range(1500))
+    report = run_count([write(tmp_path / "r.csv", "Month\n2022-01\n" + body)], CountOptions())
+    bad = [f for f in report.findings if f.code == Code.BAD_DATE]
+    assert sum(f.count for f in bad) == 1500 and len(bad) == 1001
+    assert bad[-1].more_rows[-1] == 1502
+
+
+def test_a_ragged_row_is_reported_by_its_row_and_not_counted(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", 'Month,X\n2022-01,a\n2022-01,b,extra\n2022-02,"q\nuoted"\n2022-02\n')
+    report = run_count([path], CountOptions())
+    ragged = [(f.code, f.row) for f in report.findings]
+    assert ragged == [(Code.RAGGED_ROW, 3), (Code.RAGGED_ROW, 5)]
+    assert rows(report) == {("", "Records", "2022-01"): 1, ("", "Records", "2022-02"): 1}
+
+
+def test_parquet_gives_the_csv_counts(street: Path, tmp_path: Path) -> None:
+    frame = pd.read_csv(street, dtype=str)
+    frame.to_parquet(tmp_path / "street.parquet")
+    options = CountOptions(area_cols=["Falls within"], by=["Crime type"])
+    assert rows(run_count([tmp_path / "street.parquet"], options)) == rows(run_count([street], options))
+
+
+def test_tab_separated_latin1_and_many_files(tmp_path: Path) -> None:
+    write(tmp_path / "a.tab", "month\tarea\n2022-01-01\tYnys Môn\n")
+    (tmp_path / "b.tab").write_bytes("month\tarea\n2022-01-01\tCaf\xe9\n2022-02-01\tCaf\xe9\n".encode("cp1252"))
+    report = run_count([Path(str(tmp_path / "*.tab"))], CountOptions(date_col="month", area_cols=["area"]))
+    assert rows(report) == {
+        ("Café", "Records", "2022-01"): 1,
+        ("Café", "Records", "2022-02"): 1,
+        ("Ynys Môn", "Records", "2022-01"): 1,
+    }
+
+
+def test_a_missing_column_names_the_header(street: Path) -> None:
+    with pytest.raises(InputError, match=r"no column 'Crime' \(a --by column\); the header has 'Month'"):
+        run_count([street], CountOptions(by=["Crime"]))
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["=x", "no operator", "Cost>1"],
+)
+def test_where_items(item: str) -> None:
+    if item == "Cost>1":
+        assert parse_where([item]) == {"Cost": Condition(gt=1.0)}
+        with pytest.raises(UsageError, match="gt twice"):
+            parse_where([item, "Cost>2"])
+    else:
+        with pytest.raises(UsageError, match="COLUMN=VALUE"):
+            parse_where([item])
+
+
+def test_a_value_that_looks_like_sql_is_only_a_value(street: Path) -> None:
+    where = parse_where(["Crime type=Burglary' OR 1=1 --"])
+    assert rows(run_count([street], CountOptions(where=where))) == {
+        ("", "Records", "2022-04"): 0,
+        ("", "Records", "2022-05"): 0,
+        ("", "Records", "2022-06"): 0,
+    }
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def test_a_missing_month_amid_many_records_is_a_warning_and_its_quarter_incomplete() -> None:
+    many = {202204: 900, 202205: 950, 202206: 1000}
+    found = completeness({"North": {202204: 900, 202206: 1000}, "South": many}, "x", "april")
+    assert [(f.code, f.section, f.period) for f in found] == [
+        (Code.MISSING_MONTH, "North", "2022-05"),
+        (Code.INCOMPLETE_PERIOD, "North", "2022/23 Q1"),
+    ]
+    assert "2022-04 has 900 and 2022-06 has 1,000" in found[0].message
+
+
+def test_a_month_without_records_in_a_small_series_is_not_called_missing() -> None:
+    few = {202204: MIN_EXPECTED - 5, 202206: MIN_EXPECTED - 5}
+    assert [f.code for f in completeness({"A": few}, "x", "april")] == [Code.INCOMPLETE_PERIOD]
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_count_command_writes_the_long_format_that_compare_reads(street: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "counts.csv"
+    result = runner.invoke(app, ["count", str(street), "--area-col", "Falls within", "-m", "Crimes", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[:2] == ["section,measure,period,value", "Cleveland,Crimes,2022-04,1"]
+    assert "counted 6 records in 1 file into 4 month figures" in result.output
+    again = runner.invoke(app, ["count", str(street), "-o", str(out)])
+    assert again.exit_code == 2 and "exists" in again.output
+    compared = runner.invoke(app, ["compare", str(out), "--current", "2022-05", "--baseline", "2022-04"])
+    assert compared.exit_code == 0, compared.output
+
+
+def test_count_stops_at_unreadable_dates_unless_asked(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.csv", "Month\n2022-01\nsoon\n")
+    runner = CliRunner()
+    stopped = runner.invoke(app, ["count", str(path)])
+    assert stopped.exit_code == 1
+    assert f"{path}:row 3: error [bad-date]" in stopped.stderr and stopped.stdout == ""
+    skipped = runner.invoke(app, ["count", str(path), "--skip-invalid", "--format", "json"])
+    assert skipped.exit_code == 0
+    assert json.loads(skipped.stdout)["unread"] == 1 and "row 3" in skipped.stderr
+
+
+def test_count_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for args in (["count", str(tmp_path / "none.csv")], ["count", str(tmp_path / "*.csv")]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"Month\n\x00\x01\x02")
+    assert runner.invoke(app, ["count", str(binary)]).exit_code == 2
+
+
+def test_commands_that_do_not_read_records_never_import_duckdb() -> None:
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom kpitool.cli import app\n"
+        "CliRunner().invoke(app, ['--help']); CliRunner().invoke(app, ['count', '--help'])\n"
+        f"CliRunner().invoke(app, ['validate', {str(EXAMPLES / 'data' / '2023-24-q1.csv')!r}])\n"
+        f"CliRunner().invoke(app, ['compare', '--config', {str(EXAMPLES / 'kpitool.toml')!r}])\n"
+        "print('duckdb' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def test_the_example_project_counts_each_force_and_names_the_missing_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(POLICE)
+    catalogue = load_catalogue(POLICE / "kpitool.toml")
+    files, unreadable = read_record_sources(catalogue)
+    assert not unreadable and len(files) == 1
+    raw = pd.concat(pd.read_csv(p, dtype=str, keep_default_na=False) for p in sorted(POLICE.glob("data/*/*.csv")))
+    frame = files[0].frame
+    for measure, kind in (("Burglary", "Burglary"), ("ASB incidents", "Anti-social behaviour")):
+        expected = raw[raw["Crime type"] == kind].groupby(["Falls within", "Month"]).size()
+        mine = frame[frame["measure"] == measure].set_index(["section", "period"])["value"]
+        assert {k: v for k, v in mine.items() if v} == {k: float(v) for k, v in expected.items()}
+    codes = [(f.code, f.section, f.period) for f in files[0].findings]
+    assert (Code.MISSING_MONTH, "Cleveland Police", "2022-11") in codes
+    report = run_comparison(
+        [], catalogue, CompareOptions(current=parse_period("2022/23 Q3"), baseline=parse_period("2022/23 Q1"))
+    )
+    cleveland = [c for c in report.comparisons if c.area == "Cleveland Police"]
+    assert cleveland and all(c.current_value is None for c in cleveland)
+    durham = next(c for c in report.comparisons if c.area == "Durham Constabulary" and c.measure == "Burglary")
+    q3 = raw[(raw["Crime type"] == "Burglary") & (raw["Falls within"] == "Durham Constabulary")]
+    assert durham.current_value == q3["Month"].isin(["2022-10", "2022-11", "2022-12"]).sum()
+
+
+def test_validate_reads_a_record_file_its_catalogue_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(POLICE)
+    one = Path("data/2022-04/2022-04-durham-street.csv")
+    report = run_validation([one], POLICE / "kpitool.toml")
+    assert report.valid and report.rows == len(pd.read_csv(one))
+
+
+def test_a_table_source_gives_its_files_column_roles(tmp_path: Path) -> None:
+    write(tmp_path / "supplier.csv", "Indicator,Quarter,Figure\nCalls,2023/24 Q1,10\nCalls,2024/25 Q1,12\n")
+    write(
+        tmp_path / "kpitool.toml",
+        '[[source]]\nfiles = "supplier*.csv"\nmeasure_col = "Indicator"\nperiod_col = "Quarter"\nvalue_col = "Figure"\n'
+        '[[measure]]\nname = "Calls"\n',
+    )
+    catalogue = load_catalogue(tmp_path / "kpitool.toml")
+    report = run_comparison([], catalogue, CompareOptions())
+    assert [(c.measure, c.current_value, c.baseline_value) for c in report.comparisons] == [("Calls", 12.0, 10.0)]
+    assert run_validation([tmp_path / "supplier.csv"], tmp_path / "kpitool.toml").valid
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\n', "needs date"),
+        ('[[source]]\nshape = "records"\nfiles = "*.csv"\ndate = "Month"\n', "needs a name"),
+        ('[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\ndate = "M"\n', "has no measure"),
+        ('[[source]]\nfiles = "*.csv"\ndate = "Month"\n', 'only for shape = "records"'),
+        (
+            '[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\ndate = "M"\nperiod_col = "P"\n',
+            "only for a table",
+        ),
+        ('[[source]]\nfiles = "*.csv"\nmesure_col = "M"\n', "did you mean measure_col?"),
+        ('[[measure]]\nname = "A"\nsource = "nope"\n', "is not a records source"),
+        ('[[measure]]\nname = "A"\nwhere = { X = 1 }\n', "give source"),
+        (
+            '[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\ndate = "M"\n'
+            '[[measure]]\nname = "A"\nsource = "r"\nwhere = { X = { gte = 1 } }\n',
+            "where 'X': unknown test 'gte' (known: eq, ne, lt, le, gt, ge)",
+        ),
+        (
+            '[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\ndate = "M"\n'
+            '[[measure]]\nname = "A"\nsource = "r"\naggregate = "mean"\n',
+            "ratio of a sum measure and a count measure",
+        ),
+    ],
+)
+def test_a_wrong_source_is_a_config_finding(toml: str, message: str, tmp_path: Path) -> None:
+    catalogue, findings = read_catalogue(write(tmp_path / "kpitool.toml", toml))
+    assert catalogue is None and message in findings[0].message, findings[0].message
+    assert findings[0].code == Code.CONFIG_INVALID
+
+
+def test_a_source_key_error_names_its_line(tmp_path: Path) -> None:
+    toml = '[project]\nname = "x"\n\n[[source]]\nfiles = "a.csv"\n\n[[source]]\nfiles = "b.csv"\nsheet = 3\n'
+    _catalogue, findings = read_catalogue(write(tmp_path / "kpitool.toml", toml))
+    assert findings[0].row == 9 and findings[0].column_name == "source[2].sheet"
+
+
+# --------------------------------------------------------------------------- the real files
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "police-uk-asb-records"
+needs_asb = pytest.mark.skipif(not REALDATA.exists(), reason="../shared/realdata is not beside the checkout")
+ASB_TOML = """
+[[source]]
+name = "lancashire"
+shape = "records"
+files = "{root}/lancashire_asb.tab"
+date = "month"
+area = "Lancashire"
+
+[[source]]
+name = "northumbria"
+shape = "records"
+files = "{root}/northumbria_asb.tab"
+date = "month"
+area = "Northumbria"
+
+[[measure]]
+name = "ASB incidents"
+source = ["lancashire", "northumbria"]
+polarity = "down"
+"""
+
+
+def _pandas_months(force: str) -> pd.Series:
+    """The independent computation: every record read by pandas, counted by calendar month."""
+    frame = pd.read_csv(REALDATA / f"{force.lower()}_asb.tab", sep="\t", dtype=str, keep_default_na=False)
+    return pd.to_datetime(frame["month"], format="%Y-%m-%d").dt.strftime("%Y-%m").value_counts().sort_index()
+
+
+def _pandas_quarters(force: str) -> dict[str, int]:
+    """Fiscal quarters from the months, only those with all three months present."""
+    months = _pandas_months(force)
+    out: dict[str, list[int]] = {}
+    for label, n in months.items():
+        q = parse_period(str(label)).quarter_period().label
+        out.setdefault(q, []).append(int(n))
+    return {q: sum(v) for q, v in out.items() if len(v) == 3}
+
+
+@needs_asb
+def test_asb_months_and_quarters_agree_with_pandas(tmp_path: Path) -> None:
+    toml = write(tmp_path / "kpitool.toml", ASB_TOML.format(root=REALDATA))
+    catalogue = load_catalogue(toml)
+    files, unreadable = read_record_sources(catalogue)
+    assert not unreadable
+    for data, force in zip(files, ("Lancashire", "Northumbria"), strict=True):
+        got = data.frame.set_index("period")["value"]
+        assert set(data.frame["section"]) == {force}
+        assert got.to_dict() == {k: float(v) for k, v in _pandas_months(force).items()}
+        counted = run_count(
+            [REALDATA / f"{force.lower()}_asb.tab"], CountOptions(date_col="month", area=force, grain="quarter")
+        )
+        assert {r.period: r.value for r in counted.rows} == _pandas_quarters(force)
+    assert len(_pandas_months("Northumbria")) == 11 and "2022/23 Q3" not in _pandas_quarters("Northumbria")
+
+
+@needs_asb
+def test_northumbria_2022_23_q3_is_reported_incomplete(tmp_path: Path) -> None:
+    toml = write(tmp_path / "kpitool.toml", ASB_TOML.format(root=REALDATA))
+    report = run_validation(sorted(REALDATA.glob("*.tab")), toml)
+    found = {(f.code, f.section, f.period) for f in report.findings}
+    assert (Code.INCOMPLETE_PERIOD, "Northumbria", "2022/23 Q3") in found
+    assert (Code.MISSING_MONTH, "Northumbria", "2022-12") in found  # Lancashire has December
+    assert report.valid and report.rows == 56_434 + 39_706
+    catalogue = load_catalogue(toml)
+    q3 = parse_period("2022/23 Q3")
+    comparison = run_comparison([], catalogue, CompareOptions(current=q3, baseline=parse_period("2022/23 Q1")))
+    by_area = {c.area: c for c in comparison.comparisons}
+    assert by_area["Northumbria"].current_value is None
+    assert "No value for 2022/23 Q3: no value for 2022-12." in by_area["Northumbria"].notes
+    assert by_area["Lancashire"].current_value == sum(_pandas_months("Lancashire")[["2022-10", "2022-11", "2022-12"]])
