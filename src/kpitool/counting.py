@@ -190,6 +190,7 @@ def run_count(files: Sequence[Path], options: CountOptions) -> CountReport:
 
     if not files:
         raise UsageError("count: give the record files to count (CSV, TSV or Parquet)")
+    named = _shown(files)
     files = expand(files)
     if options.area and options.area_cols:
         raise UsageError("give --area (one area for every record) or --area-col, not both")
@@ -205,7 +206,7 @@ def run_count(files: Sequence[Path], options: CountOptions) -> CountReport:
     if not options.by:
         long = long.assign(measure=name)
     table, left_out = rolled_up(long, presence, options.grain, options.year_start)
-    findings = [*counts.findings, *completeness(presence, _shown(files), options.year_start, quarters=False)]
+    findings = [*counts.findings, *completeness(presence, named, options.year_start, quarters=False)]
     rows = [
         CountRow(section=str(a), measure=str(m), period=str(p), value=float(v))
         for a, m, p, v in table.itertuples(index=False)
@@ -241,4 +242,5 @@ def expand(files: Sequence[Path]) -> list[Path]:
 
 
 def _shown(files: Sequence[Path]) -> str:
+    """The files as the user named them (a glob stays a glob)."""
     return str(files[0]) if len(files) == 1 else f"{files[0]} and {len(files) - 1} more"

@@ -213,7 +213,7 @@ def count_records(query: RecordQuery) -> RecordCounts:
         columns[path] = names
     frames: list[pd.DataFrame] = []
     findings: list[Finding] = []
-    con = duckdb.connect(config={"preserve_insertion_order": False})
+    con = duckdb.connect(config={"preserve_insertion_order": False, "enable_progress_bar": False})
     try:
         for group, files in groups.items():
             frame, found = _count_group(con, query, group, files, columns)
