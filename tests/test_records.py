@@ -403,3 +403,38 @@ def test_northumbria_2022_23_q3_is_reported_incomplete(tmp_path: Path) -> None:
     assert by_area["Northumbria"].current_value is None
     assert "No value for 2022/23 Q3: no value for 2022-12." in by_area["Northumbria"].notes
     assert by_area["Lancashire"].current_value == sum(_pandas_months("Lancashire")[["2022-10", "2022-11", "2022-12"]])
+
+
+def test_compare_on_records_with_unreadable_dates_stops_unless_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "calls.csv", "Month\n" + "2022-04\n" * 3 + "2023-04\n" * 4 + "April\n")
+    toml = '[[source]]\nname = "c"\nshape = "records"\nfiles = "calls.csv"\ndate = "Month"\n'
+    write(tmp_path / "kpitool.toml", toml + '[[measure]]\nname = "Calls"\nsource = "c"\n')
+    runner = CliRunner()
+    args = ["compare", "--config", str(tmp_path / "kpitool.toml"), "--current", "2023-04", "--format", "csv"]
+    stopped = runner.invoke(app, args)
+    assert stopped.exit_code == 1 and "[bad-date]" in stopped.stderr and "row 9" in stopped.stderr
+    skipped = runner.invoke(app, [*args, "--skip-invalid"])
+    assert skipped.exit_code == 0, skipped.output
+    assert ",Calls," in skipped.stdout and "(not read)" in skipped.stdout  # the record named in the output
+    line = next(x for x in skipped.stdout.splitlines() if ",Calls," in x)
+    assert ",2022-04,3,2023-04,2023-04,4,1,33.33" in line  # April 2022: 3, April 2023: 4
+
+
+def test_by_values_are_the_measures_and_a_measure_name_prefixes_them(street: Path) -> None:
+    report = run_count([street], CountOptions(by=["Crime type", "Falls within"], measure="Crimes"))
+    assert ("", "Crimes: Burglary / Durham", "2022-04") in rows(report)
+    plain = run_count([street], CountOptions(measure="Crimes"))
+    assert {r.measure for r in plain.rows} == {"Crimes"}
+
+
+def test_command_line_roles_replace_a_table_sources(tmp_path: Path) -> None:
+    write(tmp_path / "s.csv", "Indicator,Quarter,Figure,Other\nCalls,2023/24 Q1,10,1\nCalls,2024/25 Q1,12,2\n")
+    toml = '[[source]]\nfiles = "s.csv"\nmeasure_col = "Indicator"\nperiod_col = "Quarter"\nvalue_col = "Figure"\n'
+    write(tmp_path / "kpitool.toml", toml + '[[measure]]\nname = "Calls"\n')
+    runner = CliRunner()
+    base = ["compare", str(tmp_path / "s.csv"), "--config", str(tmp_path / "kpitool.toml"), "--format", "json"]
+    by_source = json.loads(runner.invoke(app, base).stdout)["comparisons"][0]
+    assert by_source["current_value"] == 12
+    flags = ["--measure-col", "Indicator", "--period-col", "Quarter", "--value-col", "Other"]
+    by_flags = json.loads(runner.invoke(app, [*base, *flags]).stdout)["comparisons"][0]
+    assert by_flags["current_value"] == 2

@@ -120,6 +120,8 @@ def _header(path: Path) -> tuple[_Group, list[str]]:
         return _Group("parquet"), names[1:]  # the first row is the schema's root
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
+    if len(head) == HEAD_BYTES and b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]  # whole lines: a character cut in two is not a wrong encoding
     if not head.strip():
         raise InputError(f"{path}: the file is empty")
     encoding, skip = detect_encoding(head, str(path)) if b"\x00" not in head[:4096] else ("", 0)
@@ -213,8 +215,9 @@ def count_records(query: RecordQuery) -> RecordCounts:
         columns[path] = names
     frames: list[pd.DataFrame] = []
     findings: list[Finding] = []
-    con = duckdb.connect(config={"preserve_insertion_order": False, "enable_progress_bar": False})
+    con = duckdb.connect(config={"preserve_insertion_order": False})
     try:
+        con.execute("SET enable_progress_bar = false")  # it would write into the counts on stdout
         for group, files in groups.items():
             frame, found = _count_group(con, query, group, files, columns)
             frames.append(frame)
