@@ -180,15 +180,37 @@ def _where_sql(where: Where, names: dict[str, str], params: list[Any]) -> str:
     return " AND ".join(clauses) if clauses else "true"
 
 
-def _source_sql(group: _Group, files: list[Path], params: list[Any]) -> str:
+def _source_sql(group: _Group, files: list[Path], params: list[Any], *, rejects: bool = False) -> str:
     params.append([str(f) for f in files])
     if group.kind == "parquet":
         return "read_parquet(?, union_by_name = true, filename = true)"
     params.extend([group.delimiter, group.encoding])
+    # the columns are known from the header: every one text, no sniffing; a file that breaks the
+    # dialect is read again with DuckDB's reject tables, which name each broken row
+    columns = "{" + ", ".join(f"'{_literal(n)}': 'VARCHAR'" for n in _unique(group.header)) + "}"
     return (
-        "read_csv(?, delim = ?, encoding = ?, header = true, quote = '\"', escape = '\"', all_varchar = true,"
-        " filename = true, store_rejects = true, null_padding = false)"
+        f"read_csv(?, delim = ?, encoding = ?, header = true, quote = '\"', escape = '\"', columns = {columns},"
+        f" filename = true, null_padding = false{', store_rejects = true' if rejects else ''})"
     )
+
+
+def _literal(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _unique(header: tuple[str, ...]) -> list[str]:
+    """Column names as DuckDB makes them unique (``X``, ``X_1``), so each can be named."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        name = name or "column"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name] - 1}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
 
 
 def _text(expr: str) -> str:
@@ -244,7 +266,14 @@ def _count_group(
     files: list[Path],
     columns: dict[Path, list[str]],
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """One scan of files of one kind: counts by file, area, group and month, then the findings."""
+    """One scan of files of one kind: counts by area, group and month, then the findings.
+
+    Per record only what must be: the columns grouped as they are, the filters, and the date's
+    day (a date or month text as written; a timestamp cut to its day). Trimming, joining area
+    columns and reading the month happen once per group, on the few rows the scan returns.
+    """
+    import duckdb
+
     names: dict[str, str] = {}
     wanted = [(query.date, "the date column")]
     wanted += [(c, "an area column") for c in query.area_cols]
@@ -256,45 +285,58 @@ def _count_group(
     for path in files:
         for column, role in wanted:
             names[column] = _column(columns[path], column, path, role)
-    params: list[Any] = []
-    date = quote(names[query.date])
-    if query.area_cols:
-        area = " || ' / ' || ".join(f"coalesce(trim({_text(quote(names[c]))}), '')" for c in query.area_cols)
-    else:
-        params.append(query.area)
-        area = "CAST(? AS VARCHAR)"
-    select = [f"{area} AS area"]
-    select += [f"coalesce(trim({_text(quote(names[c]))}), '') AS by{i}" for i, c in enumerate(query.by)]
-    select.append("filename AS file")
-    select.append("year(t) * 100 + month(t) AS month")
-    aggregates = ["count(*) AS n"]
+    params: list[Any] = []  # the filters' values
+    date = _text(quote(names[query.date]))
+    formats = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+    inner = [f"{_text(quote(names[c]))} AS a{i}" for i, c in enumerate(query.area_cols)]
+    inner += [f"{_text(quote(names[c]))} AS by{i}" for i, c in enumerate(query.by)]
+    inner.append(
+        f"CASE WHEN length({date}) <= 12 THEN {date}"
+        f" ELSE CAST(CAST(try_strptime(trim({date}), {formats}) AS DATE) AS VARCHAR) END AS day"
+    )
+    aggregates, sums = ["count(*) AS n"], ["sum(n) AS n"]
     for i, t in enumerate(query.tallies):
         cond = _where_sql(t.where, names, params)
+        sums += [f"sum(t{i}) AS t{i}", f"sum(blank{i}) AS blank{i}", f"sum(nan{i}) AS nan{i}"]
         if t.total is None:
-            aggregates.append(f"count(*) FILTER (WHERE {cond}) AS t{i}")
-            aggregates.append(f"0 AS blank{i}")
-            aggregates.append(f"0 AS nan{i}")
-        else:
-            col = _text(quote(names[t.total]))
-            number = f"TRY_CAST(trim({col}) AS DOUBLE)"
-            blank = f"({col} IS NULL OR trim({col}) = '')"
-            aggregates.append(f"coalesce(sum({number}) FILTER (WHERE {cond}), 0) AS t{i}")
-            aggregates.append(f"count(*) FILTER (WHERE {cond} AND {blank}) AS blank{i}")
-            aggregates.append(f"count(*) FILTER (WHERE {cond} AND NOT {blank} AND {number} IS NULL) AS nan{i}")
-    source = _source_sql(group, files, params)
-    sql = (
-        f"SELECT {', '.join(select)}, {', '.join(aggregates)}"
-        f" FROM (SELECT *, {_date_sql(date)} AS t FROM {source}) GROUP BY ALL"
-    )
-    frame = con.execute(sql, params).df()
+            aggregates += [f"count(*) FILTER (WHERE {cond}) AS t{i}", f"0 AS blank{i}", f"0 AS nan{i}"]
+            continue
+        col = _text(quote(names[t.total]))
+        number = f"TRY_CAST(trim({col}) AS DOUBLE)"
+        blank = f"({col} IS NULL OR trim({col}) = '')"
+        aggregates.append(f"coalesce(sum({number}) FILTER (WHERE {cond}), 0) AS t{i}")
+        aggregates.append(f"count(*) FILTER (WHERE {cond} AND {blank}) AS blank{i}")
+        aggregates.append(f"count(*) FILTER (WHERE {cond} AND NOT {blank} AND {number} IS NULL) AS nan{i}")
+    if query.area_cols:
+        area = " || ' / ' || ".join(f"coalesce(trim(a{i}), '')" for i in range(len(query.area_cols)))
+        area_params: list[Any] = []
+    else:
+        area, area_params = "CAST(? AS VARCHAR)", [query.area]
+    outer = [f"{area} AS area", *[f"coalesce(trim(by{i}), '') AS by{i}" for i in range(len(query.by))]]
+    outer.append("year(t) * 100 + month(t) AS month")
+
+    def sql(source: str) -> str:
+        scan = f"SELECT {', '.join(inner)}, {', '.join(aggregates)} FROM {source} GROUP BY ALL"
+        return (
+            f"SELECT {', '.join(outer)}, {', '.join(sums)} FROM"
+            f" (SELECT *, try_strptime(trim(day), {formats}) AS t FROM ({scan})) GROUP BY ALL"
+        )
+
     findings: list[Finding] = []
-    if group.kind == "csv":
+    source: list[Any] = []
+    try:  # placeholders in the order they stand: the area, the filters, the files
+        frame = con.execute(sql(_source_sql(group, files, source)), [*area_params, *params, *source]).df()
+    except duckdb.InvalidInputException:
+        if group.kind != "csv":
+            raise
+        source = []
+        frame = con.execute(sql(_source_sql(group, files, source, rejects=True)), [*area_params, *params, *source]).df()
         findings.extend(_rejects(con))
-    bad_dates = frame[frame["month"].isna()]
-    if not bad_dates.empty:
-        findings.extend(_bad_dates(con, query, group, files, names, bad_dates))
+    if frame["month"].isna().any():
+        findings.extend(_bad_dates(con, query, group, files, names))
     for i, t in enumerate(query.tallies):
-        findings.extend(_bad_totals(frame, i, t, names))
+        if t.total is not None and (frame[f"blank{i}"].sum() or frame[f"nan{i}"].sum()):
+            findings.extend(_bad_totals(con, group, files, i, t, names))
     return frame.drop(columns=[c for c in frame.columns if c.startswith(("blank", "nan"))]), findings
 
 
@@ -330,28 +372,28 @@ def _expected_fields(message: str) -> int | None:
 
 
 def _bad_dates(
-    con: duckdb.DuckDBPyConnection,
-    query: RecordQuery,
-    group: _Group,
-    files: list[Path],
-    names: dict[str, str],
-    counts: pd.DataFrame,
+    con: duckdb.DuckDBPyConnection, query: RecordQuery, group: _Group, files: list[Path], names: dict[str, str]
 ) -> list[Finding]:
     """Each record whose date cannot be read, by file and row (a finding each, up to a thousand a file)."""
     date = quote(names[query.date])
+    params: list[Any] = []
+    source = _source_sql(group, files, params, rejects=group.kind == "csv")
+    found = con.execute(
+        f"SELECT filename, {_text(date)} AS d, count(*) FROM {source} WHERE {_date_sql(date)} IS NULL"
+        " GROUP BY ALL ORDER BY 1",
+        params,
+    ).fetchall()
+    if group.kind == "csv":
+        con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+    by_file: dict[str, dict[str | None, int]] = {}
+    for file, text, n in found:
+        by_file.setdefault(str(file), {})[text] = int(n)
     findings: list[Finding] = []
-    for file, n in counts.groupby("file")["n"].sum().items():
-        params: list[Any] = []
-        source = _source_sql(group, [Path(str(file))], params)
-        texts = con.execute(
-            f"SELECT DISTINCT {_text(date)} FROM {source} WHERE {_date_sql(date)} IS NULL LIMIT {MAX_BAD_TEXTS}",
-            params,
-        ).fetchall()
-        if group.kind == "csv":
-            con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
-        bad = {t[0] for t in texts}
-        rows = _rows_with(Path(str(file)), group, names[query.date], bad, con)
-        findings.extend(_date_findings(str(file), rows, query.date, int(n)))
+    for file, texts in by_file.items():
+        count = sum(texts.values())
+        wanted = set(sorted(texts, key=lambda t: -texts[t])[:MAX_BAD_TEXTS])
+        rows = _rows_with(Path(file), group, names[query.date], wanted, con)
+        findings.extend(_date_findings(file, rows, query.date, count))
     return findings
 
 
@@ -409,32 +451,50 @@ def _date_findings(name: str, rows: list[tuple[int, str]], column: str, count: i
     return found
 
 
-def _bad_totals(frame: pd.DataFrame, i: int, tally: Tally, names: dict[str, str]) -> list[Finding]:
-    """Cells of a column that is added up that are blank (not added, said so) or not numbers (an error)."""
-    if tally.total is None:
-        return []
+def _bad_totals(
+    con: duckdb.DuckDBPyConnection,
+    group: _Group,
+    files: list[Path],
+    i: int,
+    tally: Tally,
+    names: dict[str, str],
+) -> list[Finding]:
+    """Cells of a column that is added up that are blank (not added, said so) or not numbers (an error), by file."""
+    assert tally.total is not None
+    column = names[tally.total]
+    col = _text(quote(column))
+    params: list[Any] = []
+    cond = _where_sql(tally.where, names, params)
+    blank = f"({col} IS NULL OR trim({col}) = '')"
+    number = f"TRY_CAST(trim({col}) AS DOUBLE)"
+    source: list[Any] = []
+    sql = (
+        f"SELECT filename, count(*) FILTER (WHERE {blank}), count(*) FILTER (WHERE NOT {blank} AND {number} IS NULL)"
+        f" FROM {_source_sql(group, files, source, rejects=group.kind == 'csv')} WHERE {cond} GROUP BY ALL ORDER BY 1"
+    )
+    got = con.execute(sql, [*source, *params]).fetchall()  # here the files stand before the filters
+    if group.kind == "csv":
+        con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     out = []
-    for file, part in frame.groupby("file"):
-        blank, nan = int(part[f"blank{i}"].sum()), int(part[f"nan{i}"].sum())
-        column = names[tally.total]
-        if blank:
+    for file, blanks, nans in got:
+        if blanks:
             out.append(
                 Finding(
                     code=Code.BLANK_VALUE,
                     file=str(file),
                     column_name=column,
                     measure=tally.measure,
-                    message=f"{blank:,} records have no value in {column!r}; {tally.measure} adds up the others",
+                    message=f"{blanks:,} records have no value in {column!r}; {tally.measure} adds up the others",
                 )
             )
-        if nan:
+        if nans:
             out.append(
                 Finding(
                     code=Code.NOT_A_NUMBER,
                     file=str(file),
                     column_name=column,
                     measure=tally.measure,
-                    message=f"{nan:,} records have a value in {column!r} that is not a number; they are not added up",
+                    message=f"{nans:,} records have a value in {column!r} that is not a number; they are not added up",
                 )
             )
     return out
