@@ -438,3 +438,10 @@ def test_command_line_roles_replace_a_table_sources(tmp_path: Path) -> None:
     flags = ["--measure-col", "Indicator", "--period-col", "Quarter", "--value-col", "Other"]
     by_flags = json.loads(runner.invoke(app, [*base, *flags]).stdout)["comparisons"][0]
     assert by_flags["current_value"] == 2
+
+
+def test_a_quote_left_open_is_named_and_the_rest_counted(tmp_path: Path) -> None:
+    path = write(tmp_path / "q.csv", 'Month,X\n2022-01,a\n2022-02,"x"y\n2022-01,b\n')
+    report = run_count([path], CountOptions())
+    assert [(f.code, f.row) for f in report.findings] == [(Code.BROKEN_QUOTE, 3)]
+    assert rows(report) == {("", "Records", "2022-01"): 2}

@@ -189,7 +189,7 @@ def _source_sql(group: _Group, files: list[Path], params: list[Any], *, rejects:
     # dialect is read again with DuckDB's reject tables, which name each broken row
     columns = "{" + ", ".join(f"'{_literal(n)}': 'VARCHAR'" for n in _unique(group.header)) + "}"
     return (
-        f"read_csv(?, delim = ?, encoding = ?, header = true, quote = '\"', escape = '\"', columns = {columns},"
+        f"read_csv(?, auto_detect = false, delim = ?, encoding = ?, header = true, quote = '\"', escape = '\"', columns = {columns},"
         f" filename = true, null_padding = false{', store_rejects = true' if rejects else ''})"
     )
 
@@ -353,13 +353,15 @@ def _rejects(con: duckdb.DuckDBPyConnection) -> list[Finding]:
             found = len(next(csv.reader([str(text or "")]), []))
             expected = _expected_fields(str(message))
             finding = ragged_row(str(file), int(line), found, expected or found)
-        else:
+        elif "QUOTE" in str(kind).upper() or "UNQUOTED" in str(kind).upper():
             finding = Finding(
-                code=Code.BROKEN_QUOTE if "QUOTE" in str(kind) else Code.RAGGED_ROW,
+                code=Code.BROKEN_QUOTE,
                 file=str(file),
                 row=int(line),
-                message=f"row {line}: {str(message).strip()}; the record was not counted",
+                message=f"row {line}: {str(message).strip().rstrip('.').lower()}; the record was not counted",
             )
+        else:  # not a row that can be left out and named (bad bytes, a line too long): the file is refused
+            raise InputError(f"{file}: row {line}: {str(message).strip()} ({str(kind).lower()})")
         out.append(finding)
     return out
 
