@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from typer.core import TyperArgument, TyperGroup
+from typer.core import TyperArgument
 
 from kpitool import __version__
+from kpitool.cli_errors import Commands
 from kpitool.cli_options import (
     AreaColOpt,
     AreaOpt,
@@ -38,7 +39,7 @@ from kpitool.cli_options import (
     YearStart,
     YearStartOpt,
 )
-from kpitool.errors import ExitCode, InvalidDataError, KpiError, UsageError
+from kpitool.errors import ExitCode, UsageError
 from kpitool.render import CompareFormat, CountFormat, ExportFormat, ReportFormat, ValidateFormat
 from kpitool.render.safe import visible_line
 
@@ -59,58 +60,8 @@ def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
 TyperArgument.display_type_rich = _argument_type  # type: ignore[method-assign,assignment]
 
 
-class _Commands(TyperGroup):
-    """Every library error becomes one line on stderr and an exit code, here and only here."""
-
-    def invoke(self, ctx: Any) -> Any:  # click's Context, which typer 0.29 keeps private
-        try:
-            return super().invoke(ctx)
-        except typer.BadParameter as exc:  # typer 0.29 checks values with pydantic, and says so
-            exc.message = _in_our_words(exc.message)
-            raise
-        except InvalidDataError as exc:
-            if ctx.params.get("debug"):
-                raise
-            _refuse(exc)
-            raise typer.Exit(exc.exit_code) from None
-        except KpiError as exc:
-            if ctx.params.get("debug"):
-                raise
-            typer.echo(f"kpitool: error: {visible_line(str(exc))}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-
-
-REFUSAL_SHOWN = 5
-
-
-def _in_our_words(message: str) -> str:
-    """A bad option value in kpitool's words: no ``Value error, `` or ``Input should be`` from pydantic."""
-    message = message.removeprefix("Value error, ")
-    if message.startswith("Input should be "):
-        message = "it should be " + message.removeprefix("Input should be ")
-    return message
-
-
-def _refuse(exc: InvalidDataError) -> None:
-    """compare/export on rows with errors: what validate says, briefly, and the two ways on."""
-    from kpitool.render.findings import finding_line, summary
-
-    err = Console(stderr=True, highlight=False, soft_wrap=True, no_color=True)
-    err.out(f"kpitool: error: {visible_line(str(exc))}", highlight=False)
-    err.out(summary(exc.report), highlight=False)
-    for f in exc.blocking[:REFUSAL_SHOWN]:
-        err.out(finding_line(f), highlight=False)
-    if len(exc.blocking) > REFUSAL_SHOWN:
-        err.out(f"… and {len(exc.blocking) - REFUSAL_SHOWN} more", highlight=False)
-    err.out(
-        "See every finding with `kpitool validate` on the same files; or compare without these rows with"
-        " --skip-invalid (they are then named in the output).",
-        highlight=False,
-    )
-
-
 app = typer.Typer(
-    cls=_Commands,
+    cls=Commands,
     name="kpitool",
     help="Correct, honest quarterly KPI tables: validate submissions, compare against a baseline, export, audit.",
     no_args_is_help=True,
@@ -120,6 +71,7 @@ app = typer.Typer(
 )
 
 PIPE_WIDTH = 200
+COUNT_SHOWN = 20  # findings of kpitool count on stderr; --format json has them all
 
 
 def _version(value: bool) -> None:
@@ -513,10 +465,10 @@ def count(
         year_start=_start(year_start) or "april",
     )
     report = run_count(records, options)
-    for f in report.findings[: REFUSAL_SHOWN * 4]:
+    for f in report.findings[:COUNT_SHOWN]:
         typer.echo(finding_line(f), err=True)
-    if len(report.findings) > REFUSAL_SHOWN * 4:
-        typer.echo(f"… and {len(report.findings) - REFUSAL_SHOWN * 4} more findings", err=True)
+    if len(report.findings) > COUNT_SHOWN:
+        typer.echo(f"… and {len(report.findings) - COUNT_SHOWN} more findings", err=True)
     for line in report.left_out:
         typer.echo(f"kpitool: {visible_line(line)}", err=True)
     if report.blocking and not skip_invalid:
