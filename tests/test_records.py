@@ -83,7 +83,7 @@ def test_sum_adds_a_column_and_says_which_cells_are_blank(street: Path) -> None:
     got = rows(report)
     assert got[("Durham", "Cost", "2022-04")] == 30 and got[("Cleveland", "Cost", "2022-06")] == 2.5
     blank = [f for f in report.findings if f.code == Code.BLANK_VALUE]
-    assert len(blank) == 1 and blank[0].message.startswith("1 records have no value in 'Cost'")
+    assert len(blank) == 1 and blank[0].message.startswith("1 record has no value in 'Cost'")
 
 
 def test_quarters_only_when_every_month_has_records(street: Path) -> None:
@@ -445,3 +445,11 @@ def test_a_quote_left_open_is_named_and_the_rest_counted(tmp_path: Path) -> None
     report = run_count([path], CountOptions())
     assert [(f.code, f.row) for f in report.findings] == [(Code.BROKEN_QUOTE, 3)]
     assert rows(report) == {("", "Records", "2022-01"): 2}
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter", "year"])
+def test_no_readable_record_leaves_no_figure_at_any_grain(tmp_path: Path, grain: str) -> None:
+    report = run_count([write(tmp_path / "b.csv", "Month,X\nfoo,1\n")], CountOptions(grain=grain))  # type: ignore[arg-type]
+    assert report.rows == [] and report.unread == 1 and report.records == 1
+    header_only = run_count([write(tmp_path / "h.csv", "Month,X\n")], CountOptions(grain=grain))  # type: ignore[arg-type]
+    assert header_only.rows == [] and header_only.records == 0

@@ -119,6 +119,10 @@ def _reading(
     )  # fmt: skip
 
 
+def _records(n: int) -> str:
+    return f"{n:,} record" + ("" if n == 1 else "s")
+
+
 def _start(year_start: YearStart | None) -> YearStartName | None:
     return None if year_start is None else ("january" if year_start == YearStart.january else "april")
 
@@ -473,7 +477,7 @@ def count(
         typer.echo(f"kpitool: {visible_line(line)}", err=True)
     if report.blocking and not skip_invalid:
         typer.echo(
-            f"kpitool: error: {sum(f.count for f in report.blocking):,} records cannot be counted; nothing was"
+            f"kpitool: error: {_records(sum(f.count for f in report.blocking))} cannot be counted; nothing was"
             " written (--skip-invalid writes the counts without them)",
             err=True,
         )

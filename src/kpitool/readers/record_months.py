@@ -159,6 +159,8 @@ def rolled_up(
     """
     import pandas as pd
 
+    if long.empty:
+        return pd.DataFrame({"area": [], "measure": [], "period": [], "value": []}), []
     periods = {int(k): month_of(int(k), year_start) for k in long["month"].unique()}
     long = long.assign(period=pd.Series([periods[int(k)] for k in long["month"]], index=long.index, dtype=object))
     if grain == "month":

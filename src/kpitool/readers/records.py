@@ -87,6 +87,11 @@ class RecordCounts:
         return out
 
 
+def records_have(n: int) -> str:
+    """``1 record has`` / ``1,200 records have``."""
+    return f"{n:,} record has" if n == 1 else f"{n:,} records have"
+
+
 def quote(name: str) -> str:
     """A column name as a DuckDB identifier, whatever it holds."""
     return '"' + name.replace('"', '""') + '"'
@@ -486,7 +491,7 @@ def _bad_totals(
                     file=str(file),
                     column_name=column,
                     measure=tally.measure,
-                    message=f"{blanks:,} records have no value in {column!r}; {tally.measure} adds up the others",
+                    message=f"{records_have(blanks)} no value in {column!r}; {tally.measure} adds up the others",
                 )
             )
         if nans:
@@ -496,7 +501,7 @@ def _bad_totals(
                     file=str(file),
                     column_name=column,
                     measure=tally.measure,
-                    message=f"{nans:,} records have a value in {column!r} that is not a number; they are not added up",
+                    message=f"{records_have(nans)} a value in {column!r} that is not a number, not added up",
                 )
             )
     return out

@@ -28,5 +28,7 @@ def count_summary(report: CountReport) -> str:
     files = len(report.files)
     line = f"counted {report.records:,} records in {files} file{'s' * (files != 1)} into {len(report.rows):,} {report.grain} figures"
     if report.unread:
-        line += f"; {report.unread:,} records with no readable date are in no {report.grain}"
+        line += (
+            f"; {report.unread:,} with no readable date {'is' if report.unread == 1 else 'are'} in no {report.grain}"
+        )
     return line
