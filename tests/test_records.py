@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
@@ -453,3 +455,43 @@ def test_no_readable_record_leaves_no_figure_at_any_grain(tmp_path: Path, grain:
     assert report.rows == [] and report.unread == 1 and report.records == 1
     header_only = run_count([write(tmp_path / "h.csv", "Month,X\n")], CountOptions(grain=grain))  # type: ignore[arg-type]
     assert header_only.rows == [] and header_only.records == 0
+
+
+# --------------------------------------------------------------------------- against pandas, generated
+
+TYPES = ["Burglary", "Robbery", "Drugs", " Drugs", ""]
+MONTHS = ["2022-01", "2022-02", "2022-03-15", "2022-04-01 09:30:00", "bad"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    records=st.lists(
+        st.tuples(st.sampled_from(MONTHS), st.sampled_from(["A", "B"]), st.sampled_from(TYPES), st.integers(-5, 50)),
+        min_size=1,
+        max_size=40,
+    ),
+    kinds=st.lists(st.sampled_from(TYPES[:3]), min_size=1, max_size=2, unique=True),
+    low=st.integers(-5, 50),
+)
+def test_filtered_counts_and_sums_agree_with_pandas(
+    tmp_path: Path, records: list[tuple[str, str, str, int]], kinds: list[str], low: int
+) -> None:
+    path = tmp_path / "gen.csv"
+    path.write_text("Month,Force,Type,Age\n" + "".join(f"{m},{f},{t},{a}\n" for m, f, t, a in records))
+    where = parse_where([*(f"Type={k}" for k in kinds), f"Age>={low}"])
+    report = run_count([path], CountOptions(area_cols=["Force"], where=where, total="Age"))
+    frame = pd.DataFrame(records, columns=["Month", "Force", "Type", "Age"])
+    frame["month"] = frame["Month"].str[:7].where(frame["Month"] != "bad")
+    readable = frame.dropna(subset=["month"])
+    present = set(zip(readable["Force"], readable["month"], strict=True))  # area-months with any record
+    kept = readable[readable["Type"].str.strip().isin(kinds) & (readable["Age"] >= low)]
+    expected = dict.fromkeys(present, 0.0)
+    for (f, m), total in kept.groupby(["Force", "month"])["Age"].sum().items():
+        expected[(f, m)] = float(total)
+    assert {(r.section, r.period): r.value for r in report.rows} == expected
+    assert report.unread == int((frame["Month"] == "bad").sum())
+    counted = run_count([path], CountOptions(area_cols=["Force"], where=where))
+    expected_n = dict.fromkeys(present, 0.0)
+    for (f, m), n in kept.groupby(["Force", "month"]).size().items():
+        expected_n[(f, m)] = float(n)
+    assert {(r.section, r.period): r.value for r in counted.rows} == expected_n

@@ -310,8 +310,10 @@ def _count_group(
         number = f"TRY_CAST(trim({col}) AS DOUBLE)"
         blank = f"({col} IS NULL OR trim({col}) = '')"
         aggregates.append(f"coalesce(sum({number}) FILTER (WHERE {cond}), 0) AS t{i}")
-        aggregates.append(f"count(*) FILTER (WHERE {cond} AND {blank}) AS blank{i}")
-        aggregates.append(f"count(*) FILTER (WHERE {cond} AND NOT {blank} AND {number} IS NULL) AS nan{i}")
+        # each use of the filter binds its own values, in the order the placeholders stand
+        again, third = _where_sql(t.where, names, params), _where_sql(t.where, names, params)
+        aggregates.append(f"count(*) FILTER (WHERE {again} AND {blank}) AS blank{i}")
+        aggregates.append(f"count(*) FILTER (WHERE {third} AND NOT {blank} AND {number} IS NULL) AS nan{i}")
     if query.area_cols:
         area = " || ' / ' || ".join(f"coalesce(trim(a{i}), '')" for i in range(len(query.area_cols)))
         area_params: list[Any] = []
