@@ -495,3 +495,13 @@ def test_filtered_counts_and_sums_agree_with_pandas(
     for (f, m), n in kept.groupby(["Force", "month"]).size().items():
         expected_n[(f, m)] = float(n)
     assert {(r.section, r.period): r.value for r in counted.rows} == expected_n
+
+
+def test_validate_says_how_the_records_were_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(POLICE)
+    report = run_validation(sorted(Path("data").glob("*/*.csv")), POLICE / "kpitool.toml")
+    layout = [f for f in report.findings if f.code == Code.LAYOUT]
+    assert len(layout) == 1 and layout[0].file == "data/*/*-street.csv"
+    assert (
+        "1,380 records in 17 files counted by the month of 'Month' in 2 areas, 2022-04 to 2022-12" in layout[0].message
+    )

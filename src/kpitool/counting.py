@@ -63,7 +63,7 @@ def read_record_sources(
             counts.records,
             catalogue.year_start,
         )
-        data.findings = counts.findings
+        data.findings = [_how_counted(source, data, counts.records, len(mine)), *counts.findings]
         files.append(data)
         data_of[source.name] = data
         presence[source.name] = counts.presence()
@@ -74,10 +74,24 @@ def read_record_sources(
                 into = merged.setdefault(area, {})
                 for month, n in months.items():
                     into[month] = into.get(month, 0) + n
-        shown = " + ".join(group)
+        shown = data_of[group[0]].path if len(group) == 1 else " + ".join(f"[[source]] {n!r}" for n in group)
         found = completeness(merged, shown, catalogue.year_start)
         data_of[group[0]].findings.extend(found)
     return files, unreadable
+
+
+def _how_counted(source: Source, data: DataFile, records: int, files: int) -> Finding:
+    """The shape chosen and why: a records source's files, counted month by month, per area."""
+    months = sorted(data.periods.values())
+    areas = sorted({str(a) for a in data.frame["section"].unique()} - {""})
+    span = f", {months[0]} to {months[-1]}" if months else ""
+    where = f" in {len(areas)} area{'s' * (len(areas) != 1)}" if areas else ""
+    return Finding(
+        code=Code.LAYOUT,
+        file=data.path,
+        message=f'read as records ([[source]] {source.name!r}, shape = "records"): {records:,} records in {files}'
+        f" file{'s' * (files != 1)} counted by the month of {source.date!r}{where}{span}",
+    )
 
 
 def _name(source: Source, paths: Sequence[Path]) -> str:
