@@ -71,7 +71,6 @@ app = typer.Typer(
 )
 
 PIPE_WIDTH = 200
-COUNT_SHOWN = 20  # findings of kpitool count on stderr; --format json has them all
 
 
 def _version(value: bool) -> None:
@@ -117,10 +116,6 @@ def _reading(
         tuple(sheet or ()), measure_col, period_col, tuple(value_col or ()), tuple(area_col or ()), period,
         tuple(area or ()),
     )  # fmt: skip
-
-
-def _records(n: int) -> str:
-    return f"{n:,} record" + ("" if n == 1 else "s")
 
 
 def _start(year_start: YearStart | None) -> YearStartName | None:
@@ -452,8 +447,7 @@ def count(
     """
     from kpitool.counting import CountOptions, parse_where, run_count
     from kpitool.output import check_writable, write_atomic
-    from kpitool.render.countout import count_summary, render_count_csv, render_count_json
-    from kpitool.render.findings import finding_line
+    from kpitool.render.countout import count_messages, count_summary, render_count_csv, render_count_json
 
     if output is not None:
         check_writable(output, force)
@@ -469,18 +463,9 @@ def count(
         year_start=_start(year_start) or "april",
     )
     report = run_count(records, options)
-    for f in report.findings[:COUNT_SHOWN]:
-        typer.echo(finding_line(f), err=True)
-    if len(report.findings) > COUNT_SHOWN:
-        typer.echo(f"… and {len(report.findings) - COUNT_SHOWN} more findings", err=True)
-    for line in report.left_out:
-        typer.echo(f"kpitool: {visible_line(line)}", err=True)
+    for line in count_messages(report, skip_invalid):
+        typer.echo(line, err=True)
     if report.blocking and not skip_invalid:
-        typer.echo(
-            f"kpitool: error: {_records(sum(f.count for f in report.blocking))} cannot be counted; nothing was"
-            " written (--skip-invalid writes the counts without them)",
-            err=True,
-        )
         raise typer.Exit(ExitCode.INVALID)
     renderers = {CountFormat.csv: render_count_csv, CountFormat.json: render_count_json}
     text = renderers[output_format](report)
