@@ -505,3 +505,13 @@ def test_validate_says_how_the_records_were_read(monkeypatch: pytest.MonkeyPatch
     assert (
         "1,380 records in 17 files counted by the month of 'Month' in 2 areas, 2022-04 to 2022-12" in layout[0].message
     )
+
+
+def test_report_reads_the_record_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(POLICE)
+    out = tmp_path / "report.html"
+    args = ["report", "-o", str(out), "--baseline", "2022/23 Q1", "--current", "2022/23 Q2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Cleveland Police" in html and "Durham Constabulary" in html and "Violence outcome rate" in html
