@@ -193,6 +193,16 @@ def test_a_missing_month_amid_many_records_is_a_warning_and_its_quarter_incomple
     assert "2022-04 has 900 and 2022-06 has 1,000" in found[0].message
 
 
+def test_months_missing_in_a_row_are_one_finding() -> None:
+    have = {202201: 500, 202202: 480, 202206: 510, 202208: 490}
+    found = [f for f in completeness({"F": have}, "x", "april") if f.code == Code.MISSING_MONTH]
+    assert [(f.period, f.message.split(", though")[0]) for f in found] == [
+        ("2022-03", "F has no records for 2022-03 to 2022-05 (3 months)"),
+        ("2022-07", "F has no records for 2022-07"),
+    ]
+    assert "2022-02 has 480 and 2022-06 has 510" in found[0].message
+
+
 def test_a_month_without_records_in_a_small_series_is_not_called_missing() -> None:
     few = {202204: MIN_EXPECTED - 5, 202206: MIN_EXPECTED - 5}
     assert [f.code for f in completeness({"A": few}, "x", "april")] == [Code.INCOMPLETE_PERIOD]

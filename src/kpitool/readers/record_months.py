@@ -60,30 +60,36 @@ def completeness(
         typical = median(have.values())
         label = area or "The data"
         if typical >= MIN_EXPECTED:
-            for key in span:
-                if key in have:
-                    continue
-                month = month_of(key, year_start)
-                before = [k for k in have if k < key]
-                after = [k for k in have if k > key]
-                around = [
-                    f"{month_of(k, year_start)} has {have[k]:,}"
-                    for k in (max(before, default=0), min(after, default=0))
-                    if k
-                ]
+            for run in _runs([key for key in span if key not in have]):
+                opening, closing = month_of(run[0], year_start), month_of(run[-1], year_start)
+                before = max((k for k in have if k < run[0]), default=0)
+                after = min((k for k in have if k > run[-1]), default=0)
+                around = [f"{month_of(k, year_start)} has {have[k]:,}" for k in (before, after) if k]
+                months = f"{opening}" if len(run) == 1 else f"{opening} to {closing} ({len(run)} months)"
                 findings.append(
                     Finding(
                         code=Code.MISSING_MONTH,
                         file=name,
                         section=area or None,
-                        period=month.label,
-                        message=f"{label} has no records for {month}, though {' and '.join(around)}"
+                        period=opening.label,
+                        message=f"{label} has no records for {months}, though {' and '.join(around)}"
                         f" (median {typical:,.0f} a month): is a monthly file missing? Its quarter has no figure",
                     )
                 )
         if quarters:
             findings.extend(_short_quarters(area, have, year_start, name))
     return findings
+
+
+def _runs(keys: list[int]) -> list[list[int]]:
+    """Consecutive months together: a run of missing months is one finding, not one a month."""
+    runs: list[list[int]] = []
+    for key in keys:
+        if runs and _index(key) == _index(runs[-1][-1]) + 1:
+            runs[-1].append(key)
+        else:
+            runs.append([key])
+    return runs
 
 
 def _short_quarters(area: str, have: dict[int, int], year_start: YearStart, name: str) -> list[Finding]:
