@@ -525,3 +525,9 @@ def test_report_reads_the_record_sources(tmp_path: Path, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "Cleveland Police" in html and "Durham Constabulary" in html and "Violence outcome rate" in html
+
+
+@needs_asb
+def test_a_record_file_read_without_a_source_says_how_to_count_it() -> None:
+    report = run_validation([REALDATA / "northumbria_asb.tab"], None)
+    assert not report.valid and "kpitool count" in report.findings[0].message

@@ -241,7 +241,8 @@ def _wide_table(
                 row=header_line,
                 message=f"the table whose header is row {header_line} has no period column"
                 " (headings such as 2023/24 Q1, Q1-Q4 2022/23 baseline); it was not read. A row per area and"
-                " a column per measure is read with --area-col and --value-col",
+                " a column per measure is read with --area-col and --value-col; a row per record (a crime, a"
+                ' call) is counted with kpitool count, or by a [[source]] with shape = "records"',
             )
         )
         return None, findings
