@@ -531,3 +531,10 @@ def test_report_reads_the_record_sources(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_record_file_read_without_a_source_says_how_to_count_it() -> None:
     report = run_validation([REALDATA / "northumbria_asb.tab"], None)
     assert not report.valid and "kpitool count" in report.findings[0].message
+
+
+def test_column_names_from_the_file_are_only_names(tmp_path: Path) -> None:
+    hostile = "x'); SELECT 1; --"
+    path = write(tmp_path / "h.csv", f'Month,"{hostile}",\'q"\n2022-01,a,b\n2022-01,c,d\n')
+    report = run_count([path], CountOptions(by=[hostile], where=parse_where(["'q\"=b"])))
+    assert rows(report) == {("", "a", "2022-01"): 1}
