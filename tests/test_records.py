@@ -538,3 +538,19 @@ def test_column_names_from_the_file_are_only_names(tmp_path: Path) -> None:
     path = write(tmp_path / "h.csv", f'Month,"{hostile}",\'q"\n2022-01,a,b\n2022-01,c,d\n')
     report = run_count([path], CountOptions(by=[hostile], where=parse_where(["'q\"=b"])))
     assert rows(report) == {("", "a", "2022-01"): 1}
+
+
+def test_a_mean_over_records_is_the_ratio_of_a_sum_and_a_count(tmp_path: Path) -> None:
+    # April: 1 record of 10; May: 3 of 2; June: 1 of 4. The quarter's mean is 20 / 5 = 4, not the mean of means
+    write(tmp_path / "r.csv", "Month,Cost\n2023-04,10\n2023-05,2\n2023-05,2\n2023-05,2\n2023-06,4\n")
+    toml = (
+        '[[source]]\nname = "r"\nshape = "records"\nfiles = "r.csv"\ndate = "Month"\n'
+        '[[measure]]\nname = "Cost"\nunit = "currency"\nsource = "r"\nsum = "Cost"\n'
+        '[[measure]]\nname = "Calls"\nsource = "r"\n'
+        '[[measure]]\nname = "Mean cost"\nunit = "currency"\naggregate = "ratio"\nnumerator = "Cost"\ndenominator = "Calls"\n'
+    )
+    catalogue = load_catalogue(write(tmp_path / "kpitool.toml", toml))
+    q1 = parse_period("2023/24 Q1")
+    report = run_comparison([], catalogue, CompareOptions(current=q1, baseline=parse_period("2022/23 Q1")))
+    mean = next(c for c in report.comparisons if c.measure == "Mean cost")
+    assert mean.current_value == 4.0
