@@ -267,7 +267,9 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
                             column_name="measure",
                             message=f"no measure column, and rows repeat for one {what} with different"
                             f" {header[i].strip()!r} ({seen[key]!r}, {text!r}): name the measure with"
-                            f" --measure-col (perhaps {header[i].strip()!r}) and its value with --value-col",
+                            f" --measure-col (perhaps {header[i].strip()!r}) and its value with --value-col;"
+                            " or, when each row is one record (a crime, a call), count them with kpitool count"
+                            ' or a [[source]] with shape = "records"',
                         )
                     ]
                     return
