@@ -14,6 +14,7 @@ from typer.core import TyperArgument
 
 from kpitool import __version__
 from kpitool.cli_errors import Commands
+from kpitool.cli_inputs import _comparison, _progress, _reading, _start
 from kpitool.cli_options import (
     AreaColOpt,
     AreaOpt,
@@ -36,7 +37,6 @@ from kpitool.cli_options import (
     SkipInvalidOpt,
     ToleranceOpt,
     ValueColOpt,
-    YearStart,
     YearStartOpt,
 )
 from kpitool.errors import ExitCode, UsageError
@@ -45,10 +45,6 @@ from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:  # the models load with the commands, not for --help, --version or completion
     from kpitool.models import Catalogue, ComparisonReport
-    from kpitool.periods import Period
-    from kpitool.periods import YearStart as YearStartName
-    from kpitool.readers.base import Reading
-    from kpitool.render.progress import LiveProgress
 
 
 def _argument_type(self: TyperArgument, ctx: Any) -> str | None:
@@ -95,46 +91,6 @@ def stdout_console() -> Console:
     if not console.is_terminal:  # a pipe or a file: the whole table, whatever COLUMNS says
         console.width = PIPE_WIDTH
     return console
-
-
-def _reading(
-    sheet: list[str] | None,
-    measure_col: str | None,
-    period_col: str | None,
-    value_col: list[str] | None,
-    area_col: list[str] | None,
-    period: str | None,
-    area: list[str] | None = None,
-) -> Reading:
-    from kpitool.readers.base import Reading
-
-    if measure_col and value_col and len(value_col) > 1:
-        raise UsageError(
-            "--value-col is given more than once with --measure-col: a measure column has one value column"
-        )
-    return Reading(
-        tuple(sheet or ()), measure_col, period_col, tuple(value_col or ()), tuple(area_col or ()), period,
-        tuple(area or ()),
-    )  # fmt: skip
-
-
-def _start(year_start: YearStart | None) -> YearStartName | None:
-    return None if year_start is None else ("january" if year_start == YearStart.january else "april")
-
-
-def _period_option(
-    text: str | None, flag: str, catalogue: Catalogue | None, year_start: YearStartName | None
-) -> Period | None:
-    """A period option read with the project's year start; a bad one is a usage error naming the flag."""
-    from kpitool.errors import PeriodError
-    from kpitool.periods import parse_period
-
-    if text is None:
-        return None
-    try:
-        return parse_period(text, catalogue.year_start if catalogue else (year_start or "april"))
-    except PeriodError as exc:
-        raise UsageError(f"{flag}: {exc}") from None
 
 
 # -- validate ----------------------------------------------------------------------------
@@ -189,51 +145,6 @@ def validate(
 
 
 # -- compare / export ----------------------------------------------------------------------
-def _comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonReport]:
-    """compare's, export's and report's shared options (their parameters, by name) -> the catalogue
-    (None without one) and the comparison."""
-    from kpitool.models import CompareOptions
-    from kpitool.project import open_catalogue, run_comparison
-
-    files: list[Path] = args["files"] or []
-    start = _start(args["year_start"])
-    catalogue = open_catalogue(args["config"], required=not files, year_start=start)
-    options = CompareOptions(
-        baseline=_period_option(args["baseline"], "--baseline", catalogue, start),
-        current=_period_option(args["current"], "--current", catalogue, start),
-        tolerance=args["tolerance"],
-        sections=args["section"] or [],
-        measures=args["measure"] or [],
-        pro_rata=args["pro_rata"],
-        method=args["method"].value if args.get("method") else None,
-        confidence=_confidence(args.get("confidence")),
-    )
-    reading = _reading(
-        args["sheet"], args["measure_col"], args["period_col"], args["value_col"], args["area_col"], args["period"],
-        args["area"],
-    )  # fmt: skip
-    with _progress(str(args.get("output_format", ""))) as progress:
-        return catalogue, run_comparison(
-            files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
-            progress=progress,
-        )  # fmt: skip
-
-
-def _confidence(value: float | None) -> float | None:
-    if value is not None and not 50 < value < 100:
-        raise UsageError(
-            f"--confidence {value:g}: give a level in % above 50 and below 100 (95, or 99.8 for a stricter test)"
-        )
-    return value
-
-
-def _progress(output_format: str) -> LiveProgress:
-    """A progress display on stderr for work that takes over a second: on a terminal, never for JSON."""
-    from kpitool.render.progress import LiveProgress
-
-    return LiveProgress(enabled=sys.stderr.isatty() and not output_format.endswith("json"))
-
-
 def _out(console: Console, text: str) -> None:
     """A file's text to stdout: byte-true into a pipe; on a terminal, its control characters shown, not obeyed."""
     from kpitool.render.safe import visible
