@@ -469,187 +469,28 @@ class ReportedFigure(BaseModel):
     basis_to: str | None = None
 
 
-class Delta(BaseModel):
-    """One value against another: absolute change and relative change in %."""
+# the comparison's models live in their own module (imported last: it builds on the models above);
+# they are kpitool.models' as much as these
+from kpitool.models.comparison import (  # noqa: E402
+    CompareOptions,
+    Comparison,
+    ComparisonReport,
+    ControlChart,
+    Delta,
+    QuarterValue,
+    Signal,
+    Significance,
+    SkippedRow,
+)
 
-    from_period: str
-    to_period: str
-    from_value: float | None
-    to_value: float | None
-    absolute: float | None
-    relative: float | None
-
-
-class QuarterValue(BaseModel):
-    period: str
-    value: float | None
-    marker: str | None = None
-
-
-class Significance(BaseModel):
-    """Is the change more than chance? The test, its p-value and the interval of its estimate."""
-
-    test: Literal["exact Poisson", "Newcombe score", "not tested"]
-    confidence: float  # % level of the interval
-    estimate: Literal["rate ratio", "difference (pp)"] | None = None
-    value: float | None = None  # the estimate: current rate / baseline rate, or current % − baseline %
-    low: float | None = None
-    high: float | None = None
-    p_value: float | None = None
-    significant: bool | None = None
-    reason: str | None = None  # why the change was not tested
-
-
-class Signal(BaseModel):
-    """One SPC rule that fired, on which side of the mean, at which points."""
-
-    rule: Literal["beyond a limit", "run", "trend", "two of three beyond 2σ"]
-    side: Literal["high", "low"]
-    periods: list[str]
-
-
-class ControlChart(BaseModel):
-    """An XmR chart of a measure's own series and what its latest point shows."""
-
-    periods: list[str] = Field(default_factory=list)
-    values: list[float] = Field(default_factory=list)
-    since: str | None = None  # the first period of the limits (after the latest rebase)
-    mean: float | None = None
-    upper: float | None = None  # the process limits: mean ± 2.66 × the mean moving range
-    lower: float | None = None
-    moving_range: float | None = None  # the mean moving range, after screening
-    ranges_left_out: int = 0  # moving ranges ≥ 3.267 × the mean, left out of the limits
-    gaps: list[str] = Field(default_factory=list)  # periods inside the series without a value: not points
-    signals: list[Signal] = Field(default_factory=list)
-    latest: str | None = None
-    variation: Variation | None = None
-    rule: str | None = None  # the rule that decided the latest point's variation
-    assurance: Assurance | None = None  # against the measure's target
-    reason: str | None = None  # why there is no chart (too few points, say)
-
-
-class Comparison(BaseModel):
-    """One measure's row of the KPI table, in one area (``""``: the measure's own section)."""
-
-    measure: str
-    section: str
-    area: str = ""
-    unit: Unit
-    aggregate: Aggregate
-    polarity: Polarity
-    tolerance: float
-    inferred: bool = False
-    baseline_period: str | None
-    baseline_basis: str
-    baseline_value: float | None
-    current_period: str
-    current_basis: str
-    quarters: list[QuarterValue]
-    baseline_quarters: list[QuarterValue] = Field(default_factory=list)  # the baseline year's, where the data have them
-    current_value: float | None
-    change: float | None
-    change_pct: float | None
-    change_unit: Literal["%", "pp"]
-    direction: Direction | None
-    assessment: Assessment
-    quarter_on_quarter: Delta | None = None
-    year_on_year: Delta | None = None
-    history: list[float | None] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-    current_quarters: list[str] = Field(default_factory=list)  # the quarters the current value is made of
-    complete: bool = True  # every quarter of the current year has a value (or it is a year figure)
-    projected: bool = False  # the current value is a part year projected to the year (--pro-rata)
-    not_compared: str | None = None  # why there is no change or arrow, when a part year is not comparable
-    method: Method = "band"  # what drew this row's arrow
-    significance: Significance | None = None
-    spc: ControlChart | None = None
-    target: float | None = None
-    target_met: bool | None = None
-    small_numbers: bool = False  # a count below 10, or a rate resting on fewer than 10 events
-
-    @property
-    def arrow(self) -> str:
-        return ARROWS[self.direction] if self.direction else "n/a"
-
-
-class CompareOptions(BaseModel):
-    """What to compare: the years (None: from the catalogue or the data), the band, the filters."""
-
-    baseline: Period | None = None
-    current: Period | None = None
-    tolerance: float | None = Field(default=None, ge=0)
-    sections: list[str] = Field(default_factory=list)
-    measures: list[str] = Field(default_factory=list)
-    pro_rata: bool = False  # project a part-year flow to the year (labelled a projection)
-    method: Method | None = None  # None: the catalogue's, else the band
-    confidence: float | None = Field(default=None, gt=50, lt=100)
-
-
-class SkippedRow(BaseModel):
-    """An input row that was not used (``--skip-invalid``), and why."""
-
-    file: str | None
-    row: int | None
-    cell: str | None
-    measure: str | None
-    period: str | None
-    code: Code
-    message: str
-    section: str | None = None
-    more_rows: list[int] = Field(default_factory=list)  # further rows of the same kind, not listed one by one
-
-    def concerns(self, c: Comparison) -> bool:
-        """Is this skipped row one of the comparison's: its measure, in its section or area?"""
-        if not self.measure or self.measure.strip().lower() != c.measure.strip().lower():
-            return False
-        where = (self.section or "").strip().lower()
-        return not where or where in (c.section.strip().lower(), c.area.strip().lower())
-
-    @classmethod
-    def of(cls, f: Finding) -> SkippedRow:
-        return cls(
-            file=f.file,
-            row=f.row,
-            cell=f.cell,
-            measure=f.measure,
-            period=f.period,
-            code=f.code,
-            message=f.message,
-            section=f.section,
-            more_rows=f.more_rows,
-        )
-
-    @property
-    def sentence(self) -> str:
-        where = f"{self.file}:{self.cell}" if self.cell else (self.file or "")
-        about = " ".join(x for x in (self.measure, self.period) if x)
-        return f"Not read ({self.code}): {where}" + (f" ({about})" if about else "") + f": {self.message}."
-
-
-class ComparisonReport(BaseModel):
-    """The KPI tables: every compared measure, with the method stated."""
-
-    baseline: str | None
-    current: str
-    tolerance: float
-    method: Method = "band"
-    confidence: float = 95.0
-    quarters: list[str]
-    baseline_quarters: list[str] = Field(default_factory=list)  # the baseline year's quarters some row has
-    comparisons: list[Comparison]
-    notes: list[str] = Field(default_factory=list)
-    files: list[str] = Field(default_factory=list)
-    skipped: list[SkippedRow] = Field(default_factory=list)  # rows left out by --skip-invalid
-
-    @property
-    def rows_skipped(self) -> int:
-        """How many input rows --skip-invalid left out (a skipped finding can stand for many)."""
-        return sum(1 + len(s.more_rows) for s in self.skipped)
-
-    def sections(self) -> dict[str, list[Comparison]]:
-        """The rows by table: each section, and each area's section apart (``Durham — Call data``)."""
-        out: dict[str, list[Comparison]] = {}
-        for c in self.comparisons:
-            title = " — ".join(x for x in (c.area, c.section) if x)
-            out.setdefault(title, []).append(c)
-        return out
+__all__ = [
+    "CompareOptions",
+    "Comparison",
+    "ComparisonReport",
+    "ControlChart",
+    "Delta",
+    "QuarterValue",
+    "Signal",
+    "Significance",
+    "SkippedRow",
+]
