@@ -554,3 +554,12 @@ def test_a_mean_over_records_is_the_ratio_of_a_sum_and_a_count(tmp_path: Path) -
     report = run_comparison([], catalogue, CompareOptions(current=q1, baseline=parse_period("2022/23 Q1")))
     mean = next(c for c in report.comparisons if c.measure == "Mean cost")
     assert mean.current_value == 4.0
+
+
+def test_count_area_name_gives_every_record_one_area(street: Path) -> None:
+    """--area-name names the area of a file of one force; --area is the filter of the other commands."""
+    result = CliRunner().invoke(app, ["count", str(street), "--area-name", "Somewhere", "-m", "Crimes"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.stdout.strip().splitlines()[1:]]
+    assert rows and all(row[0] == "Somewhere" for row in rows)
+    assert CliRunner().invoke(app, ["count", str(street), "--area", "Somewhere"]).exit_code == 2

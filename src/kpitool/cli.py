@@ -317,7 +317,12 @@ def count(
     ] = None,
     area_col: AreaColOpt = None,
     area: Annotated[
-        str | None, typer.Option("--area", metavar="NAME", help="The area of every record (a file of one force).")
+        str | None,
+        typer.Option(
+            "--area-name",
+            metavar="NAME",
+            help="The area of every record, for a file of one force (--area chooses areas elsewhere).",
+        ),
     ] = None,
     measure: Annotated[
         str | None,
