@@ -396,3 +396,28 @@ def test_direction_words_say_what_the_method_found(monkeypatch: pytest.MonkeyPat
     assert direction_words(c.model_copy(update={"method": "significance", "direction": "level"})) == "↔ not significant"
     assert direction_words(c.model_copy(update={"method": "spc"})) == "↓ special cause"
     assert direction_words(c.model_copy(update={"direction": None})) == "n/a"
+
+
+def test_spc_reports_embed_the_control_charts(tmp_path: Path) -> None:
+    """Under --method spc, a measure with limits gets its XmR chart in the HTML, ids kept apart."""
+    import re as _re
+
+    lines = (
+        ["measure,period,value"]
+        + [
+            f"Answer time,{2023 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d},{v}"
+            for i, v in enumerate([9, 11] * 8 + [15] + [13] * 7)
+        ]
+        + [f"Other,{2023 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d},{v}" for i, v in enumerate([5, 6] * 12)]
+    )
+    data = tmp_path / "m.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    args = ["report", str(data), "--baseline", "2023/24", "--method", "spc", "--format", "html", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Control charts (XmR)" in html
+    assert html.count('<figure class="spc">') == 2
+    ids = _re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))  # no two elements share an id

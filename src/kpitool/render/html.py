@@ -142,6 +142,24 @@ def _charts(section: ReportSection) -> str:
     )
 
 
+def _control_charts(section: ReportSection) -> str:
+    """Under --method spc, each measure's XmR chart (as `kpitool chart` draws it), where it has limits."""
+    from kpitool.render.svg import chart_svg
+
+    figures = [
+        f'<figure class="spc">{chart_svg(e.comparison, e.comparison.spc, f"spc-{section.anchor}-{i + 1}")}</figure>'
+        for i, e in enumerate(section.entries)
+        if e.comparison.spc is not None and e.comparison.spc.mean is not None
+    ]
+    if not figures:
+        return ""
+    return (
+        '<h3>Control charts (XmR)</h3><p class="meta">Mean, process limits and special-cause points'
+        " (■ improvement, ▲ concern, ◆ special cause, ● common cause), as NHS Making Data Count draws them.</p>"
+        + "".join(figures)
+    )
+
+
 def _commentary(section: ReportSection) -> str:
     paragraphs = [f"<p>{_e(' '.join(e.commentary))}</p>" for e in section.entries]
     return f'<h3>Commentary</h3><div class="commentary">{"".join(paragraphs)}</div>'
@@ -151,7 +169,7 @@ def _section(doc: ReportDocument, section: ReportSection) -> str:
     return (
         f'<section id="{_e(section.anchor)}" aria-labelledby="{_e(section.anchor)}-h">'
         f'<h2 id="{_e(section.anchor)}-h">{_e(section.title)}</h2>'
-        f"{_table(doc, section)}{_charts(section)}{_commentary(section)}</section>"
+        f"{_table(doc, section)}{_charts(section)}{_control_charts(section)}{_commentary(section)}</section>"
     )
 
 

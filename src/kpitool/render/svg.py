@@ -83,8 +83,9 @@ def description(row: Comparison, c: ControlChart) -> str:
     return f"{text} Values: {listed}."
 
 
-def chart_svg(row: Comparison, c: ControlChart) -> str:
-    """One self-contained SVG of the row's series and its XmR chart."""
+def chart_svg(row: Comparison, c: ControlChart, ident: str = "spc") -> str:
+    """One self-contained SVG of the row's series and its XmR chart (``ident`` keeps its title's
+    and description's ids apart from other charts' on one page)."""
     values = c.values
     target = row.target if c.assurance is not None or row.aggregate != "sum" else None  # a year's total is off scale
     lines = [v for v in (c.mean, c.upper, c.lower, target) if v is not None]
@@ -104,9 +105,10 @@ def chart_svg(row: Comparison, c: ControlChart) -> str:
     desc = description(row, c)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        ' role="img" aria-labelledby="t d" font-family="Arial, Helvetica, sans-serif" font-size="12">',
-        f'<title id="t">{escape(title)}</title>',
-        f'<desc id="d">{escape(desc)}</desc>',
+        f' role="img" aria-labelledby="{ident}-t {ident}-d" font-family="Arial, Helvetica, sans-serif" font-size="12"'
+        ' style="max-width: 100%; height: auto">',
+        f'<title id="{ident}-t">{escape(title)}</title>',
+        f'<desc id="{ident}-d">{escape(desc)}</desc>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" fill="{INK}">{escape(title)}</text>',
     ]
