@@ -70,7 +70,7 @@ def blocks(
             if wordy[-1] and not block[-1][1][0].strip():
                 over, block = block[-1], block[:-1]
             if block:
-                title = title or next(r[0].strip() for _, r in block if r[0].strip())
+                title = title or next((r[0].strip() for _, r in block if r[0].strip()), "")
                 _skipped(findings, name, block[0][0], block[-1][0], "a subtitle or note above the table")
             continue
         lead = 0  # title, subtitle and note rows above the header: one filled cell, the first
