@@ -174,6 +174,12 @@ ARROW_WORDS = {
     **dict.fromkeys(["↔", "►", "◄", "⬌", "→", "level", "stable", "same", "no change", "unchanged"], "level"),
 }
 
+# the cells of words a report table holds: what they may say, and the finding for anything else
+WORD_CELLS: dict[str, tuple[dict[str, str], Code, str]] = {
+    "direction": (ARROW_WORDS, Code.BAD_DIRECTION, "a direction arrow (↑ ↓ ↔)"),
+    "status": (STATUS_WORDS, Code.BAD_STATUS, "a target status (met, not met, green, amber, red); it is not audited"),
+}
+
 
 def _counts_at_month_ends(columns: list[TableColumn], periods: list[TableColumn]) -> None:
     """A change "Sep-18 to Sep-19" over stock columns counted on 30 September: each month named is
@@ -338,36 +344,19 @@ def _wide_table(
                             message=cell.error,
                         )
                     )
-            elif c.role == "status":
-                if text.strip() and STATUS_WORDS.get(text.strip().lower()) is None:
+            elif c.role in WORD_CELLS:  # an arrow or a target status: words, kept raw for the audit
+                words, code, what = WORD_CELLS[c.role]
+                if text.strip() and words.get(text.strip().lower()) is None:
                     findings.append(
                         Finding(
-                            code=Code.BAD_STATUS,
+                            code=code,
                             file=name,
                             row=line,
                             column=c.index,
                             column_name=c.header,
                             measure=measure,
                             actual=text,
-                            message=f"{text.strip()!r} is not a target status (met, not met, green, amber, red);"
-                            " it is not audited",
-                        )
-                    )
-                cells[c.index] = Cell(None)
-                continue
-            elif c.role == "direction":
-                word = ARROW_WORDS.get(text.strip().lower())
-                if text.strip() and word is None:
-                    findings.append(
-                        Finding(
-                            code=Code.BAD_DIRECTION,
-                            file=name,
-                            row=line,
-                            column=c.index,
-                            column_name=c.header,
-                            measure=measure,
-                            actual=text,
-                            message=f"{text.strip()!r} is not a direction arrow (↑ ↓ ↔)",
+                            message=f"{text.strip()!r} is not {what}",
                         )
                     )
                 cells[c.index] = Cell(None)
