@@ -217,3 +217,74 @@ def test_the_shape_is_said_where_the_names_do_not_make_it_evident(write) -> None
         "column 'Year' is taken as the period of each row (its heading says so; --period-col names another)",
     ]
     assert partly.frame["period"].astype(str).tolist() == ["2023/24"]
+
+
+PROVIDERS = 'Code,Name,Attendances,Admissions\nR1,Trust A,"1,200",30\nR2,Trust B,900,-\n'
+
+
+def _cells(data):  # type: ignore[no-untyped-def]
+    return data.frame[["section", "measure", "period", "value"]].astype(str).values.tolist()
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "A&E attendances by provider\n\n",  # a title, a blank row
+        "Table 3: A&E attendances\nEngland\n",  # titles of one cell, right over the header
+        "Title:,A&E attendances\nPeriod:,April 2025\n\n",  # label and text, a blank row under them
+        "A&E attendances\n,,,\n",  # a blank row as a sheet saves it
+    ],
+)
+def test_measures_in_columns_under_title_rows_read_as_without_them(above: str, write) -> None:  # type: ignore[no-untyped-def]
+    plain = read_file(write("April-2025-AE.csv", PROVIDERS))
+    titled = read_file(write("April-2025-titled.csv", above + PROVIDERS))
+    assert _cells(titled) == _cells(plain)
+    lines = above.count("\n")
+    assert titled.frame["row"].tolist() == [r + lines for r in plain.frame["row"].tolist()]
+    (said,) = [f for f in titled.findings if f.message.endswith("a title or note above the table; skipped")]
+    assert said.row == 1 and said.message.startswith(f"rows 1–{lines}:")
+    assert not [f for f in titled.findings if f.severity != "info" and f.code != "unknown-column"]
+
+
+def test_two_cell_rows_right_over_a_header_are_not_taken_for_titles(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("April-2025-AE.csv", "Title:,A&E\nPeriod:,April 2025\n" + PROVIDERS))
+    assert data.frame.empty and [f.code for f in data.findings] == ["no-periods"]
+
+
+def test_a_long_file_under_a_title_row(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("calls.csv", "Calls for service, Durham\n\nmeasure,period,value\nCalls,2023/24 Q1,10\n"))
+    assert data.layout == "long" and _cells(data) == [["", "Calls", "2023/24 Q1", "10.0"]]
+    assert data.frame["row"].tolist() == [4]
+
+
+def test_source_and_note_rows_under_a_file_of_rows_end_it(write) -> None:  # type: ignore[no-untyped-def]
+    notes = '\n"Source: NHS England, A&E",,,\n(1) Provisional,,,\n'
+    plain = read_file(write("April-2025-AE.csv", PROVIDERS))
+    noted = read_file(write("May-2025-AE.csv", PROVIDERS + notes))
+    assert _cells(noted) == [[a, m, "2025-05", v] for a, m, _, v in _cells(plain)]
+    (said,) = [f for f in noted.findings if "source or note row" in f.message]
+    assert said.message.startswith("rows 5–6: a source or note row, which ends the table")
+    # a last row of one cell that is no note stays a row kpitool could not read
+    odd = read_file(write("June-2025-AE.csv", PROVIDERS + "Trust C\n"))
+    assert [f.code for f in odd.findings if f.severity == "error"] == ["ragged-row"]
+
+
+def test_a_sheet_of_measures_in_columns_under_title_rows(write, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import xlsxwriter
+
+    from kpitool.readers import read_path
+
+    path = tmp_path / "April-2025-AE.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Providers")
+    sheet.write_row(0, 0, ["Title:", "A&E attendances"])
+    sheet.write_row(1, 0, ["Period:", "April 2025"])
+    sheet.write_row(3, 0, ["Code", "Name", "Attendances", "Admissions"])
+    sheet.write_row(4, 0, ["R1", "Trust A", 1200, 30])
+    sheet.write_row(5, 0, ["R2", "Trust B", 900, "-"])
+    sheet.write_row(7, 0, ["Source: NHS England"])
+    book.close()
+    (data,) = read_path(path)
+    assert _cells(data) == _cells(read_file(write("April-2025-AE.csv", PROVIDERS)))
+    assert data.frame["row"].tolist()[:2] == [5, 6]
+    assert [f.message.split(":")[0] for f in data.findings if "skipped" in f.message] == ["rows 1–3", "row 8"]

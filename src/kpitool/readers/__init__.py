@@ -29,6 +29,7 @@ from kpitool.readers.base import (
 )
 from kpitool.readers.columns import LONG_COLUMNS, area_headings, period_heading
 from kpitool.readers.headings import parse_header
+from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.long import _read_long
 from kpitool.readers.text import _first_line, detect_encoding, mixed_encoding, read_bytes, sniff_delimiter
 from kpitool.readers.wide import ARROW_WORDS, STATUS_WORDS, _read_wide
@@ -68,7 +69,17 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
     delimiter = sniff_delimiter(_first_line(head))
     header = next(csv.reader([_first_line(head)], delimiter=delimiter), [])
     shape, why = detect_shape(header, options, name)
-    if shape == "long":
+    # a title of a cell or two over a file of rows: the long reader, the titles blanked
+    titled = _rows_under_titles(head, delimiter, options, name) if sum(map(bool, header)) <= 2 else None
+    if titled is not None:
+        line, why = titled
+        text = data[skip:].decode(encoding)
+        cut = 0
+        for _ in range(line - 1):
+            cut = text.index("\n", cut) + 1
+        result = _read_long(("\n" * (line - 1) + text[cut:]).encode(), "utf-8", delimiter, name, options, file_index)
+        result.findings.insert(0, skipped_above(name, 1, line - 1))
+    elif shape == "long":
         result = _read_long(data[skip:], encoding, delimiter, name, options, file_index)
     else:
         result = _read_wide(data[skip:].decode(encoding), delimiter, name, options, file_index)
@@ -78,6 +89,30 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
     if warning is not None:
         result.findings.insert(0, warning)
     return result
+
+
+def _rows_under_titles(head: str, delimiter: str, options: ReadOptions, name: str) -> tuple[int, str] | None:
+    """The line of a file of rows' header under title and note rows, and why it is read as rows;
+    None when the file's first rows are no such titles, or the header under them is a report
+    table's (whose titles the report reader skips itself)."""
+    import io
+
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+            if len(rows) > MAX_TITLE_ROWS:
+                break
+    except csv.Error:
+        return None
+    at = header_below_titles([cells for _, cells in rows])
+    if not at:
+        return None
+    shape, why = detect_shape(rows[at][1], options, name)
+    return (rows[at][0], why) if shape == "long" else None
 
 
 def detect_shape(header: list[str], options: ReadOptions, name: str = "") -> tuple[str, str]:

@@ -3,6 +3,7 @@ header rows read as one."""
 
 from __future__ import annotations
 
+import csv
 import re
 
 from kpitool.codes import Code
@@ -113,6 +114,71 @@ def blocks(
     if over is not None:
         _skipped(findings, name, over[0], over[0], "headings with no table under them")
     return out
+
+
+MAX_TITLE_ROWS = 30  # title and note rows above a file of rows: no more than this
+
+
+def header_below_titles(rows: list[list[str]]) -> int:
+    """The index of a file of rows' header under its title and note rows, or 0 when the first filled
+    row is the header (or no header is found in the first ``MAX_TITLE_ROWS`` rows).
+
+    The header is the first row of three or more filled cells. The rows above it are titles and
+    notes when each fills one cell (``Table 1: A&E attendances``), or two (``Period:`` ``April
+    2025``) with a blank row between them and the header."""
+    above = 0  # filled rows above
+    widest = 0
+    gap = False
+    for i, record in enumerate(rows[: MAX_TITLE_ROWS + 1]):
+        filled = _filled(record)
+        if filled == 0:
+            gap = above > 0
+            continue
+        if filled >= 3:
+            return i if above and (widest == 1 or (widest == 2 and gap)) else 0
+        above, widest, gap = above + 1, max(widest, filled), False
+    return 0
+
+
+def skipped_above(name: str, first: int, last: int) -> Finding:
+    """What says that the rows above a file of rows' header were read as its title and notes."""
+    said: list[Finding] = []
+    _skipped(said, name, first, last, "a title or note above the table")
+    return said[0]
+
+
+NOTES_TAIL = 1 << 16  # the bytes at a file's end searched for its source and note rows
+
+
+def notes_at_end(buf: bytes, delimiter: str, after: int, name: str, findings: list[Finding]) -> bytes:
+    """A file of rows with its source and note rows at the end (``Source: NHS England``, ``(1)
+    Provisional``) blanked, keeping their lines, and said; ``buf`` unchanged when it has none.
+
+    Notes are the last rows, each one cell, the first of them starting with a source or note word
+    (as a report table's end); none starts before byte ``after`` (the header's end)."""
+    start = buf.rfind(b"\n", 0, max(0, len(buf) - NOTES_TAIL)) + 1  # a whole line
+    start = max(start, after)
+    lines = buf[start:].split(b"\n")
+
+    def one_cell(line: bytes) -> bool:  # "Source: …" alone, or with the empty cells a sheet leaves
+        text = line.decode("utf-8", errors="replace")
+        return bool(text.strip()) and _filled(next(csv.reader([text], delimiter=delimiter), [])) == 1
+
+    end = len(lines) - 1
+    while end >= 0 and not lines[end].strip():
+        end -= 1
+    first = end
+    while first >= 1 and one_cell(lines[first]):  # the tail's first line may be the header's rest
+        first -= 1
+    first += 1
+    if first > end or first < 1:
+        return buf
+    text = lines[first].decode("utf-8", errors="replace").strip().strip('"')
+    if not _END_RE.match(text):
+        return buf
+    line = buf.count(b"\n", 0, start) + first + 1
+    _skipped(findings, name, line, line + end - first, "a source or note row, which ends the table")
+    return buf[:start] + b"\n".join([*lines[:first], *([b""] * (end - first + 1)), *lines[end + 1 :]])
 
 
 def _skipped(findings: list[Finding], name: str, first: int, last: int, what: str) -> None:

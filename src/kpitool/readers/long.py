@@ -29,6 +29,7 @@ from kpitool.readers.base import (
 )
 from kpitool.readers.columns import SAMPLE, long_header, name_unread, settle
 from kpitool.readers.hierarchy import name_within_repeated_areas
+from kpitool.readers.layout import notes_at_end
 from kpitool.readers.scan import (
     blank_stray_crs,
     field_counts,
@@ -93,6 +94,8 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
         findings.extend(columns.findings + columns.missing)
         return DataFile(name, "long", empty_frame(), findings)
 
+    if len(header) > 1:
+        buf = notes_at_end(buf, delimiter, hend + 1, name, findings)
     body = buf[hend + 1 :]
     if not body or body.isspace():
         name_unread(columns, header, name, header_line)

@@ -12,6 +12,7 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.readers.base import DataFile, ReadOptions, gc_paused
+from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.wide import read_records
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -43,17 +44,19 @@ def cell_text(value: object) -> str:
 
 
 def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptions, file_index: int) -> DataFile | None:
-    """A sheet whose first row is the header of a file of rows (an area or period column, measures
-    in columns: NHS England's providers by month), read as that file is: by the long reader, from
-    the sheet's cells as CSV with a line a row, so that rows keep their numbers. None for any other
-    sheet (a report table, or a title above one), and for one with a line break in a cell."""
+    """A sheet of rows (an area or period column, measures in columns: NHS England's providers by
+    month), its header the first row or under title and note rows, read as that file is: by the
+    long reader, from the sheet's cells as CSV with a line a row, so that rows keep their numbers
+    (the titles blanked, and said). None for any other sheet (a report table, with or without
+    titles above it), and for one with a line break in a cell."""
     import csv
     import io
 
     from kpitool.readers import detect_shape
     from kpitool.readers.long import _read_long
 
-    first = next((cells for _, cells in records if any(c.strip() for c in cells)), None)
+    at = header_below_titles([cells for _, cells in records[: MAX_TITLE_ROWS + 1]])
+    first = records[at][1] if at else next((cells for _, cells in records if any(c.strip() for c in cells)), None)
     if first is None:
         return None
     header = first[: max(i + 1 for i, c in enumerate(first) if c.strip())]
@@ -63,12 +66,14 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
     width = max((i + 1 for _, cells in records for i, c in enumerate(cells) if c.strip()), default=0)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for _, cells in records:
-        if any(c.strip() for c in cells):
+    for n, (_, cells) in enumerate(records):
+        if n >= at and any(c.strip() for c in cells):
             writer.writerow(cells[:width])
         else:
             out.write("\n")  # a blank row stays a blank line: later rows keep their numbers
     data = _read_long(out.getvalue().encode("utf-8"), "utf-8", ",", name, options, file_index)
+    if at:
+        data.findings.insert(0, skipped_above(name, records[0][0], records[at - 1][0]))
     data.findings.insert(0, Finding(code=Code.LAYOUT, file=name, message=f"read as {why}"))
     return data
 
