@@ -138,10 +138,15 @@ def test_area_chooses_the_rows_of_a_report_tables_hierarchy(runner) -> None:  # 
     base = ["compare", path, "--baseline", "2018/19 Q2", "--current", "2019/20 Q2", "--format", "json"]
     region = runner.invoke(app, [*base, "--area", "West Midlands"])
     assert region.exit_code == 0, region.output
-    assert [c["measure"] for c in json.loads(region.stdout)["comparisons"]] == [
-        "West Midlands", "West Midlands / Staffordshire", "West Midlands / West Midlands"]  # fmt: skip
+    # the rows chosen are grouped by area, each a measure named by its table (without its dates)
+    got = [(c["area"], c["section"], c["measure"]) for c in json.loads(region.stdout)["comparisons"]]
+    assert got == [
+        (area, "", "Table 1: Police officers by police force area (FTE)")
+        for area in ("West Midlands", "West Midlands / Staffordshire", "West Midlands / West Midlands")
+    ]
     force = runner.invoke(app, [*base, "--area", "Durham"])
-    assert [c["measure"] for c in json.loads(force.stdout)["comparisons"]] == ["North East / Durham"]
+    (durham,) = json.loads(force.stdout)["comparisons"]
+    assert durham["area"] == "North East / Durham" and durham["current_value"] == 210.25
     # validate of one area leaves out the other rows' findings (Cleveland's wrong change)
     assert runner.invoke(app, ["validate", path, "--area", "Durham"]).exit_code == 0
     assert runner.invoke(app, ["validate", path, "--area", "Cleveland"]).exit_code == 1
@@ -192,7 +197,10 @@ def test_area_chooses_the_rows_of_a_table_whose_first_heading_names_an_area() ->
 
     path = FIXTURES / "layouts" / "two_header_rows.csv"  # first heading "Police Division"
     observations = read_observations([path], ReadOptions(year_start="january", areas=("N: Highlands",)))
-    assert set(observations.frame["measure"].astype(str)) == {"N: Highlands"}
+    assert set(observations.frame["section"].astype(str)) == {"N: Highlands"}
+    assert set(observations.frame["measure"].astype(str)) == {
+        "Table A: drug deaths by division, by calendar year quarter"
+    }
     with pytest.raises(UsageError, match="no such area; the files have 'A: North East', 'N: Highlands', 'Total'"):
         read_observations([path], ReadOptions(year_start="january", areas=("Fife",)))
 

@@ -208,6 +208,7 @@ NASTY = st.sampled_from(
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(NASTY, min_size=1, max_size=6), min_size=1, max_size=6), st.sampled_from([",", "\t"]))
 @example(rows=[["\r", "[c]"], ["", "[c]"], ["\r", "1"]], delimiter=",")  # a title block of blank first cells
+@example(rows=[[""], [""], [""], [""], ['"'], ["\r", ""]], delimiter=",")  # a last line of a stray carriage return
 def test_no_small_file_is_an_internal_error(rows: list[list[str]], delimiter: str) -> None:
     import tempfile
     from pathlib import Path

@@ -129,7 +129,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     if frame.empty:
         return []
     findings: list[Finding] = []
-    findings.extend(_duplicates(frame, data.path, catalogue, areas=data.layout == "long"))
+    findings.extend(_duplicates(frame, data.path, catalogue, areas=data.layout == "long" or data.by_area))
     findings.extend(_months_against_quarters(frame, data, catalogue))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))

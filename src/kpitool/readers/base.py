@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,6 +193,26 @@ def select_areas(data: DataFile, wanted: Sequence[str]) -> None:
         data.reported = [r for r in data.reported if (r.section, r.measure) in rows and r.measure in chosen]
     if not keep.all():
         data.frame = data.frame[keep].reset_index(drop=True)
+    if data.layout == "wide" and not data.frame.empty:
+        # an area's rows of many tables: the area is their section, each a measure named by its table
+        frame = data.frame.astype({"section": object, "measure": object})
+        titles = {t.section: measure_of_title(t.section) for t in data.tables}
+        frame["section"], frame["measure"] = frame["measure"], frame["section"].map(titles)
+        data.frame, data.by_area = frame, True
+
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# a date as a title spells it, a footnote's number perhaps run into its year ("30 September 20191,2")
+_DATE = rf"(?:as at\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+\d{{4}}(?:\d{{1,2}}(?:,\d{{1,2}})*)?"
+_DATES_RE = re.compile(rf",?\s*{_DATE}(?:\s*(?:,|\band\b|\bto\b|-|–)\s*{_DATE})*", re.IGNORECASE)
+
+
+def measure_of_title(title: str) -> str:
+    """A table's title as the name of what it counts: without the dates its columns give
+    (``Table 1: Police officers by police force area, England and Wales, 30 September 2018, 31 March
+    2019 and 30 September 2019 (FTE)`` is ``Table 1: Police officers by police force area, England
+    and Wales (FTE)``)."""
+    return re.sub(r"\s{2,}", " ", _DATES_RE.sub("", title)).strip(" ,") or title
 
 
 # --------------------------------------------------------------------------- structural findings

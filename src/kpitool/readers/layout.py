@@ -161,8 +161,11 @@ def notes_at_end(buf: bytes, delimiter: str, after: int, name: str, findings: li
     lines = buf[start:].split(b"\n")
 
     def one_cell(line: bytes) -> bool:  # "Source: …" alone, or with the empty cells a sheet leaves
-        text = line.decode("utf-8", errors="replace")
-        return bool(text.strip()) and _filled(next(csv.reader([text], delimiter=delimiter), [])) == 1
+        text = line.decode("utf-8", errors="replace").rstrip("\r")
+        try:
+            return bool(text.strip()) and _filled(next(csv.reader([text], delimiter=delimiter), [])) == 1
+        except csv.Error:  # a stray carriage return or quote: no note
+            return False
 
     end = len(lines) - 1
     while end >= 0 and not lines[end].strip():
