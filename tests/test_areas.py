@@ -141,7 +141,7 @@ def test_area_chooses_the_rows_of_a_report_tables_hierarchy(runner) -> None:  # 
     # the rows chosen are grouped by area, each a measure named by its table (without its dates)
     got = [(c["area"], c["section"], c["measure"]) for c in json.loads(region.stdout)["comparisons"]]
     assert got == [
-        (area, "", "Table 1: Police officers by police force area (FTE)")
+        (area, "", "Table 1: Police officers (FTE)")
         for area in ("West Midlands", "West Midlands / Staffordshire", "West Midlands / West Midlands")
     ]
     force = runner.invoke(app, [*base, "--area", "Durham"])
@@ -198,9 +198,7 @@ def test_area_chooses_the_rows_of_a_table_whose_first_heading_names_an_area() ->
     path = FIXTURES / "layouts" / "two_header_rows.csv"  # first heading "Police Division"
     observations = read_observations([path], ReadOptions(year_start="january", areas=("N: Highlands",)))
     assert set(observations.frame["section"].astype(str)) == {"N: Highlands"}
-    assert set(observations.frame["measure"].astype(str)) == {
-        "Table A: drug deaths by division, by calendar year quarter"
-    }
+    assert set(observations.frame["measure"].astype(str)) == {"Table A: drug deaths, by calendar year quarter"}
     with pytest.raises(UsageError, match="no such area; the files have 'A: North East', 'N: Highlands', 'Total'"):
         read_observations([path], ReadOptions(year_start="january", areas=("Fife",)))
 
@@ -296,3 +294,27 @@ def test_a_sheet_of_measures_in_columns_under_title_rows(write, tmp_path) -> Non
     assert _cells(data) == _cells(read_file(write("April-2025-AE.csv", PROVIDERS)))
     assert data.frame["row"].tolist()[:2] == [5, 6]
     assert [f.message.split(":")[0] for f in data.findings if "skipped" in f.message] == ["rows 1–3", "row 8"]
+
+
+@pytest.mark.parametrize(
+    ("title", "measure"),
+    [
+        (
+            "Table 2: Police staff by police force area, England and Wales,  30 September 2018, 31 March 2019"
+            " and 30 September 20191 (FTE)",
+            "Table 2: Police staff, England and Wales (FTE)",
+        ),
+        (
+            "Table 13: Police support volunteers by police force area, England and Wales, as at 30 September"
+            " 20191,2,3 (headcount)",
+            "Table 13: Police support volunteers, England and Wales (headcount)",
+        ),
+        ("Drug deaths by division, January 2022 - December 2023", "Drug deaths"),
+        ("Deaths by age group and area", "Deaths by age group and area"),  # more than the areas
+        ("Attendances", "Attendances"),
+    ],
+)
+def test_a_table_of_areas_names_its_measure_by_its_title_without_dates_or_areas(title: str, measure: str) -> None:
+    from kpitool.readers.base import measure_of_title
+
+    assert measure_of_title(title) == measure

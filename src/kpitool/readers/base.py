@@ -207,12 +207,21 @@ _DATE = rf"(?:as at\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\s+\d{{4}}(?:\d{{1,2}}(?:,
 _DATES_RE = re.compile(rf",?\s*{_DATE}(?:\s*(?:,|\band\b|\bto\b|-|–)\s*{_DATE})*", re.IGNORECASE)
 
 
+# what a table of areas is broken down by ("by police force area"), which each of its rows is
+_BY_AREA_RE = re.compile(
+    r"\s+by\s+(?:(?!and\b)[\w-]+\s+){0,3}(?:area|force|region|division|district|borough|provider|trust|authority"
+    r"|council|icb|pfa)s?\b",
+    re.IGNORECASE,
+)
+
+
 def measure_of_title(title: str) -> str:
-    """A table's title as the name of what it counts: without the dates its columns give
-    (``Table 1: Police officers by police force area, England and Wales, 30 September 2018, 31 March
-    2019 and 30 September 2019 (FTE)`` is ``Table 1: Police officers by police force area, England
-    and Wales (FTE)``)."""
-    return re.sub(r"\s{2,}", " ", _DATES_RE.sub("", title)).strip(" ,") or title
+    """A table of areas' title as the name of what it counts in each: without the dates its columns
+    give, nor the areas it is broken down by (``Table 1: Police officers by police force area,
+    England and Wales, 30 September 2018, 31 March 2019 and 30 September 2019 (FTE)`` is ``Table 1:
+    Police officers, England and Wales (FTE)``)."""
+    name = _BY_AREA_RE.sub("", _DATES_RE.sub("", title))
+    return re.sub(r"\s{2,}", " ", name).strip(" ,") or title
 
 
 # --------------------------------------------------------------------------- structural findings
