@@ -318,3 +318,43 @@ def test_a_table_of_areas_names_its_measure_by_its_title_without_dates_or_areas(
     from kpitool.readers.base import measure_of_title
 
     assert measure_of_title(title) == measure
+
+
+def _book(path, sheets: dict[str, list[list[object]]]) -> None:  # type: ignore[no-untyped-def]
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    for title, rows in sheets.items():
+        sheet = book.add_worksheet(title)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    book.close()
+
+
+PROVIDER_ROWS = [["Code", "Name", "Attendances"], ["R1", "Trust A", 1200], ["R2", "Trust B", 900]]
+
+
+def test_a_sheet_of_rows_takes_its_period_from_its_own_name_before_the_books(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers import read_path
+
+    path = tmp_path / "AE-monthly-2025-26.xlsx"
+    _book(path, {"April 2025": PROVIDER_ROWS, "May 2025": PROVIDER_ROWS})
+    april, may = read_path(path)
+    assert set(april.frame["period"].astype(str)) == {"2025-04"} and set(may.frame["period"].astype(str)) == {"2025-05"}
+    assert any("taken as 2025-05, the period the sheet's name gives ('May 2025'" in f.message for f in may.findings)
+    # a sheet named by a month alone, in a book named by its year: neither is its period
+    _book(path, {"Apr": PROVIDER_ROWS})
+    (apr,) = read_path(path)
+    assert apr.frame.empty and "missing-column" in [f.code for f in apr.findings]
+
+
+def test_period_names_the_period_of_a_sheet_of_rows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers import read_path
+
+    path = tmp_path / "ae_one.xlsx"
+    _book(path, {"Providers": PROVIDER_ROWS})
+    (data,) = read_path(path, ReadOptions(period="2026-03"))
+    assert data.frame[["section", "measure", "period"]].astype(str).values.tolist() == [
+        ["Trust A", "Attendances", "2026-03"],
+        ["Trust B", "Attendances", "2026-03"],
+    ]

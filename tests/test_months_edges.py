@@ -288,10 +288,18 @@ def test_rolling_years_in_a_calendar_project_end_in_calendar_months() -> None:
 
 def test_the_period_in_a_file_name() -> None:
     assert period_in_name("calls.2031-05.csv") == ("2031-05", month_period(2031, 5))
-    assert period_in_name("Jan 2030 Apr 2031.csv") == ("Jan 2030", month_period(2030, 1))
-    # a calendar quarter is ambiguous in a fiscal project: the year is what is left
-    assert period_in_name("kpis 2031 Q1.csv") == ("2031", period_of(2031, None, True))
+    # a name of two periods names none kpitool could rely on
+    assert period_in_name("Jan 2030 Apr 2031.csv") is None
+    # a calendar quarter is ambiguous in a fiscal project: never the year it is in
+    assert period_in_name("kpis 2031 Q1.csv") is None
     assert period_in_name("kpis 2031 Q1.csv", "january") == ("2031 Q1", period_of(2031, 1, True))
+    # a month as a spreadsheet's "Save as" numbers it, or its name apart from its year
+    assert period_in_name("AE_2025_04.csv") == ("2025-04", month_period(2025, 4))
+    assert period_in_name("April-AE-2025.csv") == ("April 2025", month_period(2025, 4))
+    assert period_in_name("AE_2025_26.csv") == ("2025-26", period_of(2025))
+    # a month beside a quarter, or two months: more than one period
+    assert period_in_name("AE-2025-26-Q1-April.csv") is None
+    assert period_in_name("April-May-2025.csv") is None
     # a Windows path: a folder's name is not the file's, and the file's name is read from its start
     assert period_in_name("C:\\kpis (2030)\\calls.csv") is None
     assert period_in_name("C:\\reports\\2031-05 calls.csv") == ("2031-05", month_period(2031, 5))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from kpitool.codes import Code
 from kpitool.models import Finding
 from kpitool.numbers import parse_cell
-from kpitool.periods import period_in_name
+from kpitool.periods import MONTHS, period_in_name
 from kpitool.readers.base import ReadOptions
 from kpitool.readers.headings import parse_header
 
@@ -85,7 +85,14 @@ def period_from_name(
     names = {h.strip().lstrip("\ufeff").lower() for h in header}
     if options.period or options.period_col or "period" in names:
         return options
-    found = period_in_name(name, options.year_start)
+    # a sheet's name first (``book.xlsx[April 2025]``), then the file's
+    sheet = re.search(r"\[([^\]]*)\]$", name)
+    found = period_in_name(sheet.group(1), options.year_start) if sheet else None
+    where = "the sheet's name"
+    if found is None:
+        if sheet and any(w in MONTHS or re.fullmatch(r"q[1-4]", w) for w in _words(sheet.group(1))):
+            return options  # a sheet a month or quarter ("Apr") of a book named by its year: which?
+        found, where = period_in_name(name, options.year_start), "the file name"
     if found is None:
         return options
     findings.append(
@@ -93,7 +100,7 @@ def period_from_name(
             code=Code.LAYOUT,
             file=name,
             row=line,
-            message=f"no period column: every row is taken as {found[1]}, the period the file name gives"
+            message=f"no period column: every row is taken as {found[1]}, the period {where} gives"
             f" ({found[0]!r}; --period sets another)",
         )
     )
@@ -210,7 +217,8 @@ def long_header(header: list[str], name: str, line: int, options: ReadOptions) -
                     row=line,
                     column_name=required,
                     message=f"the header has no {required!r} column (a long file needs measure, period, value;"
-                    " or name its columns with --measure-col, --period-col, --value-col)",
+                    " or name its columns with --measure-col, --period-col, --value-col"
+                    + (", or give every row's period with --period)" if required == "period" else ")"),
                 )
             )
     # a row per area or per period, a column per measure: the file has no measure or value column,

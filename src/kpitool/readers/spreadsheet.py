@@ -61,7 +61,11 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
         return None
     header = first[: max(i + 1 for i, c in enumerate(first) if c.strip())]
     shape, why = detect_shape(header, options, name)  # the header alone: a report sheet is not scanned
-    if shape != "long" or not why or any("\n" in c or "\r" in c for _, cells in records for c in cells):
+    if (
+        shape != "long"
+        or not (why or options.has_roles)
+        or any("\n" in c or "\r" in c for _, cells in records for c in cells)
+    ):
         return None
     width = max((i + 1 for _, cells in records for i, c in enumerate(cells) if c.strip()), default=0)
     out = io.StringIO()
@@ -74,7 +78,8 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
     data = _read_long(out.getvalue().encode("utf-8"), "utf-8", ",", name, options, file_index)
     if at:
         data.findings.insert(0, skipped_above(name, records[0][0], records[at - 1][0]))
-    data.findings.insert(0, Finding(code=Code.LAYOUT, file=name, message=f"read as {why}"))
+    if why:
+        data.findings.insert(0, Finding(code=Code.LAYOUT, file=name, message=f"read as {why}"))
     return data
 
 
@@ -108,7 +113,8 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
             data = _as_rows(records, name, options, first_index + len(files))
             if data is None:
                 data = read_records(records, name, options, first_index + len(files), default_title=sheet)
-        if not data.tables and data.frame.empty and not options.sheets:
+        unread = any(f.code == Code.MISSING_COLUMN for f in data.findings)  # a sheet of rows short of a role
+        if not data.tables and data.frame.empty and not options.sheets and not unread:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
             continue
         files.append(data)
