@@ -255,3 +255,37 @@ def test_a_table_of_a_row_per_period_and_a_column_per_measure() -> None:
 def test_a_first_column_that_is_not_all_periods_is_no_table_of_periods(write) -> None:  # type: ignore[no-untyped-def]
     data = read_file(write("t.csv", "T,Officers,Staff\n30 September 2017,1,2\nNorth East,3,4\n"))
     assert [f.code for f in data.findings] == ["no-periods"] and data.frame.empty
+
+
+CALENDAR = (
+    "Table C: drug deaths by sex,,,,,,,,,,\n"
+    ",,,,,,,,,,\n"
+    "Sex,2022,,,,2023,,,,{over_total},{over_change}\n"
+    ",January to March,April to June,July to September,October to December,January to March,April to June,"
+    "July to September,October to December,{under_total},{under_change}\n"
+    "Male,199,190,167,211,200,229,216,230,875,{male}\n"
+    "Female,86,87,68,84,98,73,84,67,322,-0.9%\n"
+)
+
+
+@pytest.mark.parametrize("under", [False, True])  # the headings in the year row, or in the quarters' row
+@pytest.mark.parametrize("change", ["% change 2022 to 2023", "Change 2022 to 2023 (%)", "% change from 2022"])
+@pytest.mark.parametrize("year_start", ["january", "april"])  # a bare 2023 is the calendar year either way
+def test_a_calendar_years_total_and_change_after_its_quarters_are_audited(
+    write, under: bool, change: str, year_start: str
+) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.validate import validate_files
+
+    def table(male: str) -> str:
+        headings = {"over_total": "2023 total", "over_change": change, "under_total": "", "under_change": ""}
+        if under:
+            headings = {"over_total": "", "over_change": "", "under_total": "2023 total", "under_change": change}
+        return CALENDAR.format(male=male, **headings)
+
+    options = ReadOptions(year_start=year_start)  # type: ignore[arg-type]
+    right = validate_files([write("right.csv", table("14.1%"))], options=options)
+    assert not [f for f in right.findings if f.severity != "info"], right.findings
+    (wrong,) = [f for f in validate_files([write("wrong.csv", table("19.9%"))], options=options).findings
+                if f.severity == "error"]  # fmt: skip
+    assert wrong.code == "change-mismatch" and wrong.measure == "Male"
+    assert "reported 19.9% but" in wrong.message and "767 to 875" in wrong.message and "is 14.1%" in wrong.message

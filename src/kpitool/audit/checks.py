@@ -19,7 +19,13 @@ def check_totals(view: TableView, row: TableRow) -> None:
         shown = view.cell(row, col)
         if shown is None or shown.value is None:
             continue
-        computed = view.year_from_quarters(row, col.quarters or None)
+        # a year-to-date's quarters of the current year; a whole year's own (2023 in 2022/23 and 2023/24)
+        whole = col.period is not None and col.period.is_year and col.quarters in ([], [1, 2, 3, 4])
+        computed = (
+            view.year_from_quarters(row, None, col.period)
+            if whole
+            else view.year_from_quarters(row, col.quarters or None)
+        )
         if computed is None:
             continue
         est, how = computed
@@ -71,8 +77,11 @@ def check_change(view: TableView, row: TableRow) -> None:
         cell = row.cells.get(col.index)
         if cell is None or cell.value is None:
             continue
+        to = col.basis_to
+        if to is None and isinstance(col.basis_from, Period) and col.basis_from.is_year:
+            to = view.year_like(col.basis_from)  # "% change from 2022": to the latest year of its kind
         base = view.basis_value(row, col.basis_from, default_to_year=False)
-        cur = view.basis_value(row, col.basis_to, default_to_year=True)
+        cur = view.basis_value(row, to, default_to_year=True)
         if base is None or cur is None:
             continue
         if col.absolute and not cell.percent:

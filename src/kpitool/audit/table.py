@@ -4,6 +4,7 @@ year values its quarters give (by the same arithmetic ``compare`` uses)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 
 from kpitool.arithmetic import DEFAULT_TOLERANCE, EDGE, inferred_aggregate, ratio, tolerance_for, year_value
@@ -11,7 +12,7 @@ from kpitool.audit.rounding import Estimate, half, shown_half
 from kpitool.codes import Code, Severity
 from kpitool.models import Aggregate, Catalogue, Finding, Measure
 from kpitool.numbers import Cell
-from kpitool.periods import Period
+from kpitool.periods import Period, YearStart, quarter_containing
 from kpitool.readers import Table, TableColumn, TableRow
 from kpitool.readers.base import Basis
 
@@ -29,6 +30,7 @@ class TableView:
         quarters = [c for c in self.periods if c.period is not None and c.period.is_quarter]
         latest = max((c.period for c in quarters if c.period), default=None)
         self.current: Period | None = latest.year_period() if latest is not None else None
+        self.latest_quarter = latest
         self.quarter_cols = sorted(
             (c for c in quarters if c.period and self.current and c.period.year == self.current.year),
             key=lambda c: c.period.quarter or 0 if c.period else 0,
@@ -151,9 +153,46 @@ class TableView:
     def quarters_of(self, total: TableColumn) -> list[TableColumn]:
         return [c for c in self.quarter_cols if not total.quarters or (c.period and c.period.quarter in total.quarters)]
 
-    def year_from_quarters(self, row: TableRow, quarters: list[int] | None = None) -> tuple[Estimate, str] | None:
-        """The year (or year-to-date) value the quarters give, and how it was computed."""
+    def year_like(self, year: Period) -> Period | None:
+        """The year of ``year``'s kind (calendar or financial) that holds the table's latest quarter:
+        what a change "from 2022" runs to."""
+        if self.latest_quarter is None:
+            return None
+        kind: YearStart = "january" if year.calendar else "april"
+        return quarter_containing(self.latest_quarter.start, kind).year_period()
+
+    def quarters_within(self, year: Period) -> list[TableColumn] | None:
+        """The table's quarter columns that make up ``year`` (a calendar year in a project of financial
+        years takes the quarters of two), or None unless it shows every one of them."""
+        first = year.start.year * 12 + year.start.month
+        cols = [
+            c
+            for c in self.periods
+            if c.period is not None
+            and c.period.is_quarter
+            and first <= c.period.start.year * 12 + c.period.start.month < first + year.months
+        ]
+        return cols if cols and len(cols) * 3 == year.months else None
+
+    def year_from_quarters(
+        self, row: TableRow, quarters: list[int] | None = None, year: Period | None = None
+    ) -> tuple[Estimate, str] | None:
+        """The year (or year-to-date) value the quarters give, and how it was computed: the current
+        year's, or another ``year`` from all its quarters."""
+        if year is not None and year != self.current:
+            within = self.quarters_within(year)
+            if within is None:
+                return None
+            return self._of_quarters(row, within, lambda r: self.year_from_quarters(r, quarters, year))
         cols = [c for c in self.quarter_cols if quarters is None or (c.period and c.period.quarter in quarters)]
+        return self._of_quarters(row, cols, lambda r: self.year_from_quarters(r, quarters))
+
+    def _of_quarters(
+        self,
+        row: TableRow,
+        cols: list[TableColumn],
+        term: Callable[[TableRow], tuple[Estimate, str] | None],
+    ) -> tuple[Estimate, str] | None:
         if not cols:
             return None
         cells = [self.cell(row, c) for c in cols]
@@ -163,8 +202,7 @@ class TableView:
         err = max((self.error(row, c) for c in cells if c is not None), default=0.0)
         if row.row in self.ratio_of:
             num, den = self.ratio_of[row.row]
-            n = self.year_from_quarters(num, quarters)
-            d = self.year_from_quarters(den, quarters)
+            n, d = term(num), term(den)
             value = ratio(n[0].value if n else None, d[0].value if d else None, 100.0)
             return (Estimate(value), f"{num.name} / {den.name}") if value is not None else None
         how = self.aggregate_for(row)
@@ -202,6 +240,8 @@ class TableView:
                         return Estimate(cell.value, self.error(row, cell)), c.header
             if basis.is_quarter:
                 return None
+            if basis != self.current:  # a year without a column of its own: from all its quarters, or none
+                return self.year_from_quarters(row, year=basis)
         if self.latest_year_col is not None:
             cell = self.cell(row, self.latest_year_col)
             if cell is None or cell.value is None:

@@ -17,6 +17,8 @@ _STATUS_RE = re.compile(
     r"(rag|rag status|rag rating|status|target met\??|met\??|achieved\??|on track\??|(performance )?against target)"
 )
 _TARGET_RE = re.compile(r"((annual|year[- ]end|quarterly) )?target\b(?! met)")
+# what a change is in, in parentheses ("(%)", "(number)"): no period it runs from
+_UNIT_RE = re.compile(r"\s*(number|no\.?|count|%|per ?cent|percentage( points)?|pp)\s*", re.IGNORECASE)
 _BASIS_RE = re.compile(r"^(?:from\s+)?(?P<a>.+?)(?:\s+to\s+(?P<b>.+))?$", re.IGNORECASE)
 
 
@@ -37,7 +39,7 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
         # "Change", "Change (number)", "12 month change": a change in the measure's own units,
         # unless the heading (or, later, the cell) says per cent
         absolute = not re.search(r"%|per\s?cent|percentage", low)
-        basis_text = next((p for p in parens if not re.fullmatch(r"\s*(number|no\.?|count)\s*", p, re.I)), None)
+        basis_text = next((p for p in parens if not _UNIT_RE.fullmatch(p)), None)
         frm, to = _basis(basis_text, year_start) if basis_text else (_span(raw, year_start) or ("baseline", None))
         return TableColumn(0, raw, "change", basis_from=frm or "baseline", basis_to=to, absolute=absolute)
     m = _QEND_RE.match(raw)
@@ -81,8 +83,19 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
 
 
 def _span(text: str, year_start: YearStart) -> tuple[Basis, Basis] | None:
-    """The two periods of "… Sep-18 to Sep-19 …" outside parentheses (each of one or two words)."""
+    """The two periods of "… Sep-18 to Sep-19 …" outside parentheses (each of one or two words), or
+    the one of "… from 2022" (to the table's current period)."""
     words = _PARENS_RE.sub(" ", text).split()
+    if "to" not in (w.lower() for w in words):
+        for i, word in enumerate(words[:-1]):
+            if word.lower() != "from":
+                continue
+            for a in (2, 1):
+                try:
+                    return parse_period(" ".join(words[i + 1 : i + 1 + a]), year_start), None
+                except PeriodError:
+                    continue
+        return None
     for i, word in enumerate(words):
         if word.lower() != "to":
             continue

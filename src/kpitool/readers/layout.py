@@ -189,6 +189,16 @@ def _skipped(findings: list[Finding], name: str, first: int, last: int, what: st
     findings.append(Finding(code=Code.LAYOUT, file=name, row=first, message=f"{rows}: {what}; skipped"))
 
 
+def _whole_heading(heading: str, year_start: YearStart) -> bool:
+    """A heading that says all it means without the label over it: a total of a period (``2023
+    total``), or a change between periods of its own (``% change 2022 to 2023``); not ``%`` or
+    ``number`` under ``Change in 12 months``."""
+    col = parse_header(heading, year_start)
+    if col.role == "total":
+        return col.period is not None
+    return col.role == "change" and (col.basis_from != "baseline" or col.basis_to is not None)
+
+
 def combined_header(
     block: list[tuple[int, list[str]]], name: str, findings: list[Finding], year_start: YearStart
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -224,7 +234,7 @@ def combined_header(
             combined.append(upper)
         elif period(f"{lower} {label}") or not label:  # "January to March" under "2017"
             combined.append(f"{lower} {label}".strip())
-        elif period(lower):  # a date under "As at:": the date is the period
+        elif period(lower) or _whole_heading(lower, year_start):  # a date under "As at:"; "2023 total"
             combined.append(lower)
         else:  # "number" and "%" under "Change in 12 months Sep-18 to Sep-19"
             combined.append(f"{label} {lower}")
