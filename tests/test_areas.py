@@ -358,3 +358,30 @@ def test_period_names_the_period_of_a_sheet_of_rows(tmp_path) -> None:  # type: 
         ["Trust A", "Attendances", "2026-03"],
         ["Trust B", "Attendances", "2026-03"],
     ]
+
+
+def test_a_subtotal_wrong_in_one_column_is_still_a_subtotal_and_its_column_an_error(write) -> None:  # type: ignore[no-untyped-def]
+    from conftest import FIXTURES
+    from kpitool.validate import validate_files
+
+    text = (FIXTURES / "layouts" / "workforce.csv").read_text(encoding="utf-8")
+    right = validate_files([write("right.csv", text)])
+    assert not [f for f in right.findings if f.code == "parts-mismatch"]
+    # Cleveland's September 2019 count 10 more, its changes made to match: North East no longer adds up
+    wrong = text.replace("Cleveland,100.5,105,110,19.5,9.45,5,4.76", "Cleveland,100.5,105,120,29.5,9.45,15,4.76")
+    report = validate_files([write("wrong.csv", wrong)])
+    (mismatch,) = [f for f in report.findings if f.code == "parts-mismatch"]
+    assert mismatch.measure == "North East" and mismatch.cell == "D9" and mismatch.severity == "error"
+    assert "North East / Cleveland + North East / Durham = 330" in mismatch.message
+    # and the region stays over its forces: the rows are still named within it
+    assert any("2 rows are each the sum of the rows under them" in f.message for f in report.findings)
+
+
+def test_a_total_under_a_hierarchy_is_the_sum_of_its_top_level(write) -> None:  # type: ignore[no-untyped-def]
+    from conftest import FIXTURES
+    from kpitool.validate import validate_files
+
+    text = (FIXTURES / "layouts" / "workforce.csv").read_text(encoding="utf-8")
+    wrong = text.replace("Total,1300.5,1320,1360.25", "Total,1300.5,1320,1370.25")
+    (mismatch,) = [f for f in validate_files([write("wrong.csv", wrong)]).findings if f.code == "parts-mismatch"]
+    assert mismatch.measure == "Total" and "North East + West Midlands = 1,360" in mismatch.message

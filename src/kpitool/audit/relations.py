@@ -49,9 +49,13 @@ def check_parts(view: TableView, cols: list[TableColumn]) -> None:
     near = others <= MAX_SUBSET_ROWS and len(totals) * 2**others > MAX_SUBSET_CHECKS
     if near:
         _bounded(view, "subset of rows a total may be the sum of")
+    by_row = {r.row: r for r in view.table.rows}
+    subtotals = {total: [by_row[p] for p in parts if p in by_row] for total, parts in view.table.subtotals}
     for row in rows:
         parts, declared = _declared_parts(view, row)
-        if parts is None and TOTAL_NAME_RE.search(row.name):
+        if parts is None and row.row in subtotals:  # a region over its forces, found by the figures
+            parts = subtotals[row.row]
+        elif parts is None and TOTAL_NAME_RE.search(row.name):
             parts = _inferred_parts(view, row, rows, cols, near)
             declared = False
         if not parts:
@@ -113,6 +117,11 @@ def _inferred_parts(
     if len(others) < 2:
         return None
     subsets: list[tuple[TableRow, ...]] = [tuple(others)]
+    if view.table.subtotals:  # under a hierarchy, the rows of its top level above the total
+        inside = {p for _, parts in view.table.subtotals for p in parts}
+        top = tuple(r for r in others if r.row < row.row and r.row not in inside)
+        if len(top) >= 2:
+            subsets.append(top)
     if near:  # runs of the rows just above or below the total, as tables are laid out
         above = [r for r in _nearby(others, row, view.table.rows) if r.row < row.row]
         below = [r for r in _nearby(others, row, view.table.rows) if r.row > row.row]

@@ -96,6 +96,7 @@ class Table:
     columns: list[TableColumn]
     rows: list[TableRow]
     areas: bool = False  # its rows are areas in a hierarchy (a region's subtotal over its forces)
+    subtotals: list[tuple[int, list[int]]] = field(default_factory=list)  # (a subtotal's row, its parts' rows)
 
     def by_role(self, role: Role) -> list[TableColumn]:
         return [c for c in self.columns if c.role == role]

@@ -25,12 +25,16 @@ def _figures(row: TableRow, columns: list[TableColumn]) -> bool:
     return any((c := row.cells.get(col.index)) is not None and c.value is not None for col in columns)
 
 
-def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]) -> bool:
+def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]) -> int | None:
     """Does ``parent`` equal the sum of the figures ``parts`` have, in every column where it has a
     figure and they have some (and there is at least one such column), allowing for the places each
     figure is shown to? A part without a figure (``..``, not collected) adds nothing to find the
-    subtotal by: it is never counted as zero in any value kpitool computes."""
-    checked = 0
+    subtotal by: it is never counted as zero in any value kpitool computes.
+
+    Where the table has two or more such columns, a subtotal holds in most of them and at least
+    two: one column that does not add up is an error the audit names (``parts-mismatch``), never a
+    reason to take the region for a force. The columns that do not add up (0: all do), or None."""
+    checked = failed = 0
     for col in columns:
         total = parent.cells.get(col.index)
         cells = [c for p in parts if (c := p.cells.get(col.index)) is not None and c.value is not None]
@@ -38,25 +42,30 @@ def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]
             continue
         slack = sum(0.5 * 10.0 ** -min(c.decimals, 12) for c in (total, *cells) if c.decimals)
         made = sum(c.value for c in cells if c.value is not None)
-        if abs(made - total.value) > slack + 1e-9 * max(1.0, abs(total.value)):
-            return False
         checked += 1
-    return checked > 0
+        if abs(made - total.value) > slack + 1e-9 * max(1.0, abs(total.value)):
+            failed += 1
+    if checked > 0 and (failed == 0 or (checked - failed > failed and checked - failed >= 2)):
+        return failed
+    return None
 
 
 def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[int, int]]:
     """(subtotal row, its last part) for each row that is the sum of the two or more rows right under
-    it, taken greedily from the top; none unless at least ``MIN_GROUPS`` are found."""
+    it, taken greedily from the top (the parts that add up in every column, else in the most); none
+    unless at least ``MIN_GROUPS`` are found."""
     if len(rows) > MAX_ROWS or not columns:
         return []
     groups: list[tuple[int, int]] = []
     i = 0
     while i < len(rows) - 2:
-        found = None
+        found, fewest = None, len(columns) + 1
         for j in range(i + 2, min(len(rows), i + 1 + MAX_PARTS)):
-            if _adds_up(rows[i], rows[i + 1 : j + 1], columns):
-                found = j
-                break
+            failed = _adds_up(rows[i], rows[i + 1 : j + 1], columns)
+            if failed is not None and failed < fewest:
+                found, fewest = j, failed
+                if not failed:
+                    break
         if found is None:
             i += 1
             continue
@@ -67,26 +76,29 @@ def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[in
     return groups if len(groups) >= MIN_GROUPS else []
 
 
-def name_within_subtotals(rows: list[TableRow], columns: list[TableColumn], name: str) -> list[Finding]:
-    """Name each part within its subtotal (``North East / Durham``); a ``layout`` info says so."""
+def name_within_subtotals(
+    rows: list[TableRow], columns: list[TableColumn], name: str
+) -> tuple[list[Finding], list[tuple[int, list[int]]]]:
+    """Name each part within its subtotal (``North East / Durham``); a ``layout`` info says so. The
+    subtotals found, as (its row, its parts' rows), for the audit."""
     groups = subtotals(rows, columns)
     if not groups:
-        return []
+        return [], []
+    found = [(rows[parent].row, [r.row for r in rows[parent + 1 : last + 1]]) for parent, last in groups]
     for parent, last in groups:
         for row in rows[parent + 1 : last + 1]:
             row.name = f"{rows[parent].name} / {row.name}"
     first, last = groups[0]
     example = f"{rows[first].name} = " + " + ".join(r.name.split(" / ", 1)[1] for r in rows[first + 1 : last + 1])
-    return [
-        Finding(
-            code=Code.LAYOUT,
-            file=name,
-            row=rows[first].row,
-            message=f"rows {rows[first].row}–{rows[groups[-1][1]].row}: {len(groups)} rows are each the sum of the"
-            f" rows under them ({example}); those rows are named within them ({rows[first + 1].name!r}), so that"
-            " a region and a force of one name stay apart",
-        )
-    ]
+    said = Finding(
+        code=Code.LAYOUT,
+        file=name,
+        row=rows[first].row,
+        message=f"rows {rows[first].row}–{rows[groups[-1][1]].row}: {len(groups)} rows are each the sum of the"
+        f" rows under them ({example}); those rows are named within them ({rows[first + 1].name!r}), so that"
+        " a region and a force of one name stay apart",
+    )
+    return [said], found
 
 
 def name_within_repeated_areas(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[Finding]]:

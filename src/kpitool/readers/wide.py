@@ -361,8 +361,8 @@ def _wide_table(
                     )
                 cells[c.index] = Cell(None)
         rows.append(TableRow(line, measure, cells, raw))
-    hierarchy = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
+    hierarchy, groups = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
     findings.extend(hierarchy)
     # its rows are areas under subtotals, or under a first heading that names an area ("Police Division")
     areas = bool(hierarchy) or bool(header and area_headings(header[:1], set())[0])
-    return Table(title, section, header_line, columns, rows, areas=areas), findings
+    return Table(title, section, header_line, columns, rows, areas=areas, subtotals=groups), findings
