@@ -289,3 +289,20 @@ def test_a_calendar_years_total_and_change_after_its_quarters_are_audited(
                 if f.severity == "error"]  # fmt: skip
     assert wrong.code == "change-mismatch" and wrong.measure == "Male"
     assert "reported 19.9% but" in wrong.message and "767 to 875" in wrong.message and "is 14.1%" in wrong.message
+
+
+def test_compare_says_where_a_published_table_does_not_agree_with_itself(runner, write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.cli import app
+
+    text = (
+        "Measure,2022/23,2023/24 Q1,2023/24 Q2,2023/24 Q3,2023/24 Q4\n"
+        "Male,90,10,20,30,40\nFemale,20,5,5,5,5\nTotal,110,15,25,35,55\n"  # Q4's total is 10 more than its parts
+    )
+    result = runner.invoke(app, ["compare", str(write("sex.csv", text)), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    notes = {c["measure"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
+    (said,) = [n for n in notes["Total"] if n.startswith("The published table does not agree with itself")]
+    assert (
+        "sex.csv:F4" in said and "shows 55 but Male + Female = 45" in said and said.endswith("compared as published.")
+    )
+    assert not [n for n in notes["Male"] if "does not agree" in n]

@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
+from kpitool.codes import Code
 from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
 from kpitool.models import (
     Catalogue,
@@ -23,7 +24,7 @@ from kpitool.models import (
 )
 from kpitool.periods import YearStart
 from kpitool.progress import Progress, silent
-from kpitool.readers.base import Reading, ReadOptions
+from kpitool.readers.base import DataFile, Reading, ReadOptions
 from kpitool.sources import natural_key
 
 
@@ -161,4 +162,30 @@ def run_comparison(
             if skipped.concerns(c):
                 what = f"{skipped.period} " if skipped.period else ""
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
+    _note_disagreements(comparison, report.findings, read, by_measure)
     return comparison
+
+
+# the audit's errors that put an input figure in doubt: a table whose figures do not agree
+DOUBTFUL = frozenset({Code.PARTS_MISMATCH, Code.RATIO_MISMATCH, Code.TOTAL_MISMATCH})
+
+
+def _note_disagreements(
+    comparison: ComparisonReport,
+    findings: Sequence[Finding],
+    read: Sequence[DataFile],
+    by_measure: dict[str, list[Comparison]],
+) -> None:
+    """A row whose published table contradicts itself (a total not the sum of its parts) is compared
+    as published, and its note says so: its figures are not all right, and kpitool cannot say which."""
+    sections = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}
+    for f in findings:
+        if f.severity != "error" or f.code not in DOUBTFUL or f.row is None:
+            continue
+        section = sections.get((f.file or "", f.row))
+        for c in by_measure.get((f.measure or "").strip().lower(), []):
+            if section is None or c.section == section:
+                c.notes.append(
+                    f"The published table does not agree with itself ({f.file}:{f.cell}): {f.message};"
+                    " compared as published."
+                )
