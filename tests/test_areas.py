@@ -385,3 +385,24 @@ def test_a_total_under_a_hierarchy_is_the_sum_of_its_top_level(write) -> None:  
     wrong = text.replace("Total,1300.5,1320,1360.25", "Total,1300.5,1320,1370.25")
     (mismatch,) = [f for f in validate_files([write("wrong.csv", wrong)]).findings if f.code == "parts-mismatch"]
     assert mismatch.measure == "Total" and "North East + West Midlands = 1,360" in mismatch.message
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "\nSource: Home Office, Police workforce England and Wales\nNote: 2019 figures are provisional, 12 revised\n",
+        ',,,\n"1. 12 hour figures from 2,345 providers",,,\n',  # a blank row as a sheet saves it, then a footnote
+    ],
+)
+def test_notes_at_the_end_of_a_file_of_rows_with_commas_in_them(notes: str, write) -> None:  # type: ignore[no-untyped-def]
+    plain = read_file(write("April-2025-AE.csv", PROVIDERS))
+    noted = read_file(write("May-2025-AE.csv", PROVIDERS + notes))
+    assert _cells(noted) == [[a, m, "2025-05", v] for a, m, _, v in _cells(plain)]
+    assert [f.code for f in noted.findings if f.severity != "info" and f.code != "unknown-column"] == []
+    assert any("a source or note row, which ends the table" in f.message for f in noted.findings)
+
+
+def test_a_row_of_empty_cells_is_a_blank_row(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(write("April-2025-AE.csv", PROVIDERS.replace("R2,", ",,,\nR2,")))
+    assert _cells(data) == _cells(read_file(write("April-2025-AE.csv", PROVIDERS)))
+    assert data.frame["row"].tolist()[:2] == [2, 4] and data.records == 2

@@ -147,6 +147,7 @@ def skipped_above(name: str, first: int, last: int) -> Finding:
     return said[0]
 
 
+_FOOTNOTE_RE = re.compile(r"^\d{1,2}[.)]\s+\S")  # "1. 12 hour figures …", at a file of rows' end
 NOTES_TAIL = 1 << 16  # the bytes at a file's end searched for its source and note rows
 
 
@@ -154,34 +155,38 @@ def notes_at_end(buf: bytes, delimiter: str, after: int, name: str, findings: li
     """A file of rows with its source and note rows at the end (``Source: NHS England``, ``(1)
     Provisional``) blanked, keeping their lines, and said; ``buf`` unchanged when it has none.
 
-    Notes are the last rows, each one cell, the first of them starting with a source or note word
-    (as a report table's end); none starts before byte ``after`` (the header's end)."""
+    Notes are the last rows: the first starts with a source or note word (as a report table's end),
+    and each after it is one cell, or starts so too (``Source: Home Office, Police workforce``,
+    its comma unquoted), or is blank (a row of empty cells, as a sheet saves one); none starts
+    before byte ``after`` (the header's end)."""
     start = buf.rfind(b"\n", 0, max(0, len(buf) - NOTES_TAIL)) + 1  # a whole line
     start = max(start, after)
     lines = buf[start:].split(b"\n")
 
-    def one_cell(line: bytes) -> bool:  # "Source: …" alone, or with the empty cells a sheet leaves
+    def cells(line: bytes) -> list[str]:
         text = line.decode("utf-8", errors="replace").rstrip("\r")
         try:
-            return bool(text.strip()) and _filled(next(csv.reader([text], delimiter=delimiter), [])) == 1
+            return [c.strip() for c in next(csv.reader([text], delimiter=delimiter), []) if c.strip()]
         except csv.Error:  # a stray carriage return or quote: no note
-            return False
+            return ["", ""]
+
+    def note(line: bytes) -> bool:
+        filled = cells(line)
+        return bool(filled) and bool(_END_RE.match(filled[0]) or _FOOTNOTE_RE.match(filled[0]))
 
     end = len(lines) - 1
-    while end >= 0 and not lines[end].strip():
+    while end >= 0 and not cells(lines[end]):
         end -= 1
-    first = end
-    while first >= 1 and one_cell(lines[first]):  # the tail's first line may be the header's rest
-        first -= 1
-    first += 1
-    if first > end or first < 1:
+    first, top = end, None  # the topmost line that starts a note
+    while first >= 1 and (len(filled := cells(lines[first])) <= 1 or note(lines[first])):
+        if filled and note(lines[first]):
+            top = first
+        first -= 1  # the tail's first line may be the header's rest: never a note
+    if top is None:
         return buf
-    text = lines[first].decode("utf-8", errors="replace").strip().strip('"')
-    if not _END_RE.match(text):
-        return buf
-    line = buf.count(b"\n", 0, start) + first + 1
-    _skipped(findings, name, line, line + end - first, "a source or note row, which ends the table")
-    return buf[:start] + b"\n".join([*lines[:first], *([b""] * (end - first + 1)), *lines[end + 1 :]])
+    line = buf.count(b"\n", 0, start) + top + 1
+    _skipped(findings, name, line, line + end - top, "a source or note row, which ends the table")
+    return buf[:start] + b"\n".join([*lines[:top], *([b""] * (end - top + 1)), *lines[end + 1 :]])
 
 
 def _skipped(findings: list[Finding], name: str, first: int, last: int, what: str) -> None:

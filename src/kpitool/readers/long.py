@@ -151,6 +151,17 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
                 f"{name}: the records could not be matched to lines ({table.num_rows} read, {len(keep)} expected)"
             )
         rows = recs.lines[keep].astype("int64")
+    # a row of empty cells (",,,,", as a spreadsheet saves a blank row) is a blank row: no observation
+    if ncols > 1 and table.num_rows:
+        import pyarrow.compute as pc
+
+        empty = pc.and_(*[pc.equal(pc.utf8_trim_whitespace(table.column(i)), "") for i in range(2)])
+        for i in range(2, ncols):
+            empty = pc.and_(empty, pc.equal(pc.utf8_trim_whitespace(table.column(i)), ""))
+        if pc.any(empty).as_py():
+            filled = pc.invert(empty)
+            table, rows = table.filter(filled), rows[filled.to_numpy(zero_copy_only=False)]
+            records -= int(pc.sum(empty).as_py())
     settle(columns, header, name, header_line, lambda i: table.column(i).slice(0, SAMPLE).to_pylist())
     name_unread(columns, header, name, header_line)
     findings.extend(columns.findings + columns.missing)
