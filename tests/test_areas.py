@@ -406,3 +406,15 @@ def test_a_row_of_empty_cells_is_a_blank_row(write) -> None:  # type: ignore[no-
     data = read_file(write("April-2025-AE.csv", PROVIDERS.replace("R2,", ",,,\nR2,")))
     assert _cells(data) == _cells(read_file(write("April-2025-AE.csv", PROVIDERS)))
     assert data.frame["row"].tolist()[:2] == [2, 4] and data.records == 2
+
+
+def test_a_column_headed_as_a_percentage_holds_percentages_with_or_without_the_sign(write) -> None:  # type: ignore[no-untyped-def]
+    text = "Code,Name,Attendances,Percentage in 4 hours or less (all)\nR1,Trust A,1200,73.5\nR2,Trust B,900,80%\n"
+    data = read_file(write("April-2025-AE.csv", text))
+    got = data.frame[["section", "measure", "value", "percent"]].astype(str).values.tolist()
+    assert got == [
+        ["Trust A", "Attendances", "1200.0", "False"],
+        ["Trust B", "Attendances", "900.0", "False"],
+        ["Trust A", "Percentage in 4 hours or less (all)", "73.5", "True"],
+        ["Trust B", "Percentage in 4 hours or less (all)", "80.0", "True"],
+    ]
