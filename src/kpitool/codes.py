@@ -169,7 +169,9 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.BAD_DATE: CodeInfo(
         ("error",), "a record whose date is not a month, a date or a timestamp: in no month, named by its row"
     ),
-    Code.BLANK_VALUE: CodeInfo(("warning",), "records with no value in a column that is added up (not added)"),
+    Code.BLANK_VALUE: CodeInfo(
+        ("warning",), "records with no value in a column that is added up or averaged (left out of it)"
+    ),
     Code.MISSING_MONTH: CodeInfo(
         ("warning",), "an area with no records in a month where its other months have many (a missing monthly file?)"
     ),
