@@ -96,3 +96,167 @@ def test_numbers_as_people_type_them_are_added(tmp_path: Path, cell: str) -> Non
     report = run_count([write(tmp_path / "r.csv", f'Month,Cost\n2022-01,"{cell}"\n')], CountOptions(total="Cost"))
     assert not report.findings and rows(report) == {("", "Cost", "2022-01"): float(cell)}
     assert float(cell) == pd.to_numeric(pd.Series([cell.strip()])).iloc[0]
+
+
+# --------------------------------------------------------------------------- mean = "column"
+
+MEAN_TOML = """
+[[source]]
+name = "calls"
+shape = "records"
+files = "calls.csv"
+date = "Month"
+area_col = "Force"
+
+[[measure]]
+name = "Calls"
+source = "calls"
+
+[[measure]]
+name = "Mean answer time"
+unit = "seconds"
+polarity = "down"
+source = "calls"
+mean = "Seconds"
+where = { Kind = "999" }
+"""
+
+
+def _calls(tmp_path: Path) -> pd.DataFrame:
+    """Six months of calls in two forces, busy and quiet months, blanks and other kinds among them."""
+    import random
+
+    rng = random.Random(12)
+    lines = []
+    months = [("2023-04", 30), ("2023-05", 3), ("2023-06", 12), ("2023-07", 1), ("2023-08", 25), ("2023-09", 7)]
+    for month, busy in [*months, *((m.replace("2023", "2022"), 40 - n) for m, n in months)]:
+        for force in ("North", "South"):
+            for _ in range(busy if force == "North" else 40 - busy):
+                kind = rng.choice(["999", "999", "101"])
+                seconds = "" if rng.random() < 0.1 else str(rng.randint(1, 300))
+                lines.append((f"{month}-{rng.randint(10, 28)}", force, kind, seconds))
+    frame = pd.DataFrame(lines, columns=["Month", "Force", "Kind", "Seconds"])
+    frame.to_csv(tmp_path / "calls.csv", index=False)
+    write(tmp_path / "kpitool.toml", MEAN_TOML)
+    return frame
+
+
+def _pandas_means(frame: pd.DataFrame, months: dict[str, str]) -> dict[tuple[str, str], float]:
+    """The independent computation: the mean of every 999 call's seconds, by force and period."""
+    calls = frame[(frame["Kind"] == "999") & (frame["Seconds"] != "")].copy()
+    calls["period"] = calls["Month"].str[:7].map(months)
+    calls["Seconds"] = calls["Seconds"].astype(float)
+    means = calls.dropna(subset=["period"]).groupby(["Force", "period"])["Seconds"].mean()
+    return {(str(f), str(p)): float(v) for (f, p), v in means.items()}
+
+
+def test_a_mean_of_a_column_is_the_records_mean_in_months_quarters_and_years(tmp_path: Path) -> None:
+    from kpitool.catalogue import load_catalogue
+    from kpitool.models import CompareOptions
+    from kpitool.periods import parse_period
+    from kpitool.project import run_comparison
+
+    frame = _calls(tmp_path)
+    catalogue = load_catalogue(tmp_path / "kpitool.toml")
+    mean = catalogue.resolve("Mean answer time")
+    assert mean is not None and mean.aggregate == "ratio" and mean.unit == "seconds"
+
+    def compared(current: str, baseline: str) -> dict[str, tuple[float | None, float | None]]:
+        options = CompareOptions(current=parse_period(current), baseline=parse_period(baseline))
+        report = run_comparison([], catalogue, options)
+        return {c.area: (c.baseline_value, c.current_value) for c in report.comparisons if c.measure == mean.name}
+
+    quarters = _pandas_means(frame, {f"2023-0{m}": "Q1" if m < 7 else "Q2" for m in range(4, 10)})
+    got = compared("2023/24 Q2", "2023/24 Q1")
+    assert set(got) == {"North", "South"}
+    for force, (q1, q2) in got.items():
+        assert q1 == pytest.approx(quarters[(force, "Q1")]) and q2 == pytest.approx(quarters[(force, "Q2")])
+    months = _pandas_means(frame, {"2023-05": "May", "2023-09": "Sep"})
+    for force, (may, sep) in compared("2023-09", "2023-05").items():
+        assert may == pytest.approx(months[(force, "May")]) and sep == pytest.approx(months[(force, "Sep")])
+    # the half year to date: the mean of its records, not of its months' or quarters' means
+    half = _pandas_means(frame, {f"{y}-0{m}": y for m in range(4, 10) for y in ("2022", "2023")})
+    options = CompareOptions(current=parse_period("2023/24"), baseline=parse_period("2022/23"))
+    report = run_comparison([], catalogue, options)
+    by_area = {c.area: c for c in report.comparisons if c.measure == mean.name}
+    for force in ("North", "South"):
+        assert by_area[force].current_value == pytest.approx(half[(force, "2023")])
+        assert by_area[force].baseline_value == pytest.approx(half[(force, "2022")])  # the same quarters
+    north = frame[(frame["Force"] == "North") & (frame["Kind"] == "999") & (frame["Seconds"] != "")]
+    monthly = north.assign(m=north["Month"].str[:7], s=north["Seconds"].astype(float)).groupby("m")["s"].mean()
+    assert by_area["North"].current_value != pytest.approx(monthly.mean())  # the wrong answer differs here
+    assert {c.measure for c in report.comparisons} == {"Calls", "Mean answer time"}  # its terms are no rows
+
+
+def test_a_mean_with_no_number_in_a_month_has_no_value_there(tmp_path: Path) -> None:
+    from kpitool.catalogue import load_catalogue
+    from kpitool.models import CompareOptions
+    from kpitool.periods import parse_period
+    from kpitool.project import run_comparison
+
+    write(
+        tmp_path / "calls.csv",
+        "Month,Force,Kind,Seconds\n2023-04,N,999,10\n2023-05,N,999,\n2023-05,N,999,30\n2023-06,N,101,5\n",
+    )
+    write(tmp_path / "kpitool.toml", MEAN_TOML)
+    catalogue = load_catalogue(tmp_path / "kpitool.toml")
+    june = run_comparison(
+        [], catalogue, CompareOptions(current=parse_period("2023-06"), baseline=parse_period("2023-05"))
+    )
+    row = next(c for c in june.comparisons if c.measure == "Mean answer time")
+    assert row.baseline_value == 30.0 and row.current_value is None  # June has no 999 call: no mean, never 0
+    q1 = run_comparison(
+        [], catalogue, CompareOptions(current=parse_period("2023/24 Q1"), baseline=parse_period("2022/23 Q1"))
+    )
+    assert next(c for c in q1.comparisons if c.measure == "Mean answer time").current_value == 20.0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('sum = "Seconds"', "makes its own numerator and denominator; leave out sum"),
+        ('numerator = "Calls"', "leave out numerator"),
+        ('aggregate = "sum"', "leave out aggregate = 'sum'"),
+    ],
+)
+def test_a_mean_refuses_what_would_contradict_it(tmp_path: Path, extra: str, message: str) -> None:
+    from kpitool.catalogue import read_catalogue
+
+    _calls(tmp_path)
+    toml = write(tmp_path / "kpitool.toml", MEAN_TOML + extra + "\n")
+    catalogue, findings = read_catalogue(toml)
+    assert catalogue is None and message in findings[0].message, findings
+
+
+def test_a_mean_needs_a_records_source(tmp_path: Path) -> None:
+    from kpitool.catalogue import read_catalogue
+
+    toml = write(tmp_path / "kpitool.toml", '[[measure]]\nname = "Mean cost"\nmean = "Cost"\n')
+    catalogue, findings = read_catalogue(toml)
+    assert catalogue is None and "give source = the records source" in findings[0].message
+
+
+def test_a_mean_of_a_percent_column_stays_in_percent(tmp_path: Path) -> None:
+    from kpitool.catalogue import load_catalogue
+    from kpitool.models import CompareOptions
+    from kpitool.periods import parse_period
+    from kpitool.project import run_comparison
+
+    write(tmp_path / "s.csv", "Month,Score\n2023-04,80\n2023-04,90\n2023-05,70\n2023-06,60\n")
+    toml = '[[source]]\nname = "s"\nshape = "records"\nfiles = "s.csv"\ndate = "Month"\narea = "X"\n'
+    toml += '[[measure]]\nname = "Satisfaction"\nunit = "percent"\nsource = "s"\nmean = "Score"\n'
+    catalogue = load_catalogue(write(tmp_path / "kpitool.toml", toml))
+    options = CompareOptions(current=parse_period("2023/24 Q1"), baseline=parse_period("2022/23 Q1"))
+    report = run_comparison([], catalogue, options)
+    assert report.comparisons[0].current_value == 75.0  # (80 + 90 + 70 + 60) / 4, not ×100
+
+
+def test_a_bad_cell_in_a_mean_column_is_named_by_validate(tmp_path: Path) -> None:
+    from kpitool.project import run_validation
+
+    write(tmp_path / "calls.csv", "Month,Force,Kind,Seconds\n2023-04,N,999,10\n2023-04,N,999,ten\n2023-04,N,101,x\n")
+    write(tmp_path / "kpitool.toml", MEAN_TOML)
+    report = run_validation([tmp_path / "calls.csv"], tmp_path / "kpitool.toml")
+    bad = [f for f in report.findings if f.code == Code.NOT_A_NUMBER]
+    assert [(f.row, f.actual, f.measure) for f in bad] == [(3, "ten", "Mean answer time")]  # row 4 is no 999 call
+    assert not report.valid

@@ -325,7 +325,7 @@ def test_a_table_source_gives_its_files_column_roles(tmp_path: Path) -> None:
         (
             '[[source]]\nname = "r"\nshape = "records"\nfiles = "*.csv"\ndate = "M"\n'
             '[[measure]]\nname = "A"\nsource = "r"\naggregate = "mean"\n',
-            "ratio of a sum measure and a count measure",
+            'for a mean of a column, write mean = "Column"',
         ),
     ],
 )

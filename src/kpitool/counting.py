@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from kpitool.codes import Code
 from kpitool.errors import InputError, UsageError
-from kpitool.models import Catalogue, Finding
+from kpitool.models import Catalogue, Finding, Measure
 from kpitool.periods import YearStart
 from kpitool.readers.base import DataFile
 from kpitool.sources import Condition, Scalar, Source, Where
+
+if TYPE_CHECKING:
+    from kpitool.readers.records import Tally
 
 Grain = Literal["month", "quarter", "year"]
 
@@ -33,7 +36,7 @@ def read_record_sources(
     another's.
     """
     from kpitool.readers.record_months import as_datafile, completeness, measure_frame
-    from kpitool.readers.records import RecordQuery, Tally, count_records
+    from kpitool.readers.records import RecordQuery, count_records
 
     files: list[DataFile] = []
     unreadable: list[Finding] = []
@@ -48,7 +51,7 @@ def read_record_sources(
                     f" under {catalogue.root}"
                 )
             continue
-        tallies = tuple(Tally(m.name, m.where, m.sum) for m in catalogue.measures_of(source))
+        tallies = tuple(t for m in catalogue.measures_of(source) for t in tallies_of(m))
         assert source.date is not None  # a records source has one (Source checks)
         query = RecordQuery(tuple(mine), source.date, tallies, tuple(source.area_col), source.area or "")
         try:
@@ -78,6 +81,19 @@ def read_record_sources(
         found = completeness(merged, shown, catalogue.year_start)
         data_of[group[0]].findings.extend(found)
     return files, unreadable
+
+
+def tallies_of(measure: Measure) -> list[Tally]:
+    """What a record measure counts: its rows, a column's total, or a mean's two terms."""
+    from kpitool.readers.records import Tally
+
+    if measure.mean is None:
+        return [Tally(measure.name, measure.where, measure.sum)]
+    total, count = measure.mean_terms
+    return [
+        Tally(total, measure.where, total=measure.mean, of=measure.name),
+        Tally(count, measure.where, present=measure.mean, of=measure.name),
+    ]
 
 
 def _how_counted(source: Source, data: DataFile, records: int, files: int) -> Finding:

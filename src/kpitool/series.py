@@ -120,7 +120,7 @@ class Resolved:
         """A period's value; a ratio is recomputed from its terms when they are there."""
         if self.measure.aggregate == "ratio" and self.numerator and self.denominator:
             recomputed = ar.ratio(
-                self.numerator.value(period), self.denominator.value(period), ar.scale_of(self.measure.unit)
+                self.numerator.value(period), self.denominator.value(period), self.measure.ratio_scale
             )
             if recomputed is not None:
                 return recomputed
@@ -186,7 +186,7 @@ class Resolved:
             return ar.ratio(
                 self.numerator.year_value(year, quarters),
                 self.denominator.year_value(year, quarters),
-                ar.scale_of(self.measure.unit),
+                self.measure.ratio_scale,
             )
         values = [self.own(period_of(year.year, q, year.calendar)) for q in quarters]
         if any(v is None for v in values):

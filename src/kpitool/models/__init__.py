@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from kpitool.arithmetic import DEFAULT_AGGREGATE
+from kpitool.arithmetic import DEFAULT_AGGREGATE, scale_of
 from kpitool.codes import REGISTRY, SEVERITIES, Code, Severity
 from kpitool.errors import ExitCode
 from kpitool.periods import Period, YearStart, parse_period
@@ -93,6 +93,10 @@ class Observation(BaseModel):
     row: int | None = None
 
 
+def _mean_terms(name: str, column: str) -> tuple[str, str]:
+    return f"{name}: total of {column}", f"{name}: records with {column}"
+
+
 class Measure(BaseModel):
     """A catalogue entry: what a measure is and how its quarters make a year."""
 
@@ -118,10 +122,35 @@ class Measure(BaseModel):
     target: float | None = Field(default=None, allow_inf_nan=False, strict=True)  # met on the polarity's better side
     rebase: list[PeriodText] = Field(default_factory=list)  # SPC: the process changed at these periods
     # a measure made from records: the records source it counts, the column it adds up instead
-    # (``sum``), and which records (``where``); month by month, so a quarter is its months' sum
+    # (``sum``) or averages (``mean``), and which records (``where``); month by month, so a quarter
+    # is its months' sum, and a mean is the ratio of two such sums (see ``mean_terms``)
     source: list[str] = Field(default_factory=list)  # one records source, or several (a file per force)
     sum: str | None = None
+    mean: str | None = None
     where: Where = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_mean_is_a_ratio(cls, data: Any) -> Any:
+        """``mean = "Cost"``: the records' total of Cost over the number of records with a Cost.
+
+        A mean of monthly means would weigh a quiet month as much as a busy one; the ratio of the
+        two totals is the mean of the records in every month, quarter and year.
+        """
+        if not isinstance(data, dict) or data.get("mean") is None:
+            return data
+        given = [k for k in ("numerator", "denominator", "sum") if data.get(k) is not None]
+        if given:
+            raise ValueError(
+                f"mean = {data['mean']!r} makes its own numerator and denominator; leave out {', '.join(given)}"
+            )
+        if data.get("aggregate", "mean") not in ("mean", "ratio"):
+            raise ValueError(
+                f"mean = {data['mean']!r} is the ratio of the records' total to their number; leave out"
+                f" aggregate = {data['aggregate']!r}"
+            )
+        numerator, denominator = _mean_terms(str(data.get("name", "")), str(data["mean"]))
+        return {**data, "aggregate": "ratio", "numerator": numerator, "denominator": denominator}
 
     @model_validator(mode="before")
     @classmethod
@@ -147,14 +176,40 @@ class Measure(BaseModel):
             raise ValueError("a target needs polarity = 'up' or 'down', to say which side of it is met")
         if any(p.kind == "rolling" for p in self.rebase):
             raise ValueError("rebase: a process changes at a month, quarter or year, not a rolling year")
-        if (self.sum or self.where) and not self.source:
-            raise ValueError("sum and where are for a measure made from records: give source = the records source")
-        if self.source and self.aggregate != "sum":
+        if (self.sum or self.mean or self.where) and not self.source:
+            raise ValueError(
+                "sum, mean and where are for a measure made from records: give source = the records source"
+            )
+        if self.source and not self.mean and self.aggregate != "sum":
             raise ValueError(
                 "a measure made from records is counted (or added up) month by month, so its aggregate is 'sum';"
-                " for a mean, declare a ratio of a sum measure and a count measure"
+                ' for a mean of a column, write mean = "Column"'
             )
         return self
+
+    @property
+    def mean_terms(self) -> tuple[str, str]:
+        """A records mean's numerator and denominator: the column's total, the records with a number in it."""
+        assert self.mean is not None
+        return _mean_terms(self.name, self.mean)
+
+    def terms(self) -> list[Measure]:
+        """The measures a records mean is the ratio of (none for any other measure)."""
+        if self.mean is None:
+            return []
+        total, count = self.mean_terms
+        made = {"section": self.section, "aggregate": "sum", "source": self.source, "where": self.where}
+        unit: Unit = "number" if self.unit == "percent" else self.unit
+        return [
+            Measure.model_validate({**made, "name": total, "unit": unit, "sum": self.mean}),
+            Measure.model_validate({**made, "name": count, "unit": "count"}),
+        ]
+
+    @property
+    def ratio_scale(self) -> float:
+        """A ratio's numerator / denominator × this: per hundred for a percent rate, per one otherwise
+        (a mean over records is stated in its column's own unit, a percent column's mean too)."""
+        return 1.0 if self.mean else scale_of(self.unit)
 
     @field_validator("source", mode="before")
     @classmethod
@@ -294,7 +349,7 @@ class Catalogue(BaseModel):
     @model_validator(mode="after")
     def _references_resolve(self) -> Catalogue:
         seen: set[tuple[str, str]] = set()
-        for m in self.measures:
+        for m in [*self.measures, *self.terms]:
             if m.key in seen:
                 where = f" in section {m.section!r}" if m.section else ""
                 raise ValueError(f"measure {m.name!r} is declared twice{where}")
@@ -306,10 +361,15 @@ class Catalogue(BaseModel):
         return self
 
     @cached_property
+    def terms(self) -> list[Measure]:
+        """The measures behind each records mean (its total and its records), found by name as any other."""
+        return [t for m in self.measures for t in m.terms()]
+
+    @cached_property
     def _names(self) -> dict[str, list[Measure]]:
         """Measures by lower-case name and alias (the catalogue is not changed once loaded)."""
         index: dict[str, list[Measure]] = {}
-        for m in self.measures:
+        for m in [*self.measures, *self.terms]:
             for name in dict.fromkeys(n.strip().lower() for n in (m.name, *m.aliases)):
                 index.setdefault(name, []).append(m)
         return index

@@ -43,11 +43,26 @@ HEAD_BYTES = 1 << 16
 
 @dataclass(frozen=True)
 class Tally:
-    """One figure made from the records: rows counted (or ``total`` added up) where ``where`` holds."""
+    """One figure made from the records where ``where`` holds: rows counted, ``total`` added up, or
+    the rows with a number in ``present`` counted (a mean's denominator)."""
 
     measure: str
     where: Where = field(default_factory=dict)
-    total: str | None = None  # the column added up; None counts the rows
+    total: str | None = None  # the column added up
+    present: str | None = None  # count the records whose cell in this column is a number
+    of: str = ""  # the measure it is made for, when not ``measure`` itself (a mean's terms)
+
+    def __post_init__(self) -> None:
+        assert not (self.total and self.present), "a tally adds up a column or counts its numbers, not both"
+
+    @property
+    def column(self) -> str | None:
+        """The column whose cells must be numbers, if any."""
+        return self.total or self.present
+
+    @property
+    def shown(self) -> str:
+        return self.of or self.measure
 
 
 @dataclass(frozen=True)
@@ -187,9 +202,9 @@ def _count_group(
     wanted += [(c, "an area column") for c in query.area_cols]
     wanted += [(c, "a --by column") for c in query.by]
     for t in query.tallies:
-        wanted += [(c, f"a filter of {t.measure}") for c in t.where]
-        if t.total:
-            wanted.append((t.total, f"the column {t.measure} adds up"))
+        wanted += [(c, f"a filter of {t.shown}") for c in t.where]
+        if t.column:
+            wanted.append((t.column, f"the column {t.shown} {'adds up' if t.total else 'averages'}"))
     for path in files:
         for column, role in wanted:
             names[column] = _column(columns[path], column, path, role)
@@ -205,12 +220,15 @@ def _count_group(
     for i, t in enumerate(query.tallies):
         cond = where_sql(t.where, names, params)
         sums += [f"sum(t{i}) AS t{i}", f"sum(bad{i}) AS bad{i}"]
-        if t.total is None:
+        if t.column is None:
             aggregates += [f"count(*) FILTER (WHERE {cond}) AS t{i}", f"0 AS bad{i}"]
             continue
-        col = quote(names[t.total])
+        col = quote(names[t.column])
         number = number_sql(col)
-        aggregates.append(f"coalesce(sum({number}) FILTER (WHERE {cond}), 0) AS t{i}")
+        if t.total:
+            aggregates.append(f"coalesce(sum({number}) FILTER (WHERE {cond}), 0) AS t{i}")
+        else:
+            aggregates.append(f"count({number}) FILTER (WHERE {cond}) AS t{i}")
         # each use of the filter binds its own values, in the order the placeholders stand
         again = where_sql(t.where, names, params)
         aggregates.append(f"count(*) FILTER (WHERE {again} AND ({blank_sql(col)} OR {number} IS NULL)) AS bad{i}")
@@ -241,11 +259,11 @@ def _count_group(
         findings.extend(rejects(con))
     if frame["month"].isna().any():
         findings.extend(bad_dates(con, group, files, names[query.date], query.date))
-    # a column added up is checked once, over the records any of its measures take
+    # a column added up or averaged is checked once, over the records any of its measures take
     uses: dict[str, list[tuple[str, Where]]] = {}
     for i, t in enumerate(query.tallies):
-        if t.total is not None and frame[f"bad{i}"].sum():
-            uses.setdefault(names[t.total], []).append((t.measure, t.where))
+        if t.column is not None and frame[f"bad{i}"].sum():
+            uses.setdefault(names[t.column], []).append((t.shown, t.where))
     for column, used in uses.items():
         findings.extend(bad_numbers(con, group, files, column, used, names))
     return frame.drop(columns=[c for c in frame.columns if c.startswith("bad")]), findings
