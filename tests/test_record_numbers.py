@@ -260,3 +260,38 @@ def test_a_bad_cell_in_a_mean_column_is_named_by_validate(tmp_path: Path) -> Non
     bad = [f for f in report.findings if f.code == Code.NOT_A_NUMBER]
     assert [(f.row, f.actual, f.measure) for f in bad] == [(3, "ten", "Mean answer time")]  # row 4 is no 999 call
     assert not report.valid
+
+
+# --------------------------------------------------------------------------- validate with no files
+
+
+def test_validate_with_no_files_counts_the_catalogues_record_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        tmp_path / "calls.csv",
+        "Month,Force,Kind,Seconds\n2023-04,N,999,10\nsoon,N,999,20\n2023-04,N,999,ten\n2023-05,N,999,7\n",
+    )
+    write(tmp_path / "kpitool.toml", MEAN_TOML)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["files"] == ["calls.csv"] and report["rows"] == 4
+    found = {(f["code"], f["row"], f["actual"]) for f in report["findings"]}
+    assert ("bad-date", 3, "soon") in found and ("not-a-number", 4, "ten") in found
+
+
+def test_validate_with_no_files_and_no_catalogue_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate"])
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "no kpitool.toml" in result.stderr
+
+
+def test_validate_with_no_files_reports_a_broken_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "kpitool.toml", MEAN_TOML + 'sum = "Seconds"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["validate"])
+    assert result.exit_code == 2 and "[config-invalid]" in result.stdout and "leave out sum" in result.stdout  # as with files

@@ -97,9 +97,14 @@ def stdout_console() -> Console:
 @app.command()
 def validate(
     files: Annotated[
-        list[Path],
-        typer.Argument(metavar="FILE", help="Files to check: long files, report tables, spreadsheets."),
-    ],
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Files to check: long files, report tables, spreadsheets, record files. Default: the files"
+            " kpitool.toml names ([project] data and every [[source]]).",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOpt = None,
     output_format: Annotated[
         ValidateFormat, typer.Option("--format", "-f", help="text (terminal), json (every finding), md (audit report).")
@@ -118,7 +123,8 @@ def validate(
 
     Exit 0 when valid (warnings allowed unless --strict), 1 when invalid, 2 for a file that
     cannot be read. Report tables also have their totals, % changes, arrows, parts and
-    rates checked against their own figures.
+    rates checked against their own figures. With no files, the project's files are checked
+    and its record sources counted (bad dates, missing months, cells that are not numbers).
 
     Example: kpitool validate data/2023-24-q4.csv --format json
     """
@@ -127,7 +133,7 @@ def validate(
 
     with _progress(str(output_format)) as progress:
         report = run_validation(
-            files,
+            files or [],
             config,
             strict=strict,
             year_start=_start(year_start),

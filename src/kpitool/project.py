@@ -102,7 +102,11 @@ def run_validation(
     reading: Reading | None = None,
     progress: Progress = silent,
 ) -> ValidationReport:
-    """``kpitool validate``: the catalogue's own findings, then every file's."""
+    """``kpitool validate``: the catalogue's own findings, then every file's.
+
+    With no files, the project's: ``[project] data`` and every ``[[source]]``'s files, records
+    counted as compare counts them (a broken catalogue is then the only thing reported).
+    """
     from kpitool.validate import validate_files
 
     path = catalogue_path(config)
@@ -110,6 +114,10 @@ def run_validation(
     config_findings: list[Finding] = []
     if path is not None:
         catalogue, config_findings = read_catalogue(path, year_start)
+    if not files:
+        if path is None:
+            raise ConfigError("no files given and no kpitool.toml here or in a parent folder")
+        files = data_files(catalogue) if catalogue is not None else []
     options = read_options(catalogue, None if config_findings and catalogue is None else year_start, reading)
     return validate_files(files, catalogue, config_findings, strict=strict, options=options, progress=progress)
 
