@@ -294,4 +294,18 @@ def test_validate_with_no_files_reports_a_broken_catalogue(tmp_path: Path, monke
     write(tmp_path / "kpitool.toml", MEAN_TOML + 'sum = "Seconds"\n')
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["validate"])
-    assert result.exit_code == 2 and "[config-invalid]" in result.stdout and "leave out sum" in result.stdout  # as with files
+    assert (
+        result.exit_code == 2 and "[config-invalid]" in result.stdout and "leave out sum" in result.stdout
+    )  # as with files
+
+
+def test_the_count_help_examples_use_options_count_has() -> None:
+    import re
+
+    import typer.main
+
+    command = typer.main.get_command(app).commands["count"]  # type: ignore[attr-defined]
+    known = {opt for p in command.params for opt in p.opts}
+    examples = [line for line in (command.help or "").splitlines() if line.strip().startswith("Example:")]
+    used = {flag for line in examples for flag in re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", line)}
+    assert examples and used and used <= known, used - known

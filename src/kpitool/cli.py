@@ -351,7 +351,9 @@ def count(
     skip_invalid: Annotated[
         bool,
         typer.Option(
-            "--skip-invalid", help="Write the counts even when some records have no readable date (each is named)."
+            "--skip-invalid",
+            help="Write the counts even when some records have no readable date, or a --sum cell that is not a"
+            " number (each is named).",
         ),
     ] = False,
 ) -> None:
@@ -360,12 +362,13 @@ def count(
     DuckDB reads the files where they lie, in parallel and in bounded memory, and counts them by
     area, --by columns and month; --grain quarter or year writes only periods whose every month
     has records. A month missing amid months with many records is warned of. A record whose date
-    cannot be read is named by file and row, and stops the count (exit 1) unless --skip-invalid.
+    cannot be read, or whose --sum cell is not a number, is named by file and row, and stops the
+    count (exit 1) unless --skip-invalid.
     Messages go to stderr; the counts to stdout or -o.
 
     Example: kpitool count police/*-street.csv --area-col "Falls within" --by "Crime type" -o crimes.csv
 
-    Example: kpitool count asb.tab --date-col month --area Northumbria --grain quarter
+    Example: kpitool count asb.tab --date-col month --area-name Northumbria --grain quarter
     """
     from kpitool.counting import CountOptions, parse_where, run_count
     from kpitool.output import check_writable, write_atomic
