@@ -104,12 +104,17 @@ def to_parquet(csv_path: Path, parquet_path: Path) -> None:
     )
 
 
-def measure(cmd: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MiB, exit code) of one run, as its own process."""
+def measure(cmd: list[str]) -> tuple[float, float, float, int]:
+    """(seconds, CPU seconds, peak MiB, exit code) of one run, as its own process.
+
+    CPU time (user + system, every thread) is the work done: on a machine shared with other
+    jobs it varies far less than wall time, which waits for the cores others hold.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 PANDAS = (
@@ -166,21 +171,29 @@ def main() -> None:
         psize = parquet_path.stat().st_size / 2**20
         print(f"\n{rows:,} records: CSV {size:,.0f} MiB, Parquet {psize:,.0f} MiB", flush=True)
         # rounds interleave the tools, so a burst of load on the shared machine hits each of them
-        results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in cases}
+        results: dict[str, list[tuple[float, float, float, int]]] = {name: [] for name in cases}
         for round_ in range(args.runs):
+            load = os.getloadavg()[0]
             for name, cmd in cases.items():
                 results[name].append(measure(cmd))
-                seconds, mib, code = results[name][-1]
-                print(f"round {round_ + 1}: {name:40} {seconds:8.2f} s {mib:9.0f} MiB  exit {code}", flush=True)
+                seconds, cpu, mib, code = results[name][-1]
+                print(
+                    f"round {round_ + 1} (load {load:.1f}): {name:40} {seconds:8.2f} s {cpu:8.2f} s CPU"
+                    f" {mib:9.0f} MiB  exit {code}",
+                    flush=True,
+                )
         for name, got in results.items():
             times = sorted(r[0] for r in got)
-            mib = max(r[1] for r in got)
+            cpu = min(r[1] for r in got)
+            mib = max(r[2] for r in got)
             spread = f" ({times[0]:.1f}–{times[-1]:.1f} s)" if len(times) > 1 else ""
-            lines.append(f"| {rows:,} | {name} | {times[0]:.1f} s{spread} | {mib:,.0f} MiB |")
+            lines.append(f"| {rows:,} | {name} | {times[0]:.1f} s{spread} | {cpu:.1f} s | {mib:,.0f} MiB |")
         if not args.keep:
             csv_path.unlink()
             parquet_path.unlink()
-    print("\n| records | command | wall time, best (range) | peak memory |\n|---:|---|---:|---:|")
+    print(
+        "\n| records | command | wall time, best (range) | CPU time, least | peak memory |\n|---:|---|---:|---:|---:|"
+    )
     print("\n".join(lines))
     print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
