@@ -309,3 +309,20 @@ def test_the_count_help_examples_use_options_count_has() -> None:
     examples = [line for line in (command.help or "").splitlines() if line.strip().startswith("Example:")]
     used = {flag for line in examples for flag in re.findall(r"(?<!\S)(--?[a-z][a-z-]*)", line)}
     assert examples and used and used <= known, used - known
+
+
+def test_a_mean_takes_tests_in_its_filter(tmp_path: Path) -> None:
+    from kpitool.catalogue import load_catalogue
+    from kpitool.models import CompareOptions
+    from kpitool.periods import parse_period
+    from kpitool.project import run_comparison
+
+    frame = _calls(tmp_path)
+    toml = MEAN_TOML.replace('where = { Kind = "999" }', 'where = { Kind = ["999"], Seconds = { ge = 100 } }')
+    catalogue = load_catalogue(write(tmp_path / "kpitool.toml", toml))
+    options = CompareOptions(current=parse_period("2023/24 Q2"), baseline=parse_period("2023/24 Q1"))
+    got = {c.area: c.current_value for c in run_comparison([], catalogue, options).comparisons if c.measure != "Calls"}
+    long = frame[(frame["Seconds"] != "") & (frame["Month"].str[:7].isin(["2023-07", "2023-08", "2023-09"]))]
+    long = long[(long["Kind"] == "999") & (long["Seconds"].astype(float) >= 100)]
+    expected = long.assign(s=long["Seconds"].astype(float)).groupby("Force")["s"].mean()
+    assert got == pytest.approx(expected.to_dict())

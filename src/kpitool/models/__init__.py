@@ -224,6 +224,9 @@ class Measure(BaseModel):
             return value
         out = {}
         for column, test in value.items():
+            if isinstance(test, Condition):  # already read (a records mean's terms take its filter)
+                out[column] = test
+                continue
             if isinstance(test, dict):
                 try:
                     test = Condition.model_validate(test)
