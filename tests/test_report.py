@@ -355,14 +355,32 @@ def test_commentary_figures_match_the_example_files_read_independently(monkeypat
 
 
 def test_a_chart_does_not_make_a_flat_series_look_like_a_plunge() -> None:
-    from kpitool.render.charts import Panel, layout
+    from kpitool.render.charts import Panel, panel_scene
+    from kpitool.render.plot import Circle, Text
 
-    g = layout(Panel("Assault", "count", [("Q1", 82), ("Q2", 82), ("Q3", 81), ("Q4", 82)]))
-    ys = [p[1] for p in g.points if p]
-    top, bottom = min(y for y, _ in g.ticks), max(y for y, _ in g.ticks)
-    assert (max(ys) - min(ys)) < 0.2 * (bottom - top)  # a fall of 1 in 82 is a small step on the axis
-    labels = [label for _, label in g.ticks]
-    assert all(label.replace(",", "").isdigit() for label in labels)  # whole numbers for a count
+    scene = panel_scene(Panel("Assault", "count", [("Q1", 82), ("Q2", 82), ("Q3", 81), ("Q4", 82)]))
+    ys = [m.cy for m in scene.marks if isinstance(m, Circle)]
+    ticks = [m for m in scene.marks if isinstance(m, Text) and m.anchor == "end"]
+    top, bottom = min(t.y for t in ticks), max(t.y for t in ticks)
+    assert len(ys) == 4 and (max(ys) - min(ys)) < 0.2 * (bottom - top)  # a fall of 1 in 82 is a small step
+    assert all(t.text.replace(",", "").isdigit() for t in ticks)  # whole numbers for a count
+
+
+def test_chart_ticks_are_round_and_labelled_with_the_decimals_they_need() -> None:
+    from kpitool.render.charts import Panel, panel_scene
+    from kpitool.render.plot import Text, nice_ticks
+
+    assert nice_ticks(0, 10, 4).values == [0, 2.5, 5, 7.5, 10] and nice_ticks(0, 10, 4).places == 1
+    assert nice_ticks(0, 1, 4).places == 2  # 0.25, 0.5, 0.75: two decimals, never "0.2" for 0.25
+    assert nice_ticks(0, 10, 4, whole=True).values == [0, 3, 6, 9, 12]  # no 2.5 of a count
+    assert nice_ticks(3, 3.4, 4, whole=True).values == [3, 4]
+    # a count whose ticks would be 2.5 apart was labelled "0, 2, 5, 8" (a step of 2.5 shown without decimals)
+    scene = panel_scene(Panel("Homicide", "count", [("Q1", 1), ("Q2", 7), ("Q3", 2), ("Q4", 0)]))
+    labels = [m.text for m in scene.marks if isinstance(m, Text) and m.anchor == "end"]
+    assert labels == ["0", "3", "6", "9"]
+    scene = panel_scene(Panel("Detected", "percent", [("Q1", 10.0), ("Q2", 10.5), ("Q3", 10.25), ("Q4", 10.75)]))
+    labels = [m.text for m in scene.marks if isinstance(m, Text) and m.anchor == "end"]
+    assert labels == ["9.5%", "10.0%", "10.5%", "11.0%"]
 
 
 @pytest.mark.parametrize(

@@ -7,20 +7,50 @@ so the chart reads in grey; its ``<title>`` and ``<desc>`` are the text alternat
 
 from __future__ import annotations
 
-import math
 import re
-from html import escape
 
 from kpitool.models import Comparison, ComparisonReport, ControlChart
 from kpitool.numbers import format_number
+from kpitool.render.plot import (
+    AxisStyle,
+    Circle,
+    Frame,
+    Line,
+    Mark,
+    Polygon,
+    Polyline,
+    Rect,
+    Scale,
+    Scene,
+    Text,
+    nice_ticks,
+    period_axis,
+    png,
+    svg,
+    value_axis,
+)
 from kpitool.render.values import PLACES
 
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 150, 48, 56
+FRAME = Frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM)
 INK = "#1f2933"
 GREY = "#52606d"  # 6.4:1 on white: WCAG AA for 12px text
 # the Making Data Count palette, darkened to AA contrast: improvement blue, concern orange, neither purple
 COLOURS = {"improvement": "#1f6fa8", "concern": "#a94700", "neither": "#6a3d9a", "common": "#52606d"}
+NAMES = {
+    "improvement": "■ improvement",
+    "concern": "▲ concern",
+    "neither": "◆ special cause",
+    "common": "● common cause",
+}
+SAMPLES = {  # each line's colour and dashes, in the chart and in its legend
+    "mean": (INK, ""),
+    "upper limit": (GREY, "6 4"),
+    "lower limit": (GREY, "6 4"),
+    "target": ("#c81e1e", "2 3"),
+}
+AXIS = AxisStyle(GREY, gap=8, lift=4)
 
 
 def _kind(polarity: str, c: ControlChart, period: str) -> str:
@@ -33,32 +63,15 @@ def _kind(polarity: str, c: ControlChart, period: str) -> str:
     return "improvement" if (side == "high") == (polarity == "up") else "concern"
 
 
-def _marker(kind: str, x: float, y: float) -> str:
+def _marker(kind: str, x: float, y: float) -> Mark:
     colour = COLOURS[kind]
     if kind == "improvement":
-        return f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}"/>'
+        return Rect(x - 5, y - 5, 10, 10, colour)
     if kind == "concern":
-        return (
-            f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y + 5:.1f} {x - 6:.1f},{y + 5:.1f}" fill="{colour}"/>'
-        )
+        return Polygon(((x, y - 6), (x + 6, y + 5), (x - 6, y + 5)), colour)
     if kind == "neither":
-        return f'<polygon points="{x:.1f},{y - 6:.1f} {x + 6:.1f},{y:.1f} {x:.1f},{y + 6:.1f} {x - 6:.1f},{y:.1f}" fill="{colour}"/>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>'
-
-
-def _ticks(lo: float, hi: float, n: int = 5, whole: bool = False) -> tuple[list[float], int]:
-    """About ``n`` round values from ``lo`` to ``hi`` (whole numbers for counts), and the decimals
-    their labels need (a step of 2.5 needs one)."""
-    if hi <= lo:
-        hi = lo + 1
-    raw = (hi - lo) / n
-    step = 10 ** math.floor(math.log10(raw))
-    step *= next(m for m in (1, 2, 2.5, 5, 10) if raw <= step * m)
-    if whole:
-        step = max(1.0, math.ceil(step))
-    first = math.floor(lo / step) * step
-    places = 0 if float(step).is_integer() else max(0, -math.floor(math.log10(step - math.floor(step))))
-    return [first + i * step for i in range(int(math.ceil((hi - first) / step)) + 1)], places
+        return Polygon(((x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)), colour)
+    return Circle(x, y, 3.5, colour)
 
 
 def description(row: Comparison, c: ControlChart) -> str:
@@ -83,99 +96,68 @@ def description(row: Comparison, c: ControlChart) -> str:
     return f"{text} Values: {listed}."
 
 
-def chart_svg(row: Comparison, c: ControlChart, ident: str = "spc") -> str:
-    """One self-contained SVG of the row's series and its XmR chart (``ident`` keeps its title's
-    and description's ids apart from other charts' on one page)."""
+def chart_scene(row: Comparison, c: ControlChart) -> Scene:
+    """The row's series and its XmR chart, to be drawn as SVG or PNG."""
     values = c.values
     target = row.target if c.assurance is not None or row.aggregate != "sum" else None  # a year's total is off scale
     lines = [v for v in (c.mean, c.upper, c.lower, target) if v is not None]
-    ticks, tick_places = _ticks(
-        min([*values, *lines], default=0), max([*values, *lines], default=1), whole=row.unit == "count"
-    )
-    lo, hi = ticks[0], ticks[-1]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    lo, hi = min([*values, *lines], default=0), max([*values, *lines], default=1)
+    ticks = nice_ticks(lo, hi if hi > lo else lo + 1, 5, whole=row.unit == "count")
+    scale = Scale(FRAME, ticks.values[0], ticks.values[-1])
+    plot_w, n = FRAME.plot_w, len(values)
 
     def x(i: int) -> float:
-        return LEFT + (plot_w * i / (len(values) - 1) if len(values) > 1 else plot_w / 2)
-
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - (v - lo) / (hi - lo))
+        return FRAME.x(i, n)
 
     title = " — ".join(t for t in (row.area, row.measure) if t)
-    desc = description(row, c)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        f' role="img" aria-labelledby="{ident}-t {ident}-d" font-family="Arial, Helvetica, sans-serif" font-size="12"'
-        ' style="max-width: 100%; height: auto">',
-        f'<title id="{ident}-t">{escape(title)}</title>',
-        f'<desc id="{ident}-d">{escape(desc)}</desc>',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold" fill="{INK}">{escape(title)}</text>',
-    ]
+    scene = Scene(WIDTH, HEIGHT, title, description(row, c), font_size=12, fluid=True)
+    marks = scene.marks
+    marks.append(Rect(0, 0, WIDTH, HEIGHT, "#ffffff"))
+    marks.append(Text(LEFT, 22, title, INK, size=15, bold=True))
     if row.section:
         subtitle = row.section if len(row.section) <= 90 else row.section[:89] + "…"
-        out.append(f'<text x="{LEFT}" y="38" fill="{GREY}">{escape(subtitle)}</text>')
+        marks.append(Text(LEFT, 38, subtitle, GREY))
     places = PLACES[row.unit]
-    for t in ticks:
-        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#e4e7eb"/>')
-        out.append(
-            f'<text x="{LEFT - 8}" y="{y(t) + 4:.1f}" text-anchor="end" fill="{GREY}">'
-            f"{escape(format_number(t, tick_places))}</text>"
-        )
-    for i in sorted({0, len(values) // 2, len(values) - 1}) if values else []:
-        out.append(
-            f'<text x="{x(i):.1f}" y="{TOP + plot_h + 20}" text-anchor="middle" fill="{GREY}">{escape(c.periods[i])}</text>'
-        )
+    marks += value_axis(scale, ticks, AXIS, "#e4e7eb")
+    marks += period_axis(FRAME, c.periods, TOP + FRAME.plot_h + 20, AXIS, most=3)
     legend: list[tuple[str, str]] = []
     start = c.periods.index(c.since) if c.since in c.periods else 0
-    for value, label, dash in ((c.mean, "mean", ""), (c.upper, "upper limit", "6 4"), (c.lower, "lower limit", "6 4")):
+    for value, label in ((c.mean, "mean"), (c.upper, "upper limit"), (c.lower, "lower limit")):
         if value is not None:
-            out.append(
-                f'<line x1="{x(start):.1f}" x2="{x(len(values) - 1):.1f}" y1="{y(value):.1f}" y2="{y(value):.1f}"'
-                f' stroke="{INK if label == "mean" else GREY}" stroke-width="1.5"'
-                + (f' stroke-dasharray="{dash}"' if dash else "")
-                + "/>"
-            )
+            colour, dash = SAMPLES[label]
+            marks.append(Line(x(start), scale.y(value), x(n - 1), scale.y(value), colour, 1.5, dash))
             legend.append((label, format_number(value, places)))
     if target is not None:
-        out.append(
-            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(target):.1f}" y2="{y(target):.1f}"'
-            ' stroke="#c81e1e" stroke-width="1.5" stroke-dasharray="2 3"/>'
-        )
+        colour, dash = SAMPLES["target"]
+        marks.append(Line(LEFT, scale.y(target), LEFT + plot_w, scale.y(target), colour, 1.5, dash))
         legend.append(("target", format_number(target, places)))
-    if len(values) > 1:
-        path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-        out.append(f'<polyline points="{path}" fill="none" stroke="{GREY}" stroke-width="1.5"/>')
+    if n > 1:
+        marks.append(Polyline(tuple((x(i), scale.y(v)) for i, v in enumerate(values)), GREY, 1.5))
     kinds = [_kind(row.polarity, c, p) for p in c.periods]
-    out.extend(_marker(k, x(i), y(v)) for i, (k, v) in enumerate(zip(kinds, values, strict=True)))
+    marks += [_marker(k, x(i), scale.y(v)) for i, (k, v) in enumerate(zip(kinds, values, strict=True))]
     ly = TOP + 8
-    samples = {
-        "mean": (INK, ""),
-        "upper limit": (GREY, "6 4"),
-        "lower limit": (GREY, "6 4"),
-        "target": ("#c81e1e", "2 3"),
-    }
     for label, shown in legend:
-        colour, dash = samples[label]
-        out.append(
-            f'<line x1="{LEFT + plot_w + 10}" x2="{LEFT + plot_w + 28}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}"'
-            ' stroke-width="1.5"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
-        )
-        out.append(f'<text x="{LEFT + plot_w + 32}" y="{ly}" fill="{INK}">{escape(label)}: {escape(shown)}</text>')
+        colour, dash = SAMPLES[label]
+        marks.append(Line(LEFT + plot_w + 10, ly - 4, LEFT + plot_w + 28, ly - 4, colour, 1.5, dash))
+        marks.append(Text(LEFT + plot_w + 32, ly, f"{label}: {shown}", INK))
         ly += 18
-    names = {
-        "improvement": "■ improvement",
-        "concern": "▲ concern",
-        "neither": "◆ special cause",
-        "common": "● common cause",
-    }
     for k in dict.fromkeys(kinds):
-        out.append(f'<text x="{LEFT + plot_w + 14}" y="{ly}" fill="{COLOURS[k]}">{names[k]}</text>')
+        marks.append(Text(LEFT + plot_w + 14, ly, NAMES[k], COLOURS[k]))
         ly += 18
     status = c.reason or f"Latest point ({c.latest}): {c.variation}" + (f", {c.rule}" if c.rule else "")
-    out.append(f'<text x="{LEFT}" y="{HEIGHT - 12}" fill="{INK}">{escape(status)}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    marks.append(Text(LEFT, HEIGHT - 12, status, INK))
+    return scene
+
+
+def chart_svg(row: Comparison, c: ControlChart, ident: str = "spc") -> str:
+    """One self-contained SVG of the row's series and its XmR chart (``ident`` keeps its title's
+    and description's ids apart from other charts' on one page)."""
+    return svg(chart_scene(row, c), ident) + "\n"
+
+
+def chart_png(row: Comparison, c: ControlChart) -> bytes:
+    """The same chart as a PNG, for Word."""
+    return png(chart_scene(row, c))
 
 
 def chart_files(report: ComparisonReport) -> dict[str, str]:
