@@ -362,7 +362,8 @@ def test_a_quarter_of_quarterly_data_without_a_value_is_named_alone(tmp_path: Pa
     text = "measure,period,value\nCalls,2025/26 Q2,5\nCalls,2025/26 Q4,5\n"
     [row] = _compare(tmp_path, text, baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
     assert row.notes[0] == "No baseline value for 2025/26 Q1."
-    assert row.complete and row.history == [5, None, 5]
+    assert row.complete and row.history_values == [5, None, 5]
+    assert [p.period for p in row.history] == ["2025/26 Q2", "2025/26 Q3", "2025/26 Q4"]  # the gap keeps its label
 
 
 def test_a_current_quarter_missing_a_month_names_it_and_is_incomplete(tmp_path: Path) -> None:
@@ -371,7 +372,8 @@ def test_a_current_quarter_missing_a_month_names_it_and_is_incomplete(tmp_path: 
     [row] = _compare(tmp_path, _months(months), baseline=parse_period("2025/26 Q1"), current=parse_period("2025/26 Q4"))
     assert row.notes[0] == "No value for 2025/26 Q4: no value for 2026-02."
     assert not row.complete and row.current_value is None
-    assert row.history == [10] * 10 + [None, 10]  # the months to the current quarter's end
+    assert row.history_values == [10] * 10 + [None, 10]  # the months to the current quarter's end
+    assert [p.period for p in row.history[::5]] == ["2025-04", "2025-09", "2026-02"]
     [row] = _compare(tmp_path, _months(_year(2025, 4, 10.0)), baseline=parse_period("2025/26 Q1"),
                      current=parse_period("2025/26 Q4"))  # fmt: skip
     assert row.complete and row.current_basis == "2026-01 to 2026-03 (3 months)"
@@ -410,10 +412,11 @@ def _rolling(tmp_path: Path) -> Observations:
 def test_the_history_of_rolling_years_is_a_quarter_apart(tmp_path: Path) -> None:
     observations = _rolling(tmp_path)
     [row] = compare(observations, options=CompareOptions(current=parse_period("12m to 2018-06"))).comparisons
-    assert row.history == [99, 100, 101, 102, 103, 104]
+    assert row.history_values == [99, 100, 101, 102, 103, 104]
+    assert [p.period for p in row.history][::5] == ["2016/17", "12m to 2018-06"]  # 12 months to March: the year
     [year] = compare(observations, options=CompareOptions(current=parse_period("2017/18"))).comparisons
     assert (year.baseline_value, year.current_value) == (99, 103)
-    assert year.history == [99, 100, 101, 102, 103]  # the rolling years to the end of 2017/18
+    assert year.history_values == [99, 100, 101, 102, 103]  # the rolling years to the end of 2017/18
 
 
 @pytest.mark.parametrize(

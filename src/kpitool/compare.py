@@ -23,7 +23,7 @@ from kpitool.models import (
     Delta,
     Direction,
     Measure,
-    QuarterValue,
+    PeriodValue,
     Unit,
 )
 from kpitool.periods import Period, period_of, quarter_span
@@ -369,13 +369,13 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
     return row, basis
 
 
-def _quarter_values(r: Resolved, year: Period) -> list[QuarterValue]:
+def _quarter_values(r: Resolved, year: Period) -> list[PeriodValue]:
     """The year's quarters that have a value or a marker."""
     out = []
     for q in year.quarters():
         value, marker = r.value(q), r.series.marker(q)
         if value is not None or marker is not None:
-            out.append(QuarterValue(period=q.label, value=value, marker=marker))
+            out.append(PeriodValue(period=q.label, value=value, marker=marker))
     return out
 
 
@@ -512,9 +512,10 @@ def _delta(r: Resolved, before: Period, after: Period) -> Delta | None:
     )
 
 
-def _history(r: Resolved, end: Period) -> list[float | None]:
-    """The sparkline's points to the end of ``end``, on the data's own grain: up to 24 months for
-    monthly data, eight rolling years a quarter apart for rolling data, else eight quarters."""
+def _history(r: Resolved, end: Period) -> list[PeriodValue]:
+    """The trend's points to the end of ``end``, on the data's own grain: up to 24 months for
+    monthly data, eight rolling years a quarter apart for rolling data, else eight quarters; a
+    period inside it without a value is a point without one (a gap, never bridged)."""
     last = end.last_month()
     if r.monthly:
         points = [last.shifted(-i) for i in range(HISTORY_MONTHS)]
@@ -522,9 +523,9 @@ def _history(r: Resolved, end: Period) -> list[float | None]:
         points = [last.shifted(-3 * i).rolling_to() for i in range(SPARK_QUARTERS)]
     else:
         points = [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)]
-    values = [r.value(p) for p in reversed(points)]
-    while values and values[0] is None:
+    values = [PeriodValue(period=p.label, value=r.value(p)) for p in reversed(points)]
+    while values and values[0].value is None:
         values.pop(0)
-    while values and values[-1] is None:
+    while values and values[-1].value is None:
         values.pop()
     return values

@@ -33,7 +33,9 @@ class Delta(BaseModel):
     relative: float | None
 
 
-class QuarterValue(BaseModel):
+class PeriodValue(BaseModel):
+    """One period's value: a quarter of the table, or a point of a row's history."""
+
     period: str
     value: float | None
     marker: str | None = None
@@ -97,8 +99,8 @@ class Comparison(BaseModel):
     baseline_value: float | None
     current_period: str
     current_basis: str
-    quarters: list[QuarterValue]
-    baseline_quarters: list[QuarterValue] = Field(default_factory=list)  # the baseline year's, where the data have them
+    quarters: list[PeriodValue]
+    baseline_quarters: list[PeriodValue] = Field(default_factory=list)  # the baseline year's, where the data have them
     current_value: float | None
     change: float | None
     change_pct: float | None
@@ -107,7 +109,7 @@ class Comparison(BaseModel):
     assessment: Assessment
     quarter_on_quarter: Delta | None = None
     year_on_year: Delta | None = None
-    history: list[float | None] = Field(default_factory=list)
+    history: list[PeriodValue] = Field(default_factory=list)  # the trend to the current period, on the data's grain
     notes: list[str] = Field(default_factory=list)
     current_quarters: list[str] = Field(default_factory=list)  # the quarters the current value is made of
     complete: bool = True  # every quarter of the current year has a value (or it is a year figure)
@@ -119,6 +121,10 @@ class Comparison(BaseModel):
     target: float | None = None
     target_met: bool | None = None
     small_numbers: bool = False  # a count below 10, or a rate resting on fewer than 10 events
+
+    @property
+    def history_values(self) -> list[float | None]:
+        return [p.value for p in self.history]
 
     @property
     def arrow(self) -> str:

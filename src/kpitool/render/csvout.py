@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from kpitool.models import ComparisonReport, QuarterValue
+from kpitool.models import ComparisonReport, PeriodValue
 
 SKIPPED_SECTION = "(not read)"  # the section of the rows that name input rows left out
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,7 +30,7 @@ def _num(value: float | None) -> str:
     return repr(number)
 
 
-def _quarter_cells(values: list[QuarterValue], columns: list[str]) -> list[str]:
+def _quarter_cells(values: list[PeriodValue], columns: list[str]) -> list[str]:
     """Each column's value and marker, blank where the row has none."""
     by_period = {q.period: q for q in values}
     return [

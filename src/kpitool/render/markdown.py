@@ -75,7 +75,9 @@ def render_markdown(report: ComparisonReport, catalogue: Catalogue | None = None
         lines += [f"## {md_cell(section.title)}", ""]
         table = []
         for entry in section.entries:
-            cells = [md_cell(x) for x in row_cells(entry.comparison, report)] + [sparkline(entry.comparison.history)]
+            cells = [md_cell(x) for x in row_cells(entry.comparison, report)] + [
+                sparkline(entry.comparison.history_values)
+            ]
             cells[0] += "".join(f" [note {n}]" for n in entry.notes)
             table.append(cells)
         lines.append(

@@ -29,7 +29,7 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
     rows_by_section = report.sections()
-    grid = {section: [[visible_line(x) for x in row_cells(c, report)] + [sparkline(c.history)] for c in rows]
+    grid = {section: [[visible_line(x) for x in row_cells(c, report)] + [sparkline(c.history_values)] for c in rows]
             for section, rows in rows_by_section.items()}  # fmt: skip
     for section, rows in rows_by_section.items():
         width = console.width if console.is_terminal else 10**6
