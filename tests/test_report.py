@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from kpitool.render.html import render_html
 
 GOLDEN = Path(__file__).parent / "golden"
 AS_AT = "Data as at 30 April 2024"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def example_document(monkeypatch: pytest.MonkeyPatch) -> ReportDocument:
@@ -381,6 +383,72 @@ def test_chart_ticks_are_round_and_labelled_with_the_decimals_they_need() -> Non
     scene = panel_scene(Panel("Detected", "percent", [("Q1", 10.0), ("Q2", 10.5), ("Q3", 10.25), ("Q4", 10.75)]))
     labels = [m.text for m in scene.marks if isinstance(m, Text) and m.anchor == "end"]
     assert labels == ["9.5%", "10.0%", "10.5%", "11.0%"]
+
+
+def _svgs(html: str) -> list[ET.Element]:
+    return [ET.fromstring(m) for m in re.findall(r"<svg.*?</svg>", html, re.S)]
+
+
+def _texts(svg: ET.Element) -> list[str]:
+    return [t.text or "" for t in svg.iter(f"{SVG}text")]
+
+
+def test_a_month_against_a_month_charts_the_months_to_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A month (a quarter, a rolling year) against one of its length has no quarters of a year:
+    its chart is its history, each point labelled with its period, the gap a break in the line."""
+    monkeypatch.chdir(EXAMPLES / "police-uk")
+    out = tmp_path / "r.html"
+    args = ["report", "--baseline", "2022-11", "--current", "2022-12", "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "No trend chart" not in html and html.count("Trend by month (") == 6
+    svgs = _svgs(html)
+    assert len(svgs) == 12  # every row of both forces
+    for svg in svgs:
+        assert (svg.findtext(f"{SVG}title") or "").endswith(": trend by month")
+        labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("text-anchor") == "middle"]  # the period axis
+        assert labels[0] == "2022-04" and labels[-1] == "2022-12" and 2 <= len(labels) <= 4, labels
+    cleveland, durham = svgs[0], svgs[6]
+    desc = cleveland.findtext(f"{SVG}desc") or ""
+    assert desc.startswith("ASB incidents, by month: 2022-04 30; ") and "2022-11 n/a; 2022-12 35." in desc
+    assert len(cleveland.findall(f"{SVG}polyline")) == 2  # November missing: the line breaks, never bridged
+    assert len(cleveland.findall(f"{SVG}circle")) == 8
+    # the baseline (November's count, a point of the same kind) is the dashed line, labelled
+    assert [ln.get("stroke-dasharray") for ln in durham.findall(f"{SVG}line")].count("4 3") == 1
+    assert "2022-11" in _texts(durham) and (durham.findtext(f"{SVG}desc") or "").endswith("Baseline 2022-11: 45.")
+
+
+def test_history_panels_of_quarters_and_rolling_years(tmp_path: Path) -> None:
+    from kpitool.periods import parse_period
+    from kpitool.render.charts import panel_of, panel_scene
+    from kpitool.render.plot import Text
+
+    data = tmp_path / "months.csv"
+    months = [f"{2024 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(12)]
+    lines = [f"Calls,{m},{100 + i}" for i, m in enumerate(months)] + [
+        f"Rate,{m},{40 + i % 3}%" for i, m in enumerate(months)
+    ]
+    data.write_text("measure,period,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    options = CompareOptions(baseline=parse_period("2024/25 Q1"), current=parse_period("2024/25 Q4"))
+    calls, rate = run_comparison([data], None, options).comparisons
+    panel = panel_of(calls)  # a quarter of monthly data: its months, the quarter's total off their scale
+    assert panel.grain == "month" and panel.points[0] == ("2024-04", 100) and panel.points[-1] == ("2025-03", 111)
+    assert panel.reference is None
+    assert panel_of(rate).reference == ("2024/25 Q1", pytest.approx(41.0))  # a mean is on the months' scale
+    rolling = tmp_path / "rolling.csv"
+    ends = ["2016/17", "12m to 2017-06", "12m to 2017-09", "12m to 2017-12", "2017/18", "12m to 2018-06"]
+    rolling.write_text("measure,period,value\n" + "".join(f"Burglary,{p},{99 + i}\n" for i, p in enumerate(ends)))
+    options = CompareOptions(baseline=parse_period("12m to 2017-06"), current=parse_period("12m to 2018-06"))
+    (row,) = run_comparison([rolling], None, options).comparisons
+    panel = panel_of(row)
+    assert panel.grain == "rolling year" and [p for p, _ in panel.points] == ends
+    assert panel.reference == ("12m to 2017-06", 100)  # a rolling year against one: on the same scale
+    assert panel.alternative().startswith("Burglary, by rolling year, a quarter apart: 2016/17 99; ")
+    scene = panel_scene(panel)
+    labels = [m for m in scene.marks if isinstance(m, Text) and m.anchor == "middle"]
+    assert [m.text for m in labels] == ["2016/17", "12m to 2018-06"]  # as many as fit, the first and the last
+    assert all(m.x - len(m.text) * 5.5 / 2 >= 0 and m.x + len(m.text) * 5.5 / 2 <= scene.width for m in labels)
 
 
 @pytest.mark.parametrize(

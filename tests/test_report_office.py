@@ -91,6 +91,19 @@ def test_word_charts_are_images_with_alternative_text(word, document: ReportDocu
     assert all(descriptions) and "999 calls, by quarter: Q1 31,539; Q2 30,694; Q3 26,284; Q4 23,937." in descriptions[1]
 
 
+def test_word_charts_a_month_against_a_month(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(EXAMPLES / "police-uk")
+    out = tmp_path / "months.docx"
+    result = CliRunner().invoke(app, ["report", "--baseline", "2022-11", "--current", "2022-12", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    word = docx.Document(str(out))
+    assert len(word.inline_shapes) == 6  # a chart of each table's months
+    shapes = word.element.body.xpath(".//wp:docPr")
+    assert all((d.get("title") or "").endswith(": trend by month") for d in shapes)
+    assert (shapes[0].get("descr") or "").startswith("ASB incidents, by month: 2022-04 30; 2022-05 30;")
+    assert not any(p.text.startswith("No trend chart") for p in word.paragraphs)
+
+
 def test_word_commentary_is_plain_editable_paragraphs(word, document: ReportDocument) -> None:  # type: ignore[no-untyped-def]
     paragraphs = {p.text: p for p in word.paragraphs}
     for section in document.sections:

@@ -22,6 +22,7 @@ from kpitool.models import (
     ComparisonReport,
     Delta,
     Direction,
+    HistoryGrain,
     Measure,
     PeriodValue,
     Unit,
@@ -359,7 +360,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         current_value=current_value,
         quarter_on_quarter=qoq,
         year_on_year=yoy,
-        history=_history(r, year),
+        **_history(r, year),
         notes=notes,
         current_quarters=[period_of(year.year, q, year.calendar).label for q in present],
         complete=not partial,
@@ -411,7 +412,7 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
         current_basis=_basis_of(r, current),
         quarters=[],
         current_value=current_value,
-        history=_history(r, current),
+        **_history(r, current),
         notes=notes,
         complete=current_value is not None,
     )
@@ -512,20 +513,21 @@ def _delta(r: Resolved, before: Period, after: Period) -> Delta | None:
     )
 
 
-def _history(r: Resolved, end: Period) -> list[PeriodValue]:
-    """The trend's points to the end of ``end``, on the data's own grain: up to 24 months for
-    monthly data, eight rolling years a quarter apart for rolling data, else eight quarters; a
+def _history(r: Resolved, end: Period) -> dict[str, Any]:
+    """The trend's points to the end of ``end`` and their grain, the data's own: up to 24 months
+    for monthly data, eight rolling years a quarter apart for rolling data, else eight quarters; a
     period inside it without a value is a point without one (a gap, never bridged)."""
     last = end.last_month()
+    grain: HistoryGrain
     if r.monthly:
-        points = [last.shifted(-i) for i in range(HISTORY_MONTHS)]
+        points, grain = [last.shifted(-i) for i in range(HISTORY_MONTHS)], "month"
     elif end.kind == "rolling" or r.rolling:
-        points = [last.shifted(-3 * i).rolling_to() for i in range(SPARK_QUARTERS)]
+        points, grain = [last.shifted(-3 * i).rolling_to() for i in range(SPARK_QUARTERS)], "rolling year"
     else:
-        points = [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)]
+        points, grain = [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)], "quarter"
     values = [PeriodValue(period=p.label, value=r.value(p)) for p in reversed(points)]
     while values and values[0].value is None:
         values.pop(0)
     while values and values[-1].value is None:
         values.pop()
-    return values
+    return {"history": values, "history_grain": grain}

@@ -33,6 +33,9 @@ class Delta(BaseModel):
     relative: float | None
 
 
+HistoryGrain = Literal["month", "quarter", "rolling year"]
+
+
 class PeriodValue(BaseModel):
     """One period's value: a quarter of the table, or a point of a row's history."""
 
@@ -110,6 +113,7 @@ class Comparison(BaseModel):
     quarter_on_quarter: Delta | None = None
     year_on_year: Delta | None = None
     history: list[PeriodValue] = Field(default_factory=list)  # the trend to the current period, on the data's grain
+    history_grain: HistoryGrain = "quarter"  # what each point of the history is: a rolling year is a quarter apart
     notes: list[str] = Field(default_factory=list)
     current_quarters: list[str] = Field(default_factory=list)  # the quarters the current value is made of
     complete: bool = True  # every quarter of the current year has a value (or it is a year figure)

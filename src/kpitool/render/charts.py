@@ -1,4 +1,5 @@
-"""Trend charts: a small panel per measure, its quarters as a line, drawn as SVG (HTML) or PNG (Word).
+"""Trend charts: a small panel per measure, its quarters (or its months, quarters or rolling years
+to the current period) as a line, drawn as SVG (HTML) or PNG (Word).
 
 ``panel_scene`` places the points, the axes and the reference line on the geometry of
 ``render/plot.py``; ``svg_panel`` and ``png_panels`` draw that one scene. Each chart carries a
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kpitool.models import Comparison, Unit
+from kpitool.models import Comparison, HistoryGrain, Unit
 from kpitool.render.plot import (
     AxisStyle,
     Circle,
@@ -42,6 +43,15 @@ AXIS = AxisStyle(INK, size=10, gap=5, lift=3.5)
 TICK_LABEL: dict[Unit, str] = {"percent": "{}%", "currency": "£{}"}
 
 
+GRAIN_WORDS: dict[HistoryGrain, str] = {
+    "quarter": "by quarter",
+    "month": "by month",
+    "rolling year": "by rolling year, a quarter apart",
+}
+GRAIN_PLURAL: dict[HistoryGrain, str] = {"quarter": "quarters", "month": "months", "rolling year": "rolling years"}
+NO_TREND = "No trend chart: no measure here has two or more periods with values."
+
+
 @dataclass
 class Panel:
     """One measure's trend: labelled points (a value may be missing) and an optional reference line."""
@@ -50,6 +60,7 @@ class Panel:
     unit: Unit
     points: list[tuple[str, float | None]]
     reference: tuple[str, float] | None = None
+    grain: HistoryGrain = "quarter"
 
     @property
     def drawable(self) -> bool:
@@ -58,21 +69,44 @@ class Panel:
     def alternative(self) -> str:
         """The chart in words: every value, and the reference line."""
         values = "; ".join(f"{label} {value_text(v, self.unit)}" for label, v in self.points)
-        text = f"{self.title}, by quarter: {values}."
+        text = f"{self.title}, {GRAIN_WORDS[self.grain]}: {values}."
         if self.reference:
             text += f" Baseline {self.reference[0]}: {value_text(self.reference[1], self.unit)}."
         return text
 
 
 def panel_of(c: Comparison) -> Panel:
-    """The current period's quarters; the baseline as a reference where it is on the quarters' scale
-    (an average, a rate, a stock), not where it is a year's total of them."""
-    year = c.current_period
-    points = [(q.period.removeprefix(year).strip() or q.period, q.value) for q in c.quarters]
+    """A year's row: its quarters, and the baseline as a reference where it is on the quarters'
+    scale (an average, a rate, a stock), not where it is a year's total of them. Any other row (a
+    quarter, a month or a rolling year against one of its length, or a year without quarters):
+    its history to the current period, and the baseline where the history's points are periods of
+    the compared kind, or where it is on any scale."""
+    if c.quarters:
+        year = c.current_period
+        points = [(q.period.removeprefix(year).strip() or q.period, q.value) for q in c.quarters]
+        grain: HistoryGrain = "quarter"
+        on_scale = c.aggregate != "sum"
+    else:
+        points = [(p.period, p.value) for p in c.history]
+        grain = c.history_grain
+        on_scale = c.aggregate != "sum" or (bool(c.history) and c.history[-1].period == c.current_period)
     reference = None
-    if c.aggregate != "sum" and c.baseline_value is not None and c.baseline_period:
+    if on_scale and c.baseline_value is not None and c.baseline_period:
         reference = (c.baseline_period, c.baseline_value)
-    return Panel(c.measure, c.unit, points, reference)
+    return Panel(c.measure, c.unit, points, reference, grain)
+
+
+def trend_caption(panels: list[Panel]) -> str:
+    """``Trend by quarter``: what the panels of one table show (``Trend`` where their grains differ)."""
+    grains = {p.grain for p in panels}
+    return f"Trend {GRAIN_WORDS[grains.pop()]}" if len(grains) == 1 else "Trend"
+
+
+def reference_note(panels: list[Panel]) -> str:
+    """What the dashed line is, where a panel has one."""
+    grains = {p.grain for p in panels}
+    scale = f"the {GRAIN_PLURAL[grains.pop()]}'" if len(grains) == 1 else "the chart's"
+    return f"a dashed line is the baseline, where it is on {scale} scale"
 
 
 def _scale(panel: Panel) -> tuple[Scale, Ticks] | None:
@@ -103,7 +137,7 @@ def _scale(panel: Panel) -> tuple[Scale, Ticks] | None:
 
 def panel_scene(panel: Panel) -> Scene:
     """One measure's trend, to be drawn as SVG (HTML) or PNG (Word)."""
-    scene = Scene(WIDTH, HEIGHT, f"{panel.title}: trend by quarter", panel.alternative())
+    scene = Scene(WIDTH, HEIGHT, f"{panel.title}: trend {GRAIN_WORDS[panel.grain]}", panel.alternative())
     scaled = _scale(panel)
     if scaled is None:
         return scene

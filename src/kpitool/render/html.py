@@ -11,7 +11,7 @@ from html import escape
 
 from kpitool import __version__
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
-from kpitool.render.charts import panel_of, svg_panel
+from kpitool.render.charts import NO_TREND, panel_of, reference_note, svg_panel, trend_caption
 from kpitool.render.safe import visible
 from kpitool.render.tables import NUMERIC_FROM, caption, entry_cells, note_marks, table_headers
 
@@ -124,20 +124,21 @@ def _table(doc: ReportDocument, section: ReportSection) -> str:
 
 
 def _charts(section: ReportSection) -> str:
-    figures = []
+    figures, panels = [], []
     for i, entry in enumerate(section.entries):
         panel = panel_of(entry.comparison)
         if not panel.drawable:
             continue
         ident = f"chart-{section.anchor}-{i + 1}"
+        panels.append(panel)
         figures.append(
             f'<figure class="panel"><figcaption>{_e(panel.title)}</figcaption>{svg_panel(panel, ident)}</figure>'
         )
     if not figures:
-        return '<p class="meta">No trend chart: the current period has fewer than two quarters with values.</p>'
+        return f'<p class="meta">{_e(NO_TREND)}</p>'
     return (
-        '<figure class="trend"><figcaption>Trend by quarter (the figures are in the table above;'
-        " a dashed line is the baseline, where it is on the quarters' scale)</figcaption>"
+        f'<figure class="trend"><figcaption>{_e(trend_caption(panels))} (the figures are in the table above;'
+        f" {_e(reference_note(panels))})</figcaption>"
         f'<div class="panels">{"".join(figures)}</div></figure>'
     )
 

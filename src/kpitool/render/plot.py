@@ -197,20 +197,19 @@ def spread(n: int, most: int) -> list[int]:
 def period_axis(
     frame: Frame, labels: Sequence[str], y: float, style: AxisStyle, most: int, font_size: float = 12
 ) -> list[Mark]:
-    """The periods' labels under their points: as many as fit side by side (``most`` at the most),
-    evenly spread, each kept inside the canvas."""
+    """The periods' labels under their points: as many as fit side by side without touching
+    (``most`` at the most), evenly spread, always the first and the last, each kept inside the
+    canvas."""
     n = len(labels)
-    if not n:
-        return []
     size = style.size or font_size
-    widest = max(len(t) for t in labels) * size * CHAR_WIDTH
-    fit = max(1, int(frame.plot_w // (widest + size)) + 1)
-    marks: list[Mark] = []
-    for i in spread(n, min(most, fit)):
-        half = len(labels[i]) * size * CHAR_WIDTH / 2
-        x = min(max(frame.x(i, n), half), frame.width - half)
-        marks.append(Text(x, y, labels[i], style.ink, "middle", style.size))
-    return marks
+    for k in range(min(most, n), 0, -1):
+        placed = []
+        for i in spread(n, k):
+            half = len(labels[i]) * size * CHAR_WIDTH / 2
+            placed.append((min(max(frame.x(i, n), half), frame.width - half), half, labels[i]))
+        if all(b[0] - a[0] >= a[1] + b[1] + size / 2 for a, b in zip(placed, placed[1:], strict=False)):
+            return [Text(x, y, text, style.ink, "middle", style.size) for x, _, text in placed]
+    return []
 
 
 def runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:

@@ -9,7 +9,7 @@ import io
 from typing import TYPE_CHECKING
 
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
-from kpitool.render.charts import panel_of, png_panels
+from kpitool.render.charts import NO_TREND, panel_of, png_panels, trend_caption
 from kpitool.render.safe import visible
 from kpitool.render.tables import NUMERIC_FROM, caption, entry_cells, note_marks, table_headers
 
@@ -141,15 +141,15 @@ def _chart(document: Document, section: ReportSection) -> None:
 
     panels = [p for p in (panel_of(e.comparison) for e in section.entries) if p.drawable]
     if not panels:
-        document.add_paragraph("No trend chart: the current period has fewer than two quarters with values.")
+        document.add_paragraph(NO_TREND)
         return
     columns = min(CHART_COLUMNS, len(panels))
-    document.add_paragraph("Trend by quarter (the figures are in the table above).", style="Caption")
+    document.add_paragraph(f"{trend_caption(panels)} (the figures are in the table above).", style="Caption")
     document.add_picture(io.BytesIO(png_panels(panels, columns)), width=Cm(5.6 * columns))
     picture = document.paragraphs[-1]
     for properties in picture._p.xpath(".//wp:docPr"):  # the alternative text a screen reader reads
         properties.set("descr", _text(" ".join(p.alternative() for p in panels)))
-        properties.set("title", _text(f"{section.title}: trend by quarter"))
+        properties.set("title", _text(f"{section.title}: {trend_caption(panels).lower()}"))
 
 
 def _commentary(document: Document, entries: list[MeasureEntry]) -> None:
