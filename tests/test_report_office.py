@@ -229,3 +229,78 @@ def test_the_method_of_each_arrow_is_a_column_when_the_rows_differ(document: Rep
     sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(doc)))["Table_1"]
     values = [c.value for row in sheet.iter_rows() for c in row]
     assert "Method of the direction" in values and "spc" in values and "band" in values
+
+
+# -- XmR charts under --method spc ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def spc_document(tmp_path_factory: pytest.TempPathFactory) -> ReportDocument:
+    """Two measures with 24 months each: enough points for limits (15), one with a shift."""
+    from kpitool.periods import parse_period
+
+    months = [f"{2023 + (3 + i) // 12}-{(3 + i) % 12 + 1:02d}" for i in range(24)]
+    rows = [f"Answer time,{m},{v}" for m, v in zip(months, [9, 11] * 8 + [15] + [13] * 7, strict=True)]
+    rows += [f"Other,{m},{v}" for m, v in zip(months, [5, 6] * 12, strict=True)]
+    data = tmp_path_factory.mktemp("spc") / "m.csv"
+    data.write_text("measure,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    options = CompareOptions(baseline=parse_period("2023/24"), method="spc")
+    return build_document(run_comparison([data], None, options), None, as_at=AS_AT)
+
+
+def _charted(doc: ReportDocument) -> list[tuple[str, str]]:
+    """Each charted row's XmR title and text alternative, as the SVG has them."""
+    from kpitool.render.svg import chart_title, description, with_limits
+
+    out = []
+    for section in doc.sections:
+        for e in section.entries:
+            if chart := with_limits(e.comparison):
+                out.append((f"{chart_title(e.comparison)}: control chart (XmR)", description(e.comparison, chart)))
+    return out
+
+
+def test_word_has_each_xmr_chart_as_a_picture_with_its_text_alternative(spc_document: ReportDocument) -> None:
+    from PIL import Image
+
+    charted = _charted(spc_document)
+    assert len(charted) == 2
+    word = docx.Document(io.BytesIO(render_docx(spc_document)))
+    assert [p.text for p in word.paragraphs if p.style.name == "Heading 2"].count("Control charts (XmR)") == 1
+    shapes = [(d.get("title"), d.get("descr")) for d in word.element.body.xpath(".//wp:docPr")]
+    assert shapes[1:] == charted  # after the section's trend panels, each measure's XmR chart
+    assert "Latest point 13 (2025-03): special cause" in charted[0][1]
+    pictures = [r.target_part.blob for r in word.part.rels.values() if r.reltype.endswith("/image")]
+    sizes = sorted(Image.open(io.BytesIO(b)).size for b in pictures)
+    assert sizes.count((1440, 720)) == 2  # the 720 × 360 chart at twice its size, sharp when printed
+
+
+def test_excel_has_a_sheet_of_xmr_charts_with_their_points_and_alt_text(spc_document: ReportDocument) -> None:
+    import re
+    import zipfile
+
+    data = render_xlsx(spc_document)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[-2:] == ["Table_1", "Chart_1"]
+    links = {c.value: c.hyperlink.location for c in book["Contents"]["A"] if c.hyperlink}
+    assert links["Chart_1"] == "'Chart_1'!A1"
+    sheet = book["Chart_1"]
+    assert not sheet.merged_cells.ranges and len(sheet.tables) == 1
+    (table,) = sheet.tables.values()
+    rows = list(sheet[table.ref])
+    heads = [c.value for c in rows[0]]
+    assert heads == ["Measure", "Period", "Value", "Mean", "Upper process limit", "Lower process limit", "Point"]
+    points = [dict(zip(heads, r, strict=True)) for r in rows[1:]]
+    assert len(points) == 48 and [p["Measure"].value for p in points].count("Answer time") == 24
+    first = points[0]
+    assert first["Period"].value == "2023-04" and first["Value"].value == 9
+    row = spc_document.sections[0].entries[0].comparison
+    assert row.spc is not None and first["Mean"].value == pytest.approx(row.spc.mean)  # full precision kept
+    assert first["Mean"].number_format == "#,##0"  # shown as the chart's legend shows it
+    kinds = {p["Point"].value for p in points}
+    assert "common cause" in kinds and any(k.startswith("special cause") for k in kinds)
+    assert all(set(str(p["Point"].value)) - SYMBOLS for p in points)  # words, never only a shape
+    assert len(sheet._images) == 2
+    assert all(image.anchor._from.col > len(heads) for image in sheet._images)  # beside the table, not on it
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+    descriptions = [d.replace("&amp;", "&") for d in re.findall(r'descr="([^"]*)"', drawing)]
+    assert descriptions == [d for _, d in _charted(spc_document)]

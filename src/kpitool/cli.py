@@ -438,10 +438,16 @@ def report(
     """The quarterly report itself: contents, a section per table with its trend chart and drafted
     commentary, the method and numbered notes.
 
+    The trend chart shows a year's quarters; a month, quarter or rolling year compared with one of
+    its length shows its months, quarters or rolling years up to it. Under --method spc each
+    measure with process limits also gets its XmR chart (as kpitool chart draws it): inline SVG in
+    HTML, a picture in docx, and in xlsx a Chart_N sheet of the points beside the pictures.
+
     HTML is one self-contained file (it prints to A4); docx opens in Word with real headings and
     tables; xlsx follows the accessible-spreadsheet rules (cover, contents, notes, a table a sheet).
-    The commentary states figures, never causes: edit it before publication. Takes every option
-    of compare; writes atomically and never overwrites an existing file without --force.
+    Every chart has a text alternative listing its values. The commentary states figures, never
+    causes: edit it before publication. Takes every option of compare; writes atomically and never
+    overwrites an existing file without --force.
 
     Example: kpitool report --baseline 2022/23 -o report.html
     """

@@ -2,7 +2,9 @@
 rules for releasing statistics in spreadsheets: a cover sheet, a contents sheet, a notes sheet,
 one table per sheet with one header row, no merged cells, numbers stored as numbers with display
 formats, ``[x]`` / ``[z]`` where a figure is not available or does not apply, notes as ``[note N]``,
-and no cell made only of a symbol (the arrows carry their words).
+and no cell made only of a symbol (the arrows carry their words). Under --method spc, a sheet a
+table of its XmR charts: their points as a table, each chart beside it as a picture with its
+alternative text.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
 from kpitool.models import Unit
 from kpitool.render.safe import visible
+from kpitool.render.svg import chart_png, chart_title, description, point_kinds, with_limits
 from kpitool.render.tables import caption, method_of, note_marks, shows_method
 from kpitool.render.values import assessment_words, direction_words
 
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 NOT_AVAILABLE = "[x]"
+CHART_ROWS = 19  # the rows (of 20 px) an XmR chart (360 px) takes, and one between charts
 NOT_APPLICABLE = "[z]"
 
 VALUE_FORMAT: dict[Unit, str] = {
@@ -197,6 +201,55 @@ def _section_sheet(book: _Book, doc: ReportDocument, section: ReportSection, num
     sheet.freeze_panes(top + 1, 1)
 
 
+def _chart_sheet(book: _Book, section: ReportSection, number: int, title: str) -> None:
+    """Under --method spc, a sheet of the table's XmR charts: one table of their points (value,
+    mean, process limits, what each point shows, in words), and beside it each measure's chart as
+    a picture with its alternative text."""
+    charted = [(e.comparison, chart) for e in section.entries if (chart := with_limits(e.comparison))]
+    sheet = book.book.add_worksheet(f"Chart_{number}")
+    targets = any(row.target is not None for row, _ in charted)
+    headers = ["Measure", "Period", "Value", "Mean", "Upper process limit", "Lower process limit"]
+    headers += [*(["Target"] * targets), "Point"]
+    rows: list[list[Any]] = []
+    for row, chart in charted:
+        start = chart.periods.index(chart.since) if chart.since in chart.periods else 0
+        for i, (period, value, kind) in enumerate(
+            zip(chart.periods, chart.values, point_kinds(row, chart), strict=True)
+        ):
+            lines = [
+                _value(v, row.unit) if i >= start else NOT_APPLICABLE for v in (chart.mean, chart.upper, chart.lower)
+            ]
+            target = [_value(row.target, row.unit) if row.target is not None else NOT_APPLICABLE] * targets
+            rows.append([chart_title(row), period, _value(value, row.unit), *lines, *target, kind])
+    top = _about(
+        sheet,
+        book,
+        title,
+        [
+            "This worksheet contains one table: the points of each measure's XmR chart. The charts are"
+            " beside it, each with alternative text.",
+            "Process limits: the mean ± 2.66 × the mean moving range, after NHS Making Data Count.",
+            f"{NOT_APPLICABLE} = not applicable (before the limits' first period, or no target).",
+        ],
+    )
+    book.table(sheet, top, f"Chart_{number}_points", headers, rows, [34, 14, *[12] * (len(headers) - 3), 28])
+    sheet.freeze_panes(top + 1, 1)
+    column = len(headers) + 1  # a column left empty between the table and the charts
+    for k, (row, chart) in enumerate(charted):
+        sheet.insert_image(
+            top + k * CHART_ROWS,
+            column,
+            f"chart-{number}-{k + 1}.png",
+            {
+                "image_data": io.BytesIO(chart_png(row, chart)),
+                "x_scale": 0.5,  # drawn at twice the size, for print
+                "y_scale": 0.5,
+                "description": _t(description(row, chart)),
+                "object_position": 3,  # neither moved nor sized with the cells under it
+            },
+        )
+
+
 def render_xlsx(doc: ReportDocument) -> bytes:
     out = io.BytesIO()
     book = _Book(out)
@@ -223,6 +276,12 @@ def render_xlsx(doc: ReportDocument) -> bytes:
         ("Commentary", "Drafted commentary for each measure"),
     ]
     sheets += [(f"Table_{i}", caption(doc, s)) for i, s in enumerate(doc.sections, start=1)]
+    charts = [
+        (f"Chart_{i}", f"Control charts (XmR) of table {i}: {caption(doc, s)}")
+        for i, s in enumerate(doc.sections, start=1)
+        if any(with_limits(e.comparison) for e in s.entries)
+    ]
+    sheets += charts
     book.table(contents, top, "Contents", ["Sheet name", "Table description"], [[n, d] for n, d in sheets], [16, 90])
     for r, (name, _) in enumerate(sheets, start=top + 1):
         contents.write_url(r, 0, f"internal:'{name}'!A1", book.link, name)
@@ -248,5 +307,9 @@ def render_xlsx(doc: ReportDocument) -> bytes:
 
     for i, section in enumerate(doc.sections, start=1):
         _section_sheet(book, doc, section, i)
+    titles = dict(charts)
+    for i, section in enumerate(doc.sections, start=1):
+        if f"Chart_{i}" in titles:
+            _chart_sheet(book, section, i, f"Chart {i}: {titles[f'Chart_{i}']}")
     book.book.close()
     return out.getvalue()

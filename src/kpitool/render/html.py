@@ -145,20 +145,16 @@ def _charts(section: ReportSection) -> str:
 
 def _control_charts(section: ReportSection) -> str:
     """Under --method spc, each measure's XmR chart (as `kpitool chart` draws it), where it has limits."""
-    from kpitool.render.svg import chart_svg
+    from kpitool.render.svg import CONTROL_NOTE, chart_svg, with_limits
 
     figures = [
-        f'<figure class="spc">{chart_svg(e.comparison, e.comparison.spc, f"spc-{section.anchor}-{i + 1}")}</figure>'
+        f'<figure class="spc">{chart_svg(e.comparison, chart, f"spc-{section.anchor}-{i + 1}")}</figure>'
         for i, e in enumerate(section.entries)
-        if e.comparison.spc is not None and e.comparison.spc.mean is not None
+        if (chart := with_limits(e.comparison))
     ]
     if not figures:
         return ""
-    return (
-        '<h3>Control charts (XmR)</h3><p class="meta">Mean, process limits and special-cause points'
-        " (■ improvement, ▲ concern, ◆ special cause, ● common cause), as NHS Making Data Count draws them.</p>"
-        + "".join(figures)
-    )
+    return f'<h3>Control charts (XmR)</h3><p class="meta">{_e(CONTROL_NOTE)}</p>' + "".join(figures)
 
 
 def _commentary(section: ReportSection) -> str:

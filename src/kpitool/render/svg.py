@@ -53,6 +53,21 @@ SAMPLES = {  # each line's colour and dashes, in the chart and in its legend
 AXIS = AxisStyle(GREY, gap=8, lift=4)
 
 
+CONTROL_NOTE = (
+    "Mean, process limits and special-cause points (■ improvement, ▲ concern, ◆ special cause,"
+    " ● common cause), as NHS Making Data Count draws them."
+)
+
+
+def with_limits(row: Comparison) -> ControlChart | None:
+    """The row's XmR chart where it has a mean and limits (under --method spc, with enough points)."""
+    return row.spc if row.spc is not None and row.spc.mean is not None else None
+
+
+def chart_title(row: Comparison) -> str:
+    return " — ".join(t for t in (row.area, row.measure) if t)
+
+
 def _kind(polarity: str, c: ControlChart, period: str) -> str:
     """What a point is: part of a signal on the better side, the worse side, either, or none."""
     side = next((s.side for s in c.signals if period in s.periods), None)
@@ -61,6 +76,13 @@ def _kind(polarity: str, c: ControlChart, period: str) -> str:
     if polarity == "neutral":
         return "neither"
     return "improvement" if (side == "high") == (polarity == "up") else "concern"
+
+
+def point_kinds(row: Comparison, c: ControlChart) -> list[str]:
+    """Each point's variation in words (``special cause (concern)``), for a table of the chart."""
+    words = {k: NAMES[k].split(" ", 1)[1] for k in NAMES}
+    words |= {"improvement": "special cause (improvement)", "concern": "special cause (concern)"}
+    return [words[_kind(row.polarity, c, p)] for p in c.periods]
 
 
 def _marker(kind: str, x: float, y: float) -> Mark:
@@ -109,7 +131,7 @@ def chart_scene(row: Comparison, c: ControlChart) -> Scene:
     def x(i: int) -> float:
         return FRAME.x(i, n)
 
-    title = " — ".join(t for t in (row.area, row.measure) if t)
+    title = chart_title(row)
     scene = Scene(WIDTH, HEIGHT, title, description(row, c), font_size=12, fluid=True)
     marks = scene.marks
     marks.append(Rect(0, 0, WIDTH, HEIGHT, "#ffffff"))

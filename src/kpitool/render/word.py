@@ -1,6 +1,7 @@
 """The report as a Word document (python-docx): heading styles, so that Word builds its contents;
-real tables whose header row repeats on every page; charts as images with alternative text; the
-commentary as normal paragraphs an officer can edit.
+real tables whose header row repeats on every page; charts as images with alternative text (the
+trend panels, and under --method spc each measure's XmR chart); the commentary as normal
+paragraphs an officer can edit.
 """
 
 from __future__ import annotations
@@ -136,6 +137,13 @@ def _widths(grid: list[list[str]]) -> list[Length]:
     return [Cm(page - sum(widths)), *[Cm(w) for w in widths]]
 
 
+def _alternative(picture: Paragraph, title: str, description: str) -> None:
+    """The picture's title and alternative text, which a screen reader reads."""
+    for properties in picture._p.xpath(".//wp:docPr"):
+        properties.set("descr", _text(description))
+        properties.set("title", _text(title))
+
+
 def _chart(document: Document, section: ReportSection) -> None:
     from docx.shared import Cm
 
@@ -146,10 +154,25 @@ def _chart(document: Document, section: ReportSection) -> None:
     columns = min(CHART_COLUMNS, len(panels))
     document.add_paragraph(f"{trend_caption(panels)} (the figures are in the table above).", style="Caption")
     document.add_picture(io.BytesIO(png_panels(panels, columns)), width=Cm(5.6 * columns))
-    picture = document.paragraphs[-1]
-    for properties in picture._p.xpath(".//wp:docPr"):  # the alternative text a screen reader reads
-        properties.set("descr", _text(" ".join(p.alternative() for p in panels)))
-        properties.set("title", _text(f"{section.title}: {trend_caption(panels).lower()}"))
+    title = f"{section.title}: {trend_caption(panels).lower()}"
+    _alternative(document.paragraphs[-1], title, " ".join(p.alternative() for p in panels))
+
+
+def _control_charts(document: Document, section: ReportSection) -> None:
+    """Under --method spc, each measure's XmR chart as `kpitool chart` draws it (where it has
+    limits), as a picture of the page's width."""
+    from docx.shared import Cm
+
+    from kpitool.render.svg import CONTROL_NOTE, chart_png, chart_title, description, with_limits
+
+    charted = [(e.comparison, chart) for e in section.entries if (chart := with_limits(e.comparison))]
+    if not charted:
+        return
+    document.add_heading("Control charts (XmR)", level=2)
+    document.add_paragraph(_text(CONTROL_NOTE))
+    for row, chart in charted:
+        document.add_picture(io.BytesIO(chart_png(row, chart)), width=Cm(PAGE_CM))
+        _alternative(document.paragraphs[-1], f"{chart_title(row)}: control chart (XmR)", description(row, chart))
 
 
 def _commentary(document: Document, entries: list[MeasureEntry]) -> None:
@@ -180,6 +203,7 @@ def render_docx(doc: ReportDocument) -> bytes:
         document.add_heading(_text(section.title), level=1)
         _table(document, doc, section)
         _chart(document, section)
+        _control_charts(document, section)
         _commentary(document, section.entries)
     document.add_heading("Method", level=1)
     for note in [*doc.method, doc.drafted]:
