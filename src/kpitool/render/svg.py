@@ -2,7 +2,9 @@
 
 Each chart stands alone: inline styles, no script, no font files, no network. Special-cause
 points are marked by shape as well as colour (improvement ■, concern ▲, neither ◆, common ●),
-so the chart reads in grey; its ``<title>`` and ``<desc>`` are the text alternative.
+so the chart reads in grey; its ``<title>`` and ``<desc>`` are the text alternative. One scene
+(``chart_scene``, on the geometry of ``render/plot.py``) is written as SVG for HTML and
+``kpitool chart``, and painted as PNG for Word and Excel.
 """
 
 from __future__ import annotations
