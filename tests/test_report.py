@@ -419,6 +419,20 @@ def test_a_month_against_a_month_charts_the_months_to_it(monkeypatch: pytest.Mon
     assert "2022-11" in _texts(durham) and (durham.findtext(f"{SVG}desc") or "").endswith("Baseline 2022-11: 45.")
 
 
+def test_a_year_at_its_first_quarter_charts_the_quarters_to_it(tmp_path: Path) -> None:
+    from kpitool.periods import parse_period
+    from kpitool.render.charts import panel_of
+
+    data = tmp_path / "q.csv"
+    quarters = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2022, 2023) for q in (1, 2, 3, 4)] + ["2024/25 Q1"]
+    data.write_text("measure,period,value\n" + "".join(f"Calls,{p},{10 + i}\n" for i, p in enumerate(quarters)))
+    options = CompareOptions(baseline=parse_period("2023/24"), current=parse_period("2024/25"))
+    (row,) = run_comparison([data], None, options).comparisons
+    panel = panel_of(row)  # one quarter of the year: the baseline year's quarters and it, instead of no chart
+    assert panel.drawable and panel.grain == "quarter" and panel.points[0] == ("2023/24 Q1", 14)
+    assert panel.points[-1] == ("2024/25 Q1", 18) and panel.reference is None  # a year's total is off the scale
+
+
 def test_history_panels_of_quarters_and_rolling_years(tmp_path: Path) -> None:
     from kpitool.periods import parse_period
     from kpitool.render.charts import panel_of, panel_scene

@@ -438,8 +438,9 @@ def report(
     """The quarterly report itself: contents, a section per table with its trend chart and drafted
     commentary, the method and numbered notes.
 
-    The trend chart shows a year's quarters; a month, quarter or rolling year compared with one of
-    its length shows its months, quarters or rolling years up to it. Under --method spc each
+    The trend chart shows a year's quarters; a year with one quarter yet, and a month, quarter or
+    rolling year compared with one of its length, shows its months, quarters or rolling years up
+    to it. Under --method spc each
     measure with process limits also gets its XmR chart (as kpitool chart draws it): inline SVG in
     HTML, a picture in docx, and in xlsx a Chart_N sheet of the points beside the pictures.
 

@@ -79,10 +79,10 @@ class Panel:
 def panel_of(c: Comparison) -> Panel:
     """A year's row: its quarters, and the baseline as a reference where it is on the quarters'
     scale (an average, a rate, a stock), not where it is a year's total of them. Any other row (a
-    quarter, a month or a rolling year against one of its length, or a year without quarters):
-    its history to the current period, and the baseline where the history's points are periods of
-    the compared kind, or where it is on any scale."""
-    if c.quarters:
+    quarter, a month or a rolling year against one of its length, or a year with fewer than two
+    quarters yet, as at Q1): its history to the current period, and the baseline where the
+    history's points are periods of the compared kind, or where it is on any scale."""
+    if sum(q.value is not None for q in c.quarters) >= 2:
         year = c.current_period
         points = [(q.period.removeprefix(year).strip() or q.period, q.value) for q in c.quarters]
         grain: HistoryGrain = "quarter"
