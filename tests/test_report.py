@@ -419,6 +419,22 @@ def test_a_month_against_a_month_charts_the_months_to_it(monkeypatch: pytest.Mon
     assert "2022-11" in _texts(durham) and (durham.findtext(f"{SVG}desc") or "").endswith("Baseline 2022-11: 45.")
 
 
+def test_the_baseline_label_is_not_written_over_the_values() -> None:
+    from kpitool.render.charts import REFERENCE, Panel, panel_scene
+    from kpitool.render.plot import Circle, Text
+
+    def label(points: list[tuple[str, float | None]]) -> tuple[Text, list[Circle]]:
+        scene = panel_scene(Panel("Calls", "number", points, ("2022/23", 50.0)))
+        (text,) = [m for m in scene.marks if isinstance(m, Text) and m.fill == REFERENCE]
+        return text, [m for m in scene.marks if isinstance(m, Circle)]
+
+    text, circles = label([("Q1", 10), ("Q2", 20), ("Q3", 30), ("Q4", 50)])  # ends on the line: the label at the start
+    assert text.anchor == "start" and text.text == "2022/23"
+    text, circles = label([("Q1", 50), ("Q2", 30), ("Q3", 20), ("Q4", 10)])  # starts on it: at the end
+    assert text.anchor == "end"
+    assert text.y < circles[-1].cy  # over the line, away from the last point under it
+
+
 def test_a_year_at_its_first_quarter_charts_the_quarters_to_it(tmp_path: Path) -> None:
     from kpitool.periods import parse_period
     from kpitool.render.charts import panel_of

@@ -280,6 +280,7 @@ def test_excel_has_a_sheet_of_xmr_charts_with_their_points_and_alt_text(spc_docu
     data = render_xlsx(spc_document)
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[-2:] == ["Table_1", "Chart_1"]
+    test_excel_is_accessible(book)  # every sheet, the chart sheet too
     links = {c.value: c.hyperlink.location for c in book["Contents"]["A"] if c.hyperlink}
     assert links["Chart_1"] == "'Chart_1'!A1"
     sheet = book["Chart_1"]

@@ -146,16 +146,33 @@ def panel_scene(panel: Panel) -> Scene:
     marks = scene.marks
     marks += value_axis(scale, ticks, AXIS, GRID, TICK_LABEL.get(panel.unit, "{}"))
     marks += period_axis(FRAME, [label for label, _ in panel.points], HEIGHT - 8, AXIS, most=len(panel.points))
+    n = len(panel.points)
+    points = [(FRAME.x(i, n), scale.y(v)) if v is not None else None for i, (_, v) in enumerate(panel.points)]
     if panel.reference:
         label, value = panel.reference
         y = scale.y(value)
         marks.append(Line(LEFT, y, WIDTH - RIGHT, y, REFERENCE, dash="4 3"))
-        marks.append(Text(WIDTH - RIGHT, y - 3, label, REFERENCE, "end", 9))
-    n = len(panel.points)
-    points = [(FRAME.x(i, n), scale.y(v)) if v is not None else None for i, (_, v) in enumerate(panel.points)]
+        marks.append(_reference_label(label, y, points))
     marks += [Polyline(tuple(run), LINE, 2) for run in runs(points)]
     marks += [Circle(p[0], p[1], 3, LINE) for p in points if p is not None]
     return scene
+
+
+def _reference_label(label: str, y: float, points: list[tuple[float, float] | None]) -> Text:
+    """The baseline's label on its dashed line: at its end, or at its start where the last point
+    is nearer the line than the first (so that it is not written over the values), on the side
+    away from that point."""
+    known = [p for p in points if p is not None]
+    first, last = (known[0], known[-1]) if known else ((LEFT, y), (WIDTH - RIGHT, y))
+    right = abs(last[1] - y) >= min(12, abs(first[1] - y))  # at the end, unless the last point is on it
+    near = last if right else first
+    under = near[1] < y  # under the line when the point is above it, unless that is off the plot
+    if y + 10 > TOP + FRAME.plot_h or y - 12 < 0:
+        under = y - 12 < 0
+    baseline = y + 10 if under else y - 3
+    if right:
+        return Text(WIDTH - RIGHT, baseline, label, REFERENCE, "end", 9)
+    return Text(LEFT + 2, baseline, label, REFERENCE, "start", 9)
 
 
 def svg_panel(panel: Panel, ident: str) -> str:
