@@ -297,6 +297,16 @@ FONTS = {
 _PIL_ANCHOR = {"start": "ls", "middle": "ms", "end": "rs"}  # SVG text sits on its baseline
 
 
+@cache
+def _face(path: str, size: float) -> FreeTypeFont | None:
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(path, size)
+    except OSError:  # not installed here
+        return None
+
+
 def _glyph(face: FreeTypeFont, ch: str) -> bytes:
     from PIL import Image, ImageDraw
 
@@ -305,25 +315,22 @@ def _glyph(face: FreeTypeFont, ch: str) -> bytes:
     return image.tobytes()
 
 
-def _has_glyphs(face: FreeTypeFont, text: str) -> bool:
-    missing = _glyph(face, "\uffff")  # a character no font has: it is drawn as the "missing glyph" box
-    return all(ch.isspace() or _glyph(face, ch) != missing for ch in set(text))
-
-
 @cache
+def _covers(path: str, ch: str) -> bool:
+    """Has the font a glyph of its own for ``ch`` (not the box it draws for a character it lacks)?"""
+    face = _face(path, 12)
+    return face is not None and (ch.isspace() or _glyph(face, ch) != _glyph(face, "\uffff"))
+
+
 def font(size: float, bold: bool = False, text: str = "") -> FreeTypeFont | ImageFont:
-    """The first of ``FONTS`` here that has every glyph of ``text``, at ``size`` pixels."""
+    """The first of ``FONTS`` installed here that has every glyph of ``text``, at ``size`` pixels."""
     from PIL import ImageFont
 
-    faces = []
-    for path in FONTS[bold]:
-        try:
-            faces.append(ImageFont.truetype(path, 12))  # 12 px to test the glyphs, then at its size
-        except OSError:
-            continue
-    if not faces:
+    paths = [p for p in FONTS[bold] if _face(p, 12) is not None]
+    if not paths:
         return ImageFont.load_default(size=size)
-    return next((f for f in faces if _has_glyphs(f, text)), faces[0]).font_variant(size=size)
+    path = next((p for p in paths if all(_covers(p, ch) for ch in set(text))), paths[0])
+    return _face(path, size) or ImageFont.load_default(size=size)
 
 
 def _dashes(m: Line) -> list[tuple[float, float, float, float]]:
