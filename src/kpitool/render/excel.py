@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 NOT_AVAILABLE = "[x]"
-CHART_ROWS = 19  # the rows (of 20 px) an XmR chart (360 px) takes, and one between charts
 NOT_APPLICABLE = "[z]"
+CHART_ROWS = 19  # the rows (of 20 px) an XmR chart (360 px) takes, and one between charts
 
 VALUE_FORMAT: dict[Unit, str] = {
     "count": "#,##0",
@@ -276,12 +276,8 @@ def render_xlsx(doc: ReportDocument) -> bytes:
         ("Commentary", "Drafted commentary for each measure"),
     ]
     sheets += [(f"Table_{i}", caption(doc, s)) for i, s in enumerate(doc.sections, start=1)]
-    charts = [
-        (f"Chart_{i}", f"Control charts (XmR) of table {i}: {caption(doc, s)}")
-        for i, s in enumerate(doc.sections, start=1)
-        if any(with_limits(e.comparison) for e in s.entries)
-    ]
-    sheets += charts
+    charted = [(i, s) for i, s in enumerate(doc.sections, start=1) if any(with_limits(e.comparison) for e in s.entries)]
+    sheets += [(f"Chart_{i}", f"Control charts (XmR) of table {i}: {caption(doc, s)}") for i, s in charted]
     book.table(contents, top, "Contents", ["Sheet name", "Table description"], [[n, d] for n, d in sheets], [16, 90])
     for r, (name, _) in enumerate(sheets, start=top + 1):
         contents.write_url(r, 0, f"internal:'{name}'!A1", book.link, name)
@@ -307,9 +303,7 @@ def render_xlsx(doc: ReportDocument) -> bytes:
 
     for i, section in enumerate(doc.sections, start=1):
         _section_sheet(book, doc, section, i)
-    titles = dict(charts)
-    for i, section in enumerate(doc.sections, start=1):
-        if f"Chart_{i}" in titles:
-            _chart_sheet(book, section, i, f"Chart {i}: {titles[f'Chart_{i}']}")
+    for i, section in charted:
+        _chart_sheet(book, section, i, f"Chart {i}: control charts (XmR) of table {i}: {caption(doc, section)}")
     book.book.close()
     return out.getvalue()
