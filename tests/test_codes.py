@@ -85,6 +85,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.BLANK_VALUE: (["Month,Cost\n2022-01,5\n2022-01,\n"], SUMMED),
     Code.MISSING_MONTH: ([GAP], COUNTED),
     Code.INCOMPLETE_PERIOD: ([GAP], COUNTED),
+    Code.SUSPECT_ZERO: (
+        [LONG + "Burglary,2021/22,1685\nBurglary,2022/23,1702\nBurglary,2023/24,1650\nBurglary,2024/25,0\n"],
+        False,
+    ),
 }
 CONFIG_INPUTS = {Code.CONFIG_SYNTAX: BAD / "broken.toml", Code.CONFIG_INVALID: BAD / "invalid_catalogue.toml"}
 

@@ -192,3 +192,27 @@ def test_catalogue_messages_are_in_kpitools_words_with_the_nearest_key(tmp_path:
     assert messages[3] == (7, unit)
     assert messages[-1] == (9, "measure[2].name: is required")  # its [[measure]] line
     assert not any("Input should" in m or "Extra inputs" in m or "Value error" in m for _, m in messages)
+
+
+def test_a_zero_amid_hundreds_is_named_and_the_comparison_says_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpitool.cli import app
+    from kpitool.validate import validate_files
+
+    text = "Force,measure,period,value\n" + "".join(
+        f"{force},Burglary,{year},{value}\n"
+        for force, values in (("Durham", (1685, 1702, 1650, 0)), ("Kent", (3, 0, 2, 1)))
+        for year, value in zip(("2020/21", "2021/22", "2022/23", "2023/24"), values, strict=True)
+    )
+    path = tmp_path / "crime.csv"
+    path.write_text(text, encoding="utf-8")
+    (zero,) = [f for f in validate_files([path]).findings if f.code == "suspect-zero"]  # not Kent's 0 amid 3, 2, 1
+    assert zero.severity == "warning" and zero.section == "Durham" and zero.cell == "D5"
+    assert zero.message.startswith("Burglary in Durham is 0 in 2023/24, where its other 3 periods are 1,650 to 1,702")
+    result = CliRunner().invoke(app, ["compare", str(path), "--baseline", "2022/23", "--format", "json"])
+    notes = {c["area"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
+    assert any("a series break or a figure not collected, coded 0?" in n for n in notes["Durham"])
+    assert not any("series break" in n for n in notes["Kent"])

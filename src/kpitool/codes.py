@@ -59,6 +59,7 @@ class Code(StrEnum):
     BLANK_VALUE = "blank-value"
     MISSING_MONTH = "missing-month"
     INCOMPLETE_PERIOD = "incomplete-period"
+    SUSPECT_ZERO = "suspect-zero"
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,11 @@ REGISTRY: dict[Code, CodeInfo] = {
     ),
     Code.INCOMPLETE_PERIOD: CodeInfo(
         ("info",), "a quarter of record data without records for one of its months: no figure until it has them"
+    ),
+    Code.SUSPECT_ZERO: CodeInfo(
+        ("warning",),
+        "a 0 where every other period of the measure is 100 or more: a series break or a figure not collected,"
+        " coded 0? (it is taken as 0)",
     ),
 }
 

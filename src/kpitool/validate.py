@@ -131,10 +131,59 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     findings: list[Finding] = []
     findings.extend(_duplicates(frame, data.path, catalogue, areas=data.layout == "long" or data.by_area))
     findings.extend(_months_against_quarters(frame, data, catalogue))
+    findings.extend(_suspect_zeros(frame, data.path, areas=data.layout == "long" or data.by_area))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
     else:
         findings.extend(_percent_range(frame, frame["percent"].to_numpy(dtype=bool), data.path))
+    return findings
+
+
+SUSPECT_FLOOR = 100  # a 0 amid periods of at least this many is no count of none, most likely
+SUSPECT_PERIODS = 3  # and only among this many periods with figures, or more
+
+
+def _suspect_zeros(frame: pd.DataFrame, name: str, *, areas: bool = False) -> list[Finding]:
+    """A measure's 0 where each of its other periods (three or more) is 100 or more: a series break or
+    a figure not collected coded as 0 (the Home Office's burglary series at its reclassification).
+    kpitool takes the 0 as published, and says it once a measure."""
+    import numpy as np
+
+    value = frame["value"].to_numpy(dtype="float64")
+    zero = value == 0
+    if not zero.any():
+        return []
+    groups = frame.groupby(["section", "measure"], sort=False, observed=True).ngroup().to_numpy()
+    mine = np.isin(groups, np.unique(groups[zero]))
+    sub = frame.loc[mine, ["section", "measure", "period", "value", "row", "column"]].assign(group=groups[mine])
+    findings: list[Finding] = []
+    for _, g in sub.groupby("group", sort=False):
+        figures = g["value"].to_numpy(dtype="float64")
+        others = np.abs(figures[(figures != 0) & ~np.isnan(figures)])
+        if len(others) < SUSPECT_PERIODS or others.min() < SUSPECT_FLOOR:
+            continue
+        zeros = g[figures == 0]
+        first = zeros.iloc[0]
+        section = str(first["section"])
+        place = f" in {section}" if areas and section else ""
+        said = [str(p) for p in zeros["period"]]
+        periods = ", ".join(said) if len(said) <= 4 else f"{len(said)} periods ({said[0]} … {said[-1]})"
+        findings.append(
+            Finding(
+                code=Code.SUSPECT_ZERO,
+                file=name,
+                row=int(first["row"]),
+                column=int(first["column"]),
+                measure=str(first["measure"]),
+                period=str(first["period"]),
+                section=section or None,
+                more_rows=[int(r) for r in zeros["row"].iloc[1:]],
+                actual="0",
+                message=f"{first['measure']}{place} is 0 in {periods}, where its other {len(others)} periods are"
+                f" {show_value(float(others.min()))} to {show_value(float(others.max()))}: a series break or a"
+                " figure not collected, coded 0? It is taken as 0; mark it missing (..) if it is no count of none",
+            )
+        )
     return findings
 
 
