@@ -418,3 +418,20 @@ def test_a_column_headed_as_a_percentage_holds_percentages_with_or_without_the_s
         ["Trust A", "Percentage in 4 hours or less (all)", "73.5", "True"],
         ["Trust B", "Percentage in 4 hours or less (all)", "80.0", "True"],
     ]
+
+
+def test_a_code_beside_two_names_of_its_area_is_said_on_the_rows_of_both(runner, write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.cli import app
+
+    april = write("April-2025-AE.csv", "Code,Name,Attendances\nRWH,East Herts NHS Trust,100\nR2,Trust B,50\n")
+    may = write("May-2025-AE.csv", "Code,Name,Attendances\nRWH,East Herts Teaching NHS Trust,110\nR2,Trust B,55\n")
+    base = ["compare", str(april), str(may), "--baseline", "2025-04", "--current", "2025-05", "--format", "json"]
+    result = runner.invoke(app, base)
+    rows = {c["area"]: c for c in json.loads(result.stdout)["comparisons"]}
+    said = "code RWH is 'East Herts NHS Trust' in"
+    assert any(n.startswith(said) for n in rows["East Herts NHS Trust"]["notes"])
+    assert any(n.startswith(said) for n in rows["East Herts Teaching NHS Trust"]["notes"])
+    assert not any("code RWH" in n for n in rows["Trust B"]["notes"])
+    # by the code, the trust is one area across its renaming
+    by_code = json.loads(runner.invoke(app, [*base, "--area-col", "Code", "--value-col", "Attendances"]).stdout)
+    assert {c["area"]: c["current_value"] for c in by_code["comparisons"]} == {"RWH": 110, "R2": 55}

@@ -85,6 +85,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.BLANK_VALUE: (["Month,Cost\n2022-01,5\n2022-01,\n"], SUMMED),
     Code.MISSING_MONTH: ([GAP], COUNTED),
     Code.INCOMPLETE_PERIOD: ([GAP], COUNTED),
+    Code.RENAMED_AREA: (["Code,Name,Year,Attendances\nR1,Trust A,2023,5\nR1,Trust A Teaching,2024,6\n"], False),
     Code.SUSPECT_ZERO: (
         [LONG + "Burglary,2021/22,1685\nBurglary,2022/23,1702\nBurglary,2023/24,1650\nBurglary,2024/25,0\n"],
         False,

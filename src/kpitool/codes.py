@@ -60,6 +60,7 @@ class Code(StrEnum):
     MISSING_MONTH = "missing-month"
     INCOMPLETE_PERIOD = "incomplete-period"
     SUSPECT_ZERO = "suspect-zero"
+    RENAMED_AREA = "renamed-area"
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,10 @@ REGISTRY: dict[Code, CodeInfo] = {
         ("warning",),
         "a 0 where every other period of the measure is 100 or more: a series break or a figure not collected,"
         " coded 0? (it is taken as 0)",
+    ),
+    Code.RENAMED_AREA: CodeInfo(
+        ("warning",),
+        "one code beside two names of the area (a trust renamed): kept as two areas unless --area-col names the code",
     ),
 }
 

@@ -188,6 +188,11 @@ def _note_disagreements(
     as published, and its note says so: its figures are not all right, and kpitool cannot say which."""
     sections = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}
     for f in findings:
+        if f.code == Code.RENAMED_AREA:  # one code, two names: each name's rows say the other
+            for c in comparison.comparisons:
+                if c.area and f"{c.area!r}" in f.message:
+                    c.notes.append(f"{f.message}.")
+            continue
         if f.code == Code.SUSPECT_ZERO:  # a 0 amid hundreds: its row is the area's or the section's
             for c in by_measure.get((f.measure or "").strip().lower(), []):
                 if (f.section or "") in (c.area, c.section):

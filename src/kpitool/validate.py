@@ -95,6 +95,7 @@ def check_files(
         out.extend(check_frame(data, catalogue))
         out.extend(audit_file(data, catalogue))
     out.extend(restatements(list(files)))
+    out.extend(renamed_areas(files))
     out.sort(key=_order)
     names = [str(p) for p in paths] or [f.path for f in files]
     return ValidationReport(files=names, rows=sum(f.records for f in files), findings=out, strict=strict)
@@ -136,6 +137,33 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
         findings.extend(_against_catalogue(frame, data, catalogue))
     else:
         findings.extend(_percent_range(frame, frame["percent"].to_numpy(dtype=bool), data.path))
+    return findings
+
+
+def renamed_areas(files: Sequence[DataFile]) -> list[Finding]:
+    """A code beside two names of the area it stands for, in one file or across files (NHS England's
+    ``RWH``, "East And North Hertfordshire NHS Trust" and then "… Teaching NHS Trust"): the areas are
+    taken by name, so the two are two areas, each with half the periods; said once a code."""
+    names: dict[str, dict[str, str]] = {}  # code -> name -> the first file that has it
+    for data in files:
+        for code, areas in data.area_codes.items():
+            for area in areas:
+                names.setdefault(code, {}).setdefault(area, data.path)
+    findings = []
+    for code, named in names.items():
+        if len(named) < 2:
+            continue
+        (first, where), *rest = named.items()
+        others = ", ".join(f"{n!r} in {f}" for n, f in rest)
+        findings.append(
+            Finding(
+                code=Code.RENAMED_AREA,
+                file=rest[0][1],
+                section=first,
+                message=f"code {code} is {first!r} in {where} and {others}: kpitool takes areas by name, so these"
+                " are compared as separate areas; --area-col with the code column compares them as one",
+            )
+        )
     return findings
 
 

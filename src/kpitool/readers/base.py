@@ -118,6 +118,7 @@ class DataFile:
     periods: dict[str, Period] = field(default_factory=dict)
     areas: list[str] = field(default_factory=list)  # every area the file has, before --area chose some
     by_area: bool = False  # its sections are areas (an area column: --area-col, or one taken by its heading)
+    area_codes: dict[str, list[str]] = field(default_factory=dict)  # a code beside the area's name: its names
 
     def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""

@@ -66,6 +66,7 @@ class Columns:
     options: ReadOptions
     named: set[int] = field(default_factory=set)  # the columns that are the first of their name
     guessed_area: Finding | None = None  # the area taken by its heading, confirmed only if its cells are text
+    area_code: int | None = None  # the code column beside a name taken as the area (``Code`` beside ``Name``)
     measures_in_columns: bool = False  # no measure or value column: the numeric columns are the measures
     missing: list[Finding] = field(default_factory=list)  # the roles no column has
 
@@ -192,6 +193,7 @@ def long_header(header: list[str], name: str, line: int, options: ReadOptions) -
     if roles["period"] is None:
         options = period_from_name(header, name, line, options, findings)
     guessed: Finding | None = None
+    code_col: int | None = None
     if not options.area_cols and roles["section"] is None:
         candidates, why = area_headings(header, taken())
         if len(candidates) == 1:
@@ -199,6 +201,13 @@ def long_header(header: list[str], name: str, line: int, options: ReadOptions) -
             said(f"column {header[candidates[0]].strip()!r} is taken as the area of each row ({why};"
                  " --area-col names another)")  # fmt: skip
             guessed = findings[-1]
+            if why.startswith("a name beside its code"):
+                code = [
+                    i
+                    for i in range(len(header))
+                    if i not in taken() and i != areas[0] and _words(header[i])[-1:] == ["code"]
+                ]
+                code_col = code[0] if code else None
         elif candidates:
             names = " and ".join(repr(header[i].strip()) for i in candidates)
             said(f"columns {names} could each be the area of a row, so none is taken:"
@@ -227,7 +236,7 @@ def long_header(header: list[str], name: str, line: int, options: ReadOptions) -
     in_columns = not (roles["measure"] is not None or roles["value"] is not None or asked["measure"] or asked["value"])
     in_columns = in_columns and has_period and (bool(areas) or roles["period"] is not None)
     named = {col - 1 for col in seen.values()}
-    return Columns(roles, areas, values, findings, options, named, guessed, in_columns, missing)
+    return Columns(roles, areas, values, findings, options, named, guessed, code_col, in_columns, missing)
 
 
 def settle(columns: Columns, header: list[str], name: str, line: int, cells: Callable[[int], list[str]]) -> None:

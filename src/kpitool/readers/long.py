@@ -191,7 +191,14 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     if areas:
         frame, named = name_within_repeated_areas(frame, name)
         findings.extend(named)
-    return DataFile(name, "long", frame, findings, records=records, periods=periods, by_area=bool(areas))
+    data = DataFile(name, "long", frame, findings, records=records, periods=periods, by_area=bool(areas))
+    if columns.area_code is not None and len(areas) == 1:
+        pairs = {(str(c).strip(), str(a).strip())
+                 for c, a in zip(table.column(columns.area_code).to_pylist(), table.column(areas[0]).to_pylist(), strict=True)}  # fmt: skip
+        for code, area in sorted(pairs):
+            if code and area:
+                data.area_codes.setdefault(code, []).append(area)
+    return data
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
