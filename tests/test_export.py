@@ -160,3 +160,13 @@ def test_csv_for_excel_has_a_byte_order_mark_and_whole_numbers(
     assert not plain.stdout.startswith("\ufeff")  # only when asked: the next program may not want one
     refused = runner.invoke(app, ["export", "--format", "md", "--excel"])
     assert refused.exit_code == 2 and "--excel is for --format csv" in refused.stderr
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_export_to_a_folder_says_it_is_a_folder_with_or_without_force(
+    force: list[str], tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    result = runner.invoke(app, ["export", "-o", str(tmp_path), *force])
+    assert result.exit_code == 2 and "is a folder, not a file; give -o the name of a file in it" in result.output
+    assert "--force" not in result.output

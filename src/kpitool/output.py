@@ -23,9 +23,11 @@ def check_writable(path: Path, force: bool) -> None:
     """Refuse early what ``write_atomic`` would refuse: an existing path without ``force``, a non-file with it."""
     if not os.path.lexists(path):
         return
+    mode = path.lstat().st_mode
+    if stat.S_ISDIR(mode):  # with or without --force: a folder is never a file to write
+        raise OutputError(f"{path} is a folder, not a file; give -o the name of a file in it")
     if not force:
         raise OutputError(f"{path} exists; use --force to overwrite it")
-    mode = path.lstat().st_mode
     if not stat.S_ISREG(mode):
         kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
         raise OutputError(f"{path} is {kind}; kpitool replaces only regular files, even with --force")
