@@ -306,3 +306,20 @@ def test_compare_says_where_a_published_table_does_not_agree_with_itself(runner,
         "sex.csv:F4" in said and "shows 55 but Male + Female = 45" in said and said.endswith("compared as published.")
     )
     assert not [n for n in notes["Male"] if "does not agree" in n]
+
+
+def test_a_year_row_unmerged_and_filled_over_its_quarters_reads_as_the_merged_one(write) -> None:  # type: ignore[no-untyped-def]
+    saved = FIXTURES / "layouts" / "scotland-2023-sex-saved-as.csv"
+    lines = saved.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[2].rstrip("\n").split(",")
+    year = ""
+    for i, cell in enumerate(cells[1:], start=1):  # "2017,,,," -> "2017,2017,2017,2017"
+        year = cell or year
+        cells[i] = year
+    filled = write("filled.csv", "".join([*lines[:2], ",".join(cells) + "\n", *lines[3:]]))
+    options = ReadOptions(year_start="january")
+    strip = {"files"}
+    assert compare(read_observations([filled], options)).model_dump(exclude=strip) == compare(
+        read_observations([saved], options)
+    ).model_dump(exclude=strip)
+    assert not [f for f in read_file(filled, options).findings if f.severity != "info"]

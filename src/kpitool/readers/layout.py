@@ -226,8 +226,10 @@ def combined_header(
     def period(heading: str) -> bool:
         return bool(heading.strip()) and parse_header(heading, year_start).role == "period"
 
-    def periods(heads: list[str]) -> int:
-        return sum(1 for h in heads[1:] if period(h))
+    def periods(
+        heads: list[str],
+    ) -> int:  # distinct: "2017" over each of its quarters (merged cells unmerged and filled) is one
+        return len({parse_header(h, year_start).period for h in heads[1:] if period(h)})
 
     combined = [header[0]]
     label = ""
