@@ -323,3 +323,24 @@ def test_a_year_row_unmerged_and_filled_over_its_quarters_reads_as_the_merged_on
         read_observations([saved], options)
     ).model_dump(exclude=strip)
     assert not [f for f in read_file(filled, options).findings if f.severity != "info"]
+
+
+ROUNDED_FTE = (
+    "{title}\n\n"
+    "Area,30/09/2018,30/09/2019,Change Sep-18 to Sep-19 (number)\n"
+    "North East,201,207,6\nCleveland,100,104,3\nDurham,100,104,3\n"  # 200.8 = 100.4 + 100.4, and so on
+    "West Midlands,301,299,-1\nStaffordshire,150,150,-1\nWarwickshire,150,150,-1\n"
+)
+
+
+def test_full_time_equivalents_shown_whole_are_figures_shown_rounded(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.validate import validate_files
+
+    fte = validate_files([write("fte.csv", ROUNDED_FTE.format(title="Table 1: Police officers (FTE)"))])
+    assert not [f for f in fte.findings if f.severity != "info"], fte.findings
+    said = [f.message for f in fte.findings if f.code == "layout"]
+    assert any("its figures are full-time equivalents ('FTE')" in m and "stands for ±0.5" in m for m in said)
+    assert any("2 rows are each the sum of the rows under them" in m for m in said)
+    # the same whole numbers as counts are exact, and the changes do not follow from them
+    counts = validate_files([write("counts.csv", ROUNDED_FTE.format(title="Table 1: Police officers"))])
+    assert {f.measure for f in counts.findings if f.code == "change-mismatch"} >= {"Cleveland", "Durham"}

@@ -113,6 +113,8 @@ class TableView:
         places = self.catalogue.section_decimals(self.table.section) if self.catalogue else None
         if places is not None:  # the section's (the table's) own: [decimals]
             return shown_half(places)
+        if self.table.rounded_whole and not cell.decimals:  # full-time equivalents shown whole
+            return shown_half(0)
         return half(cell.decimals)
 
     # -- how a row's quarters make its year ----------------------------------------------

@@ -97,6 +97,7 @@ class Table:
     rows: list[TableRow]
     areas: bool = False  # its rows are areas in a hierarchy (a region's subtotal over its forces)
     subtotals: list[tuple[int, list[int]]] = field(default_factory=list)  # (a subtotal's row, its parts' rows)
+    rounded_whole: bool = False  # its whole numbers are shown rounded (full-time equivalents): ±0.5 each
 
     def by_role(self, role: Role) -> list[TableColumn]:
         return [c for c in self.columns if c.role == role]

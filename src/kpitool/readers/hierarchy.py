@@ -25,7 +25,7 @@ def _figures(row: TableRow, columns: list[TableColumn]) -> bool:
     return any((c := row.cells.get(col.index)) is not None and c.value is not None for col in columns)
 
 
-def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]) -> int | None:
+def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn], whole: float = 0.0) -> int | None:
     """Does ``parent`` equal the sum of the figures ``parts`` have, in every column where it has a
     figure and they have some (and there is at least one such column), allowing for the places each
     figure is shown to? A part without a figure (``..``, not collected) adds nothing to find the
@@ -40,7 +40,7 @@ def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]
         cells = [c for p in parts if (c := p.cells.get(col.index)) is not None and c.value is not None]
         if total is None or total.value is None or not cells:
             continue
-        slack = sum(0.5 * 10.0 ** -min(c.decimals, 12) for c in (total, *cells) if c.decimals)
+        slack = sum(0.5 * 10.0 ** -min(c.decimals, 12) if c.decimals else whole for c in (total, *cells))
         made = sum(c.value for c in cells if c.value is not None)
         checked += 1
         if abs(made - total.value) > slack + 1e-9 * max(1.0, abs(total.value)):
@@ -50,7 +50,7 @@ def _adds_up(parent: TableRow, parts: list[TableRow], columns: list[TableColumn]
     return None
 
 
-def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[int, int]]:
+def subtotals(rows: list[TableRow], columns: list[TableColumn], rounded: bool = False) -> list[tuple[int, int]]:
     """(subtotal row, its last part) for each row that is the sum of the two or more rows right under
     it, taken greedily from the top (the parts that add up in every column, else in the most); none
     unless at least ``MIN_GROUPS`` are found."""
@@ -61,7 +61,7 @@ def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[in
     while i < len(rows) - 2:
         found, fewest = None, len(columns) + 1
         for j in range(i + 2, min(len(rows), i + 1 + MAX_PARTS)):
-            failed = _adds_up(rows[i], rows[i + 1 : j + 1], columns)
+            failed = _adds_up(rows[i], rows[i + 1 : j + 1], columns, 0.5 if rounded else 0.0)
             if failed is not None and failed < fewest:
                 found, fewest = j, failed
                 if not failed:
@@ -77,11 +77,11 @@ def subtotals(rows: list[TableRow], columns: list[TableColumn]) -> list[tuple[in
 
 
 def name_within_subtotals(
-    rows: list[TableRow], columns: list[TableColumn], name: str
+    rows: list[TableRow], columns: list[TableColumn], name: str, rounded: bool = False
 ) -> tuple[list[Finding], list[tuple[int, list[int]]]]:
     """Name each part within its subtotal (``North East / Durham``); a ``layout`` info says so. The
     subtotals found, as (its row, its parts' rows), for the audit."""
-    groups = subtotals(rows, columns)
+    groups = subtotals(rows, columns, rounded)
     if not groups:
         return [], []
     found = [(rows[parent].row, [r.row for r in rows[parent + 1 : last + 1]]) for parent, last in groups]

@@ -36,8 +36,9 @@ def _text_row(record: list[str], year_start: YearStart) -> bool:
 
 def blocks(
     records: list[tuple[int, list[str]]], name: str, findings: list[Finding], year_start: YearStart = "april"
-) -> list[tuple[str, list[tuple[int, list[str]]]]]:
-    """Tables split at blank rows, each with the title above it; title and note rows are skipped.
+) -> list[tuple[str, list[tuple[int, list[str]]], str]]:
+    """Tables split at blank rows, each with the title above it and the texts of the title and subtitle
+    rows skipped over it; title and note rows are skipped.
 
     A row of texts alone between blank rows is a subtitle (``England and Wales … Full-time
     equivalents``) when its first cell is filled, and headings over the next table's header when it
@@ -53,8 +54,13 @@ def blocks(
         current.append((line, record))
     if current:
         blocks.append(current)
-    out: list[tuple[str, list[tuple[int, list[str]]]]] = []
+    out: list[tuple[str, list[tuple[int, list[str]]], str]] = []
     title = ""
+    above: list[str] = []  # the texts of the title and subtitle rows skipped over the next table
+
+    def words(rows: list[tuple[int, list[str]]]) -> None:
+        above.extend(c.strip() for _, r in rows for c in r if c.strip())
+
     over: tuple[int, list[str]] | None = None  # headings over the next table's header, a blank row between
     for k, block in enumerate(blocks):
         if over is not None:
@@ -72,6 +78,7 @@ def blocks(
                 over, block = block[-1], block[:-1]
             if block:
                 title = title or next((r[0].strip() for _, r in block if r[0].strip()), "")
+                words(block)
                 _skipped(findings, name, block[0][0], block[-1][0], "a subtitle or note above the table")
             continue
         lead = 0  # title, subtitle and note rows above the header: one filled cell, the first
@@ -94,8 +101,11 @@ def blocks(
                 if not notes:
                     title = texts[0]
                 what = "notes or footnotes, not a table" if notes else "the title of the table below (its section)"
+                if not notes:
+                    words(block)
                 _skipped(findings, name, block[0][0], block[-1][0], what)
                 continue
+            words(block[:lead])
             if title and _filled(block[0][1]) > 1:  # a subtitle of texts leaves the title above it
                 _skipped(findings, name, block[0][0], block[lead - 1][0], "a subtitle or note above the table")
             else:
@@ -109,8 +119,8 @@ def blocks(
                 _skipped(findings, name, line, body[-1][0], "a source or note row, which ends the table")
                 body = body[:i]
                 break
-        out.append((title, body))
-        title = ""
+        out.append((title, body, " ".join(above)))
+        title, above = "", []
     if over is not None:
         _skipped(findings, name, over[0], over[0], "headings with no table under them")
     return out

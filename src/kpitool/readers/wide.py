@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Literal
 
 from kpitool.codes import Code
@@ -93,8 +94,8 @@ def read_records(
     reported: list[ReportedFigure] = []
     cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
     turned_periods: dict[str, Period] = {}
-    for number, (title, block) in enumerate(table_blocks, start=1):
-        table, block_findings = _wide_table(block, number, name, options, title or default_title)
+    for number, (title, block, above) in enumerate(table_blocks, start=1):
+        table, block_findings = _wide_table(block, number, name, options, title or default_title, above)
         if table is None and any(f.code == Code.NO_PERIODS for f in block_findings):
             turned = periods_in_rows(block, title or default_title or f"Table {number}", name, options, file_index)
             if turned is not None:  # a row per period and a column per measure
@@ -212,8 +213,17 @@ def _months_of_header(periods: list[TableColumn], name: str, line: int, year_sta
     return findings
 
 
+# a table of full-time equivalents: fractions by nature, so a whole number in it is one shown rounded
+FTE_RE = re.compile(r"\bFTEs?\b|full[- ]time[- ]equivalents?", re.IGNORECASE)
+
+
 def _wide_table(
-    block: list[tuple[int, list[str]]], number: int, name: str, options: ReadOptions, title_above: str = ""
+    block: list[tuple[int, list[str]]],
+    number: int,
+    name: str,
+    options: ReadOptions,
+    title_above: str = "",
+    above: str = "",
 ) -> tuple[Table | None, list[Finding]]:
     findings: list[Finding] = []
     header_line = block[0][0]
@@ -361,8 +371,27 @@ def _wide_table(
                     )
                 cells[c.index] = Cell(None)
         rows.append(TableRow(line, measure, cells, raw))
-    hierarchy, groups = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name)
+    fte = FTE_RE.search(" ".join([title, above, *header]))
+    whole = fte is not None and any(
+        cell.decimals == 0 and cell.value is not None
+        for r in rows
+        for p in periods
+        if (cell := r.cells.get(p.index)) is not None
+    )
+    if fte is not None and whole:
+        findings.append(
+            Finding(
+                code=Code.LAYOUT,
+                file=name,
+                row=header_line,
+                message=f"{section}: its figures are full-time equivalents ({fte.group(0)!r}), fractions by nature, so"
+                " a whole number in it stands for ±0.5, a figure shown rounded (decimals in kpitool.toml says"
+                " otherwise)",
+            )
+        )
+    hierarchy, groups = name_within_subtotals(rows, [c for c in columns if c.role == "period"], name, whole)
     findings.extend(hierarchy)
     # its rows are areas under subtotals, or under a first heading that names an area ("Police Division")
     areas = bool(hierarchy) or bool(header and area_headings(header[:1], set())[0])
-    return Table(title, section, header_line, columns, rows, areas=areas, subtotals=groups), findings
+    table = Table(title, section, header_line, columns, rows, areas=areas, subtotals=groups, rounded_whole=whole)
+    return table, findings
