@@ -563,3 +563,29 @@ def test_count_area_name_gives_every_record_one_area(street: Path) -> None:
     rows = [line.split(",") for line in result.stdout.strip().splitlines()[1:]]
     assert rows and all(row[0] == "Somewhere" for row in rows)
     assert CliRunner().invoke(app, ["count", str(street), "--area", "Somewhere"]).exit_code == 2
+
+
+def test_a_group_is_zero_only_in_the_areas_that_have_it() -> None:
+    from kpitool.readers.record_months import measure_frame
+    from kpitool.readers.records import RecordCounts, Tally
+
+    # Durham has LSOA E1 in January only; Kent has E2 in both months: E1 is no 0 in Kent, nor E2 in Durham
+    frame = pd.DataFrame(
+        {
+            "area": ["Durham", "Durham", "Kent", "Kent"],
+            "by0": ["E1", "E9", "E2", "E2"],
+            "month": [202201, 202202, 202201, 202202],
+            "n": [3, 1, 4, 5],
+            "t0": [3, 1, 4, 5],
+        }
+    )
+    counts = RecordCounts(frame, [], 13, 0, [])
+    got = measure_frame(counts, [Tally("Records")], ["LSOA"]).astype(str).values.tolist()
+    assert got == [
+        ["Durham", "E1", "202201", "3.0"],
+        ["Durham", "E1", "202202", "0.0"],
+        ["Durham", "E9", "202201", "0.0"],
+        ["Durham", "E9", "202202", "1.0"],
+        ["Kent", "E2", "202201", "4.0"],
+        ["Kent", "E2", "202202", "5.0"],
+    ]

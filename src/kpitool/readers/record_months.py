@@ -126,7 +126,8 @@ def measure_frame(counts: RecordCounts, tallies: Sequence[Tally], by: Sequence[s
     """Long counts: area, measure, month (key), value, one row per area-month the data has, per measure.
 
     With ``by`` columns each value is its own measure (``prefix`` before it), and a group with no
-    records in a month the area has is 0 there.
+    records in a month the area has is 0 there, among the groups the area has records of at all:
+    the rows stay bounded by the data (LSOAs by force, not LSOAs times forces).
     """
     import pandas as pd
 
@@ -142,9 +143,11 @@ def measure_frame(counts: RecordCounts, tallies: Sequence[Tally], by: Sequence[s
             part = frame[["area", "month", column]].rename(columns={column: "value"})
             part = part.assign(measure=tally.measure)
         else:
-            totals = frame.groupby(keys, sort=True)[column].sum()
-            groups = totals[totals != 0].reset_index()[keys]
-            grid = area_months.merge(groups, how="cross")
+            # the groups an area has records of, each 0 in its months without one (never another
+            # area's groups: a neighbourhood of one force is no 0 in every other force)
+            totals = frame.groupby(["area", *keys], sort=True)[column].sum()
+            groups = totals[totals != 0].reset_index()[["area", *keys]]
+            grid = area_months.merge(groups, on="area")
             part = grid.merge(frame[["area", "month", *keys, column]], on=["area", "month", *keys], how="left")
             part[column] = part[column].fillna(0.0)
             names = part[keys[0]].astype(str)
