@@ -589,3 +589,25 @@ def test_a_group_is_zero_only_in_the_areas_that_have_it() -> None:
         ["Kent", "E2", "202201", "4.0"],
         ["Kent", "E2", "202202", "5.0"],
     ]
+
+
+def test_files_of_one_area_each_counted_together_have_a_month_only_where_every_one_has_it(tmp_path: Path) -> None:
+    from kpitool.cli import app
+
+    months = ["2022-10", "2022-11", "2022-12"]
+    north = tmp_path / "north.csv"
+    north.write_text("Month\n" + "".join(f"{m}\n" * 30 for m in months[:2]), encoding="utf-8")  # no December
+    south = tmp_path / "south.csv"
+    south.write_text("Month\n" + "".join(f"{m}\n" * 40 for m in months), encoding="utf-8")
+    result = CliRunner().invoke(app, ["count", str(north), str(south), "--grain", "quarter"])
+    assert result.exit_code == 0, result.output
+    assert "2022/23 Q3" not in result.stdout  # south's December alone is no quarter of both
+    assert f"{north} has no records for 2022-12, though 2022-11 has 30" in result.stderr
+    # files of a month each (a folder a month) are the data's months, never a file short of the others
+    parts = []
+    for m in months:
+        part = tmp_path / f"{m}-street.csv"
+        part.write_text("Month\n" + f"{m}\n" * 30, encoding="utf-8")
+        parts.append(str(part))
+    monthly = CliRunner().invoke(app, ["count", *parts, "--grain", "quarter"])
+    assert monthly.exit_code == 0 and "2022/23 Q3,90" in monthly.stdout and "missing-month" not in monthly.stderr

@@ -41,6 +41,7 @@ def read_record_sources(
     files: list[DataFile] = []
     unreadable: list[Finding] = []
     presence: dict[str, dict[str, dict[int, int]]] = {}
+    by_file: dict[str, dict[str, dict[int, int]]] = {}  # a source's files of one area each
     data_of: dict[str, DataFile] = {}
     for source in catalogue.record_sources():
         mine = source.paths() if paths is None else [p for p in paths if source.holds(p)]
@@ -70,10 +71,11 @@ def read_record_sources(
         files.append(data)
         data_of[source.name] = data
         presence[source.name] = counts.presence()
+        by_file[source.name] = counts.by_file
     for group in _linked(catalogue, list(presence)):
         merged: dict[str, dict[int, int]] = {}
         for name in group:
-            for area, months in presence[name].items():
+            for area, months in (by_file[name] or presence[name]).items():  # each file of one area, or each area
                 into = merged.setdefault(area, {})
                 for month, n in months.items():
                     into[month] = into.get(month, 0) + n
@@ -231,12 +233,12 @@ def run_count(files: Sequence[Path], options: CountOptions) -> CountReport:
         tuple(files), options.date_col, (tally,), tuple(options.area_cols), options.area, tuple(options.by)
     )
     counts = count_records(query)
-    presence = counts.presence()
+    presence = counts.presence()  # files of one area each: the months every one of them has
     long = measure_frame(counts, (tally,), options.by, prefix=prefix)
     if not options.by:
         long = long.assign(measure=name)
     table, left_out = rolled_up(long, presence, options.grain, options.year_start)
-    findings = [*counts.findings, *completeness(presence, named, options.year_start, quarters=False)]
+    findings = [*counts.findings, *completeness(counts.by_file or presence, named, options.year_start, quarters=False)]
     rows = [
         CountRow(section=str(a), measure=str(m), period=str(p), value=float(v))
         for a, m, p, v in table.itertuples(index=False)

@@ -86,13 +86,24 @@ class RecordCounts:
     records: int
     unread: int  # records whose date could not be read (counted, located in the findings)
     files: list[str]
+    # records per file and month, for files given together without an area column that are of the
+    # same months (a force's year each), never files of different months (a folder a month)
+    by_file: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.by_file and not set.intersection(*(set(months) for months in self.by_file.values())):
+            self.by_file = {}  # files of months apart (data.police.uk's folders, a file a quarter)
 
     def presence(self) -> dict[str, dict[int, int]]:
-        """Records per area and month (any record): which months an area's data has."""
+        """Records per area and month (any record): which months an area's data has. Files of one
+        area each, given together, have a month only where every one of them has it."""
         out: dict[str, dict[int, int]] = {}
         grouped = self.frame.groupby(["area", "month"], sort=True)["n"].sum().reset_index()
         for area, month, n in zip(grouped["area"], grouped["month"], grouped["n"], strict=True):
             out.setdefault(str(area), {})[int(month)] = int(n)
+        if self.by_file:
+            every = set.intersection(*(set(months) for months in self.by_file.values()))
+            out = {area: {m: n for m, n in months.items() if m in every} for area, months in out.items()}
         return out
 
 
@@ -176,10 +187,15 @@ def count_records(query: RecordQuery) -> RecordCounts:
     unread = int(frame.loc[bad, "n"].sum())
     keys = ["area", *[f"by{i}" for i in range(len(query.by))], "month"]
     good = frame[~bad].astype({"month": "int64"})
+    by_file: dict[str, dict[int, int]] = {}
+    if "f" in good.columns:  # each file's months: a file of one force without December is seen
+        months = good.groupby(["f", "month"], sort=True)["n"].sum()
+        for (path, month), n in months.items():
+            by_file.setdefault(str(path), {})[int(month)] = int(n)
     values = ["n", *[f"t{i}" for i in range(len(query.tallies))]]
     good = good.groupby(keys, sort=True, dropna=False)[values].sum(min_count=1).reset_index()
     records = int(frame["n"].sum())
-    return RecordCounts(good, findings, records, unread, [str(f) for f in query.files])
+    return RecordCounts(good, findings, records, unread, [str(f) for f in query.files], by_file)
 
 
 def _count_group(
@@ -212,6 +228,9 @@ def _count_group(
     date = as_text(quote(names[query.date]))
     inner = [f"{as_text(quote(names[c]))} AS a{i}" for i, c in enumerate(query.area_cols)]
     inner += [f"{as_text(quote(names[c]))} AS by{i}" for i, c in enumerate(query.by)]
+    per_file = not query.area_cols and len(query.files) > 1  # files of one area each, or of months?
+    if per_file:
+        inner.append("filename AS f")
     inner.append(
         f"CASE WHEN length({date}) <= 12 THEN {date}"
         f" ELSE CAST(CAST(try_strptime(trim({date}), {FORMATS_SQL}) AS DATE) AS VARCHAR) END AS day"
@@ -238,6 +257,8 @@ def _count_group(
     else:
         area, area_params = "CAST(? AS VARCHAR)", [query.area]
     outer = [f"{area} AS area", *[f"coalesce(trim(by{i}), '') AS by{i}" for i in range(len(query.by))]]
+    if per_file:
+        outer.append("f")
     outer.append("year(t) * 100 + month(t) AS month")
 
     def sql(source: str) -> str:
