@@ -189,8 +189,8 @@ def count_records(query: RecordQuery) -> RecordCounts:
     good = frame[~bad].astype({"month": "int64"})
     by_file: dict[str, dict[int, int]] = {}
     if "f" in good.columns:  # each file's months: a file of one force without December is seen
-        months = good.groupby(["f", "month"], sort=True)["n"].sum()
-        for (path, month), n in months.items():
+        months = good.groupby(["f", "month"], sort=True)["n"].sum().reset_index()
+        for path, month, n in zip(months["f"], months["month"], months["n"], strict=True):
             by_file.setdefault(str(path), {})[int(month)] = int(n)
     values = ["n", *[f"t{i}" for i in range(len(query.tallies))]]
     good = good.groupby(keys, sort=True, dropna=False)[values].sum(min_count=1).reset_index()
