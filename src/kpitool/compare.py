@@ -7,7 +7,6 @@ once by the readers, the catalogue and the command line.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -23,14 +22,12 @@ from kpitool.models import (
     Delta,
     Direction,
     HistoryGrain,
-    Measure,
     PeriodValue,
-    Unit,
 )
 from kpitool.periods import Period, period_of, quarter_span
 from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
-from kpitool.series import Resolved, Series, collect_series
+from kpitool.series import Resolved, Resolver, collect_series, plan_rows
 
 SPARK_QUARTERS = 8
 HISTORY_MONTHS = 24
@@ -70,14 +67,16 @@ def compare(
     wanted_sections = {s.lower() for s in options.sections}
     wanted_measures = {m.lower() for m in options.measures}
     rows: list[Comparison] = []
-    resolved = _resolve(series, catalogue, observations.files, observations.areas)
-    for i, r in enumerate(resolved):
+    planned = plan_rows(list(series), catalogue, observations.areas)
+    resolve = Resolver(series, observations.files)
+    for i, row in enumerate(planned):
         if i % 500 == 0:
-            progress("Comparing", i, len(resolved))
-        if wanted_sections and not {r.measure.section.lower(), r.area.lower()} & wanted_sections:
+            progress("Comparing", i, len(planned))
+        if wanted_sections and not {row.section.lower(), row.area.lower()} & wanted_sections:
             continue
-        if wanted_measures and r.measure.name.lower() not in wanted_measures:
+        if wanted_measures and row.name.lower() not in wanted_measures:
             continue
+        r = resolve(row)
         tolerance = ar.tolerance_for(r.measure, band)
         if current_year.is_year:
             base = r.measure.baseline or default_base
@@ -181,59 +180,6 @@ def _method_notes(rows: list[Comparison], base: Period, year: Period, band: floa
     for period, names in own.items():
         notes.append(f"Baseline {period}, as the catalogue sets it, for: {', '.join(names)}.")
     return notes
-
-
-def _resolve(
-    series: dict[tuple[str, str], Series],
-    catalogue: Catalogue | None,
-    files: dict[int, str],
-    area_sections: frozenset[str] | set[str] = frozenset(),
-) -> list[Resolved]:
-    """Each (area, measure) with data: a catalogue measure applies in every area the data have."""
-    out: list[Resolved] = []
-    used: set[tuple[str, str]] = set()
-    if catalogue is not None:
-        # (area, measure key) -> series; the area is the data's section where it is not the measure's own
-        by_measure: dict[tuple[str, tuple[str, str]], Series] = {}
-        areas: dict[str, None] = {"": None}
-        for key, s in series.items():
-            m = catalogue.resolve(s.name, s.section)
-            if m is None:
-                continue
-            used.add(key)
-            area = "" if catalogue.is_own_section(s.section, m) else s.section
-            areas.setdefault(area, None)
-            by_measure.setdefault((area, m.key), Series(m.section, m.name)).merge(s, files)
-        for area in areas:
-            for m in catalogue.measures:
-                s = by_measure.get((area, m.key), Series(m.section, m.name))
-                num = den = None
-                if m.aggregate == "ratio":
-                    nm = catalogue.resolve(m.numerator or "", m.section)
-                    dm = catalogue.resolve(m.denominator or "", m.section)
-                    if nm and dm and (area, nm.key) in by_measure and (area, dm.key) in by_measure:
-                        num = Resolved(nm, by_measure[(area, nm.key)], False, area=area)
-                        den = Resolved(dm, by_measure[(area, dm.key)], False, area=area)
-                if s.values or (num and den):
-                    out.append(Resolved(m, s, False, num, den, area=area))
-    for key, s in series.items():
-        if key in used:
-            continue
-        if s.section in area_sections:  # a row's area (from an area column), not a section of measures
-            out.append(Resolved(_inferred_measure(s).model_copy(update={"section": ""}), s, True, area=s.section))
-        else:
-            out.append(Resolved(_inferred_measure(s), s, True))
-    return out
-
-
-def _inferred_measure(s: Series) -> Measure:
-    """What a measure no catalogue describes evidently is: a percentage, a count, or another number."""
-    unit: Unit = "percent" if s.percent else "count"
-    values = [v for v, _ in s.values.values() if v is not None]
-    if unit == "count" and any(v < 0 or v != int(v) for v in values if math.isfinite(v)):
-        unit = "number"
-    how = ar.inferred_aggregate(s.name, percent=s.percent, stock=s.stock)
-    return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
 
 
 Made = tuple[Comparison, methods.Basis]  # a row and what its two values are made of

@@ -7,10 +7,12 @@ aggregate. A period missing one of its months has no value: ``missing_months`` s
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kpitool import arithmetic as ar
-from kpitool.models import Measure
+from kpitool.models import Catalogue, Measure, Unit
 from kpitool.numbers import show_value
 from kpitool.periods import Period, period_of
 from kpitool.readers import Observations
@@ -192,3 +194,99 @@ class Resolved:
         if any(v is None for v in values):
             return None
         return ar.year_value([v for v in values if v is not None], self.measure.aggregate)
+
+
+Key = tuple[str, str]  # a series' (section, measure), as the data name it
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row the table will have, before a value is looked at: a measure in an area and the
+    series it is made of (several, when aliases or sections meet in one catalogue measure)."""
+
+    name: str
+    section: str  # the row's section ("" for an area's row of a measure no catalogue describes)
+    area: str
+    keys: tuple[Key, ...]
+    measure: Measure | None = None  # the catalogue's; None: inferred from the series' values
+    numerator: Row | None = None  # a ratio's terms, where the data have both
+    denominator: Row | None = None
+
+
+def plan_rows(keys: Sequence[Key], catalogue: Catalogue | None, area_sections: frozenset[str] | set[str]) -> list[Row]:
+    """Each (area, measure) with data, in the table's order: a catalogue measure applies in every
+    area the data have, then each series no catalogue measure takes."""
+    out: list[Row] = []
+    used: set[Key] = set()
+    if catalogue is not None:
+        # (area, measure key) -> series; the area is the data's section where it is not the measure's own
+        buckets: dict[tuple[str, Key], list[Key]] = {}
+        areas: dict[str, None] = {"": None}
+        for key in keys:
+            m = catalogue.resolve(key[1], key[0])
+            if m is None:
+                continue
+            used.add(key)
+            area = "" if catalogue.is_own_section(key[0], m) else key[0]
+            areas.setdefault(area, None)
+            buckets.setdefault((area, m.key), []).append(key)
+        for area in areas:
+            for m in catalogue.measures:
+                mine = tuple(buckets.get((area, m.key), ()))
+                num = den = None
+                if m.aggregate == "ratio":
+                    nm = catalogue.resolve(m.numerator or "", m.section)
+                    dm = catalogue.resolve(m.denominator or "", m.section)
+                    if nm and dm and (area, nm.key) in buckets and (area, dm.key) in buckets:
+                        num = Row(nm.name, nm.section, area, tuple(buckets[(area, nm.key)]), nm)
+                        den = Row(dm.name, dm.section, area, tuple(buckets[(area, dm.key)]), dm)
+                if mine or (num and den):
+                    out.append(Row(m.name, m.section, area, mine, m, num, den))
+    for key in keys:
+        if key in used:
+            continue
+        if key[0] in area_sections:  # a row's area (from an area column), not a section of measures
+            out.append(Row(key[1], "", key[0], (key,)))
+        else:
+            out.append(Row(key[1], key[0], "", (key,)))
+    return out
+
+
+class Resolver:
+    """Rows made into measures with their series; a catalogue measure's series merged once an area
+    (a ratio's terms share them with the terms' own rows)."""
+
+    def __init__(self, series: dict[Key, Series], files: dict[int, str]) -> None:
+        self.series = series
+        self.files = files
+        self._merged: dict[tuple[str, Key], Series] = {}
+
+    def __call__(self, row: Row) -> Resolved:
+        m = row.measure
+        if m is None:
+            s = self.series[row.keys[0]]
+            inferred = inferred_measure(s)
+            if row.area:
+                inferred = inferred.model_copy(update={"section": ""})
+            return Resolved(inferred, s, True, area=row.area)
+        num = self(row.numerator) if row.numerator else None
+        den = self(row.denominator) if row.denominator else None
+        return Resolved(m, self._merge(row, m), False, num, den, area=row.area)
+
+    def _merge(self, row: Row, m: Measure) -> Series:
+        found = self._merged.get((row.area, m.key))
+        if found is None:
+            found = self._merged[(row.area, m.key)] = Series(m.section, m.name)
+            for key in row.keys:
+                found.merge(self.series[key], self.files)
+        return found
+
+
+def inferred_measure(s: Series) -> Measure:
+    """What a measure no catalogue describes evidently is: a percentage, a count, or another number."""
+    unit: Unit = "percent" if s.percent else "count"
+    values = [v for v, _ in s.values.values() if v is not None]
+    if unit == "count" and any(v < 0 or v != int(v) for v in values if math.isfinite(v)):
+        unit = "number"
+    how = ar.inferred_aggregate(s.name, percent=s.percent, stock=s.stock)
+    return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
