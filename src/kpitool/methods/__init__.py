@@ -10,6 +10,7 @@ Small numbers and targets are marked under every method.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kpitool import arithmetic as ar
 from kpitool.methods import significance as sig
@@ -42,6 +43,11 @@ class Basis:
 
 def days(period: Period, quarters: list[int] | None = None) -> int:
     """The days a period (or ``quarters`` of a year) spans: the exposure of a count over it."""
+    return _days(period, tuple(quarters) if quarters else ())
+
+
+@lru_cache(maxsize=4096)
+def _days(period: Period, quarters: tuple[int, ...]) -> int:  # asked twice a row, of a few periods
     from calendar import monthrange
 
     spans = [q for q in period.quarters() if q.quarter in quarters] if quarters else [period]
