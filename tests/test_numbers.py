@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away, show_value
+from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away, rounded_decimal, show_value
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,41 @@ def test_rounding_is_half_away_from_zero() -> None:
     assert format_number(None) == "n/a"
     assert format_signed(5.05, 1, "%") == "+5.1%"
     assert format_signed(0.0, 1) == "0.0"
+
+
+def _halves(places: int) -> st.SearchStrategy[float]:
+    """Figures on or a few floats either side of a half at ``places``: where binary and decimal could part."""
+    tie = st.integers(-(10**9), 10**9).map(lambda n: (n + 0.5) / 10**places)
+    return st.tuples(tie, st.integers(-3, 3)).map(lambda t: _nudged(t[0], t[1]))
+
+
+def _nudged(x: float, steps: int) -> float:
+    for _ in range(abs(steps)):
+        x = math.nextafter(x, math.inf if steps > 0 else -math.inf)
+    return x
+
+
+@given(st.data(), st.integers(0, 10))
+def test_rounding_in_binary_is_the_decimal_rule(data: st.DataObject, places: int) -> None:
+    """The binary shortcut gives the float the rule on the shortest decimal text gives, bit for bit
+    (-0.0 included), for any figure and on every side of a half."""
+    value = data.draw(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+            st.decimals(-(10**8), 10**8, places=places + 1).map(float),
+            _halves(places),
+        )
+    )
+    expected = value if value.is_integer() or abs(value) >= 1e15 else rounded_decimal(value, places)
+    got = round_half_away(value, places)
+    assert math.copysign(1.0, got) == math.copysign(1.0, expected) and got == expected
+
+
+def test_rounding_near_a_half_is_decided_in_decimal() -> None:
+    assert round_half_away(2.675, 2) == 2.68  # binary 2.67499999… is "2.675" to a reader
+    assert round_half_away(1.005, 2) == 1.01 and round_half_away(-1.005, 2) == -1.01  # 1.00499999… in binary
+    assert round_half_away(-0.05, 1) == -0.1 and round_half_away(0.15, 1) == 0.2
+    assert math.copysign(1.0, round_half_away(-0.04, 1)) == -1.0  # -0.0, as Decimal gives it
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

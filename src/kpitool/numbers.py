@@ -126,6 +126,26 @@ def round_half_away(value: float, places: int = 1) -> float:
     """
     if not math.isfinite(value) or abs(value) >= MAX_MAGNITUDE or float(value).is_integer():
         return value  # nothing to round (and at this size Decimal's precision would not hold it)
+    if 0 <= places <= MAX_PLACES:
+        # in binary, when the figure is not within a hair of a half: |value| × 10^places differs
+        # from its shortest decimal's by under 1e-15 of itself, so both round the same way, and
+        # n / 10^places is the float nearest n × 10^-places, as Decimal's answer is (n < 2^53)
+        scaled = abs(value) * _POWERS[places]
+        if scaled < 1e12:
+            whole = math.floor(scaled)
+            rest = scaled - whole
+            if abs(rest - 0.5) > 1e-12 * max(scaled, 1.0):
+                return math.copysign((whole + (rest > 0.5)) / _POWERS[places], value)
+    return rounded_decimal(value, places)
+
+
+MAX_PLACES = 10
+_POWERS = [10.0**p for p in range(MAX_PLACES + 1)]
+
+
+def rounded_decimal(value: float, places: int) -> float:
+    """Half away from zero on the shortest decimal text of the float: the rule itself (and the
+    answer near a half, where binary cannot tell)."""
     return float(Decimal(repr(value)).quantize(_quantum(places), rounding=ROUND_HALF_UP))
 
 
