@@ -39,6 +39,7 @@ values = st.one_of(
 SCALES = [
     values,
     st.integers(0, 10).map(float),
+    st.integers(0, 2).map(float),  # every year's total under 10: small numbers
     st.integers(0, 12).map(lambda n: 5.0 * n),
     st.integers(0, 99).map(lambda n: n / 10),  # 0.1 + 0.2 + 0.3 is not 0.6 in floats: sums are exact (fsum)
 ]
@@ -149,20 +150,22 @@ def test_the_bulk_path_makes_the_reference_report(
 
 
 def _plain_frame() -> Observations:
-    """Two plain series (a count and a percentage), one with a suppressed quarter, one restated."""
-    rows = [("", "Calls", q, float(100 + i), None, False, 0) for i, q in enumerate(QUARTERS[4:])] + [
-        ("", "Satisfied %", q, 50.5 + i, None, True, 0) for i, q in enumerate(QUARTERS[4:11])
-    ]
+    """Three plain series (a count, a part-year percentage, a count with a quarter suppressed in both
+    years), one restated by a later file and one of months."""
+    rows = [("", "Calls", q, float(100 + i), None, False, 0) for i, q in enumerate(QUARTERS[4:])]
+    rows += [("", "Satisfied %", q, 50.5 + i, None, True, 0) for i, q in enumerate(QUARTERS[4:11])]
     rows += [("", "Gappy", q, (math.nan if q.endswith("Q2") else 7.0), "[c]" if q.endswith("Q2") else None, False, 0)
              for q in QUARTERS[4:]]  # fmt: skip
     rows += [("", "Restated", q, 3.0, None, False, 0) for q in QUARTERS[4:]] + [
         ("", "Restated", QUARTERS[-1], 4.0, None, False, 1)
     ]
+    rows += [("", "Monthly", q, 1.0, None, False, 0) for q in [*QUARTERS[4:], "2023-04"]]
     frame = pd.DataFrame(
         [(s, m, p, v, mk, pc, False, i + 2, 3, f) for i, (s, m, p, v, mk, pc, f) in enumerate(rows)],
         columns=list(FRAME_COLUMNS),
     ).astype({"marker": object, "file_index": "int32", "column": "int32"})
-    return Observations(frame, {label: parse_period(label) for label in QUARTERS}, {0: "a.csv", 1: "b.csv"})
+    periods = {label: parse_period(label) for label in [*QUARTERS, "2023-04"]}
+    return Observations(frame, periods, {0: "a.csv", 1: "b.csv"})
 
 
 def test_plain_rows_are_made_in_bulk_and_the_rest_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,13 +180,20 @@ def test_plain_rows_are_made_in_bulk_and_the_rest_one_by_one(monkeypatch: pytest
 
     monkeypatch.setattr(bulk, "plain_rows", counted)
     report = compare(obs)
-    assert sorted(made) == ["Calls", "Satisfied %"]  # a gap and a restatement are the per-row path's
+    assert sorted(made) == ["Calls", "Gappy", "Satisfied %"]  # a restatement and months: one by one
     assert report.model_dump_json() == compare(obs, per_row=True).model_dump_json()
     calls = report.comparisons[0]
     assert (calls.baseline_value, calls.current_value, calls.direction) == (406.0, 422.0, "level")
     satisfied = next(c for c in report.comparisons if c.measure == "Satisfied %")
     assert satisfied.current_quarters == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3"]  # Q1–Q3, like for like
     assert satisfied.baseline_value == pytest.approx(51.5) and satisfied.change_unit == "pp"
+    gappy = next(c for c in report.comparisons if c.measure == "Gappy")
+    assert (gappy.baseline_value, gappy.current_value, gappy.baseline_basis) == (21.0, 21.0, "Q1, Q3, Q4 2022/23")
+    assert gappy.notes[:2] == [
+        "No value for 2023/24 Q2 ([c]): the year so far leaves it out.",
+        "Q1, Q3, Q4 of 2023/24 compared with the same quarters of 2022/23.",
+    ]
+    assert [(q.value, q.marker) for q in gappy.quarters][:2] == [(7.0, None), (None, "[c]")]
 
 
 def test_bulk_models_are_the_models_pydantic_would_build() -> None:
@@ -209,10 +219,7 @@ def test_the_pivot_keys_series_as_collect_series_does() -> None:
     year: Period = parse_period("2023/24")
     grid = bulk.pivot(spelled, bulk.columns_for(year, [year.previous()], []))
     assert grid is not None
-    assert grid.keys == [("", "Calls"), ("", "Satisfied %"), ("", "Gappy"), ("", "Restated")]
-    assert grid.plain.tolist() == [
-        False,
-        True,
-        False,
-        False,
-    ]  # a period twice, a quarter without a value, a restatement
+    assert grid.keys == [("", "Calls"), ("", "Satisfied %"), ("", "Gappy"), ("", "Restated"), ("", "Monthly")]
+    assert grid.plain.tolist() == [False, True, True, False, False]  # a period twice, restated, a month
+    q2 = [grid.columns[parse_period(q)] for q in ("2022/23 Q2", "2023/24 Q2")]
+    assert grid.markers == {(2, q2[0]): "[c]", (2, q2[1]): "[c]"}  # the marks of values and of no values

@@ -1,15 +1,13 @@
 """The KPI table's plain rows, made all at once from a pivot of the observations.
 
-Most rows of a large table have nothing to say but their figures: quarterly data, every quarter
-of the current year up to its latest, the same quarters (or the whole year) of the baseline, the
-arrow drawn by the band. Made one at a time (``kpitool.compare``), each such row costs about 40
+Most rows of a large table are quarterly data compared the plain way: a whole year, or a part
+year against the same quarters of the baseline, the arrow drawn by the band. Made one at a time (``kpitool.compare``), each such row costs about 40
 period look-ups and five models; here the observations become one grid (series × quarters, in
 numpy), the rows are read off it, and their models are built from values valid by construction.
 
 A row is plain only when it is one series of quarters, no period given twice (nothing restated),
-no quarter of the grid without a value, every quarter of the current year up to the latest one
-present, and a baseline of the same quarters (a part year) or of the whole year (a stock: any of
-its quarters); its measure a sum, mean or last, with no ``since`` and no target, drawn by the band.
+its current year whole, or a part year whose quarters the baseline has too (the gaps named); its
+measure a sum, mean or last, with no ``since`` and no target, its arrow drawn by the band.
 Every other row is left to the per-row path, which stays the reference: ``tests/test_bulk.py``
 checks that both make the same report.
 """
@@ -43,8 +41,8 @@ class Pivot:
     keys: list[Key]
     columns: dict[Period, int]
     values: np.ndarray  # series × columns, float64; NaN where the series has no row
-    markers: dict[tuple[int, int], str]  # (series, column) -> the marker of a value that has one
-    plain: np.ndarray  # per series: quarters only, no period twice, no row without a value in a column
+    markers: dict[tuple[int, int], str]  # (series, column) -> its marker ([r] on a value, [c] without one)
+    plain: np.ndarray  # per series: quarters only, no period given twice
     percent: np.ndarray  # per series: a value was written with a % sign
     stock: np.ndarray  # per series: a count at a point in time
     fractional: np.ndarray  # per series: a value is negative or not whole (a number, not a count)
@@ -92,7 +90,6 @@ def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None
     both = np.sort(group * len(ids) + period_id)
     plain[both[1:][both[1:] == both[:-1]] // len(ids)] = False  # a period given twice: restated
     inside = at >= 0
-    plain &= ~any_of(inside & np.isnan(values))
     grid = np.full((count, len(columns)), np.nan)
     grid[group[inside], at[inside]] = values[inside]
     markers: dict[tuple[int, int], str] = {}
@@ -190,100 +187,111 @@ def _rows(
     in_base = [grid.columns[q] for q in base.quarters()]
     have, have_base = ~np.isnan(values[:, in_year]), ~np.isnan(values[:, in_base])
     present = have.sum(axis=1)
-    first = np.arange(4)[None, :] < present[:, None]
-    prefix = (have == first).all(axis=1)
-    same_quarters = (have_base | ~first).all(axis=1)
-    aggregates = [_aggregate(grid, p) for p in asked]
-    stock = np.array([how == "last" for how in aggregates], dtype=bool)
-    whole_base = have_base.all(axis=1) | (stock & have_base.any(axis=1))
-    ok = grid.plain[series] & prefix
-    makes = ok & (((present == 4) & whole_base) | ((present >= 1) & (present < 4) & same_quarters))
+    # a part year is made here only against the same quarters of the baseline (else: a projection,
+    # or no change at all, said by the per-row path)
+    same_quarters = (have_base | ~have).all(axis=1)
+    ok = grid.plain[series]
+    makes = ok & ((present == 4) | ((present >= 1) & same_quarters))
     for i in np.flatnonzero(ok & (present == 0) & ~have_base.any(axis=1)).tolist():
         out[asked[i].place] = None  # no value for either year: not a row of this table
 
+    aggregates = [_aggregate(grid, p) for p in asked]
     labels = [q.label for q in year.quarters()]
     base_labels = [q.label for q in base.quarters()]
     trend = [grid.columns[p] for p in trend_periods]
     trend_labels = [p.label for p in trend_periods]
-    # what depends only on how many quarters the year has so far: their texts and the latest's neighbours
-    by_count = {}
-    for k in range(1, 5):
-        span = quarter_span(list(range(1, k + 1)))
-        q = year.quarters()[k - 1]
-        by_count[k] = (
-            f"{span} {year}",
-            f"{span} {base}",
-            f"{span} of {year} compared with the same quarters of {base}.",
-            in_year[:k],
-            in_base[:k],
-            (grid.columns[q.previous()], q.previous().label, q.label),
-            (grid.columns[q.same_period_last_year()], q.same_period_last_year().label, q.label),
-        )
-    spans: dict[tuple[int, ...], str] = {}
+    patterns: dict[tuple[int, ...], _Pattern] = {}
+    missing_base: dict[tuple[int, ...], str] = {}
     quarter, delta, row_of = _maker(PeriodValue), _maker(Delta), _maker(Comparison)
     marked = {g for g, _ in grid.markers}
     at = np.flatnonzero(makes)
     for i, row in zip(at.tolist(), values[at].tolist(), strict=True):
         p = asked[i]
         g = p.series
-        k = int(present[i])
+        marks = grid.markers if g in marked else {}
         unit = p.unit or _unit(grid, g)
         how = aggregates[i]
-        current_basis, part_basis, part_note, year_at, base_at, before, year_before = by_count[k]
+        got = tuple(n for n in range(4) if row[in_year[n]] == row[in_year[n]])
+        pattern = patterns.get(got) or patterns.setdefault(got, _Pattern.of(got, year, base, grid.columns))
         notes: list[str] = []
-        current = ar.year_value([row[j] for j in year_at], how)
-        if k == 4:
-            had = tuple(n for n, j in enumerate(in_base) if row[j] == row[j])
-            base_value = ar.year_value([row[in_base[n]] for n in had], how)
-            base_basis = spans.get(had) or spans.setdefault(had, f"{quarter_span([n + 1 for n in had])} {base}")
+        # a quarter missing before the latest one, or one marked ([c] suppressed, say)
+        gaps = [n for n in range(4) if n not in got and (n < got[-1] or (g, in_year[n]) in marks)]
+        if gaps:
+            named = ", ".join(_named(labels[n], marks.get((g, in_year[n]))) for n in gaps)
+            notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
+        current = ar.year_value([row[in_year[n]] for n in got], how)
+        base_value: float | None
+        if len(got) < 4:
+            base_value = ar.year_value([row[in_base[n]] for n in got], how)
+            base_basis = pattern.base_basis
+            notes.append(pattern.note)
         else:
-            base_value = ar.year_value([row[j] for j in base_at], how)
-            base_basis = part_basis
-            notes.append(part_note)
-        assert current is not None and base_value is not None
+            had = tuple(n for n in range(4) if row[in_base[n]] == row[in_base[n]])
+            if len(had) == 4 or (had and how == "last"):
+                base_value = ar.year_value([row[in_base[n]] for n in had], how)
+                base_basis = missing_base.get(had) or missing_base.setdefault(
+                    had, f"{quarter_span([n + 1 for n in had])} {base}"
+                )
+            else:
+                base_value, base_basis = None, f"{base} (year figure)"
+                if had:
+                    named = ", ".join(
+                        _named(base_labels[n], marks.get((g, in_base[n]))) for n in range(4) if n not in had
+                    )
+                    notes.append(f"No baseline value for {base}, which has no value for {named}.")
+                else:
+                    notes.append(f"No baseline value for {base}.")
+        assert current is not None
         points = unit == "percent"
-        change = current - base_value
-        pct = None if base_value == 0 else change / abs(base_value) * 100.0
-        headline = change if points else pct
-        direction: Direction
-        if headline is None:  # a zero baseline: the arrow follows the absolute change
-            direction = "level" if current == 0 else ("up" if current > 0 else "down")
-            notes.append(ZERO_BASELINE)
-        elif abs(headline) <= p.tolerance + ar.EDGE:
-            direction = "level"
-        else:
-            direction = "up" if headline > 0 else "down"
-        if base_value < 0 and pct is not None:
-            notes.append(NEGATIVE_BASELINE)
+        change: float | None = None
+        pct: float | None = None
+        direction: Direction | None = None
+        if base_value is not None:
+            change = current - base_value
+            pct = None if base_value == 0 else change / abs(base_value) * 100.0
+            headline = change if points else pct
+            if headline is None:  # a zero baseline: the arrow follows the absolute change
+                direction = "level" if current == 0 else ("up" if current > 0 else "down")
+                notes.append(ZERO_BASELINE)
+            elif abs(headline) <= p.tolerance + ar.EDGE:
+                direction = "level"
+            else:
+                direction = "up" if headline > 0 else "down"
+            if base_value < 0 and pct is not None:
+                notes.append(NEGATIVE_BASELINE)
         if p.unit is None:
             notes.append(_inferred_note(unit, how))
-        small = unit == "count" and (abs(base_value) < SMALL or abs(current) < SMALL)
+        small = unit == "count" and (abs(current) < SMALL or (base_value is not None and abs(base_value) < SMALL))
         if small:
             notes.append(SMALL_NUMBERS)
-        marks = grid.markers if g in marked else {}
-        shown = [
-            quarter({"period": labels[n], "value": row[j], "marker": marks.get((g, j))}) for n, j in enumerate(year_at)
-        ]
-        shown_base = [
-            quarter({"period": base_labels[n], "value": row[j], "marker": marks.get((g, j))})
-            for n, j in enumerate(in_base)
-            if row[j] == row[j]
-        ]
+        shown = []
+        for n, j in enumerate(in_year):
+            if row[j] == row[j]:
+                shown.append(quarter({"period": labels[n], "value": row[j], "marker": marks.get((g, j))}))
+            elif (g, j) in marks:
+                shown.append(quarter({"period": labels[n], "value": None, "marker": marks[(g, j)]}))
+        shown_base = []
+        for n, j in enumerate(in_base):
+            if row[j] == row[j]:
+                shown_base.append(quarter({"period": base_labels[n], "value": row[j], "marker": marks.get((g, j))}))
+            elif (g, j) in marks:
+                shown_base.append(quarter({"period": base_labels[n], "value": None, "marker": marks[(g, j)]}))
         history = _points([row[j] for j in trend], trend_labels, quarter)
         changes = []
-        for j, before_label, label in (before, year_before):
-            a, b = row[j], row[year_at[-1]]
+        latest = row[in_year[got[-1]]]
+        for j, before_label in pattern.before:
+            a = row[j]
             changes.append(
                 None
                 if a != a
                 else delta(
                     {
                         "from_period": before_label,
-                        "to_period": label,
+                        "to_period": pattern.latest,
                         "from_value": a,
-                        "to_value": b,
-                        "absolute": b - a,
-                        "relative": None if a == 0 else (b - a) / abs(a) * 100.0,
+                        "to_value": latest,
+                        "absolute": latest - a,
+                        "relative": None if a == 0 else (latest - a) / abs(a) * 100.0,
                     }
                 )
             )
@@ -301,7 +309,7 @@ def _rows(
                 "baseline_basis": base_basis,
                 "baseline_value": base_value,
                 "current_period": year.label,
-                "current_basis": current_basis,
+                "current_basis": pattern.current_basis,
                 "quarters": shown,
                 "baseline_quarters": shown_base,
                 "current_value": current,
@@ -315,8 +323,8 @@ def _rows(
                 "history": history,
                 "history_grain": "quarter",
                 "notes": notes,
-                "current_quarters": labels[:k],
-                "complete": k == 4,
+                "current_quarters": list(pattern.labels),
+                "complete": len(got) == 4,
                 "projected": False,
                 "not_compared": None,
                 "method": "band",
@@ -329,12 +337,43 @@ def _rows(
         )
 
 
+@dataclass(frozen=True)
+class _Pattern:
+    """What depends only on which quarters of the year have a value: the texts that name them,
+    and the periods the latest one is compared with (the quarter before, the year before)."""
+
+    current_basis: str
+    base_basis: str  # the same quarters of the baseline
+    note: str
+    labels: tuple[str, ...]
+    latest: str
+    before: tuple[tuple[int, str], tuple[int, str]]  # (column, label) of the quarter before, of the year before
+
+    @classmethod
+    def of(cls, got: tuple[int, ...], year: Period, base: Period, columns: dict[Period, int]) -> _Pattern:
+        span = quarter_span([n + 1 for n in got])
+        q = year.quarters()[got[-1]]
+        before, year_before = q.previous(), q.same_period_last_year()
+        return cls(
+            current_basis=f"{span} {year}",
+            base_basis=f"{span} {base}",
+            note=f"{span} of {year} compared with the same quarters of {base}.",
+            labels=tuple(year.quarters()[n].label for n in got),
+            latest=q.label,
+            before=((columns[before], before.label), (columns[year_before], year_before.label)),
+        )
+
+
+def _named(label: str, marker: str | None) -> str:
+    return label + (f" ({marker})" if marker else "")
+
+
 # the per-row path's notes, word for word (each row of the bulk path shares one text)
 ZERO_BASELINE = "The baseline is zero: no % change; the arrow follows the absolute change."
 NEGATIVE_BASELINE = "The baseline is negative: the % change is relative to its size."
 SMALL_NUMBERS = f"Small numbers: fewer than {SMALL} events; a change this size can be chance alone."
-ASSESSMENT: dict[tuple[Direction, Polarity], Assessment] = {
-    (d, p): ar.assess(d, p) for d in ("up", "down", "level") for p in ("up", "down", "neutral")
+ASSESSMENT: dict[tuple[Direction | None, Polarity], Assessment] = {
+    (d, p): ar.assess(d, p) for d in ("up", "down", "level", None) for p in ("up", "down", "neutral")
 }
 
 
