@@ -24,7 +24,7 @@ from kpitool.models import (
 )
 from kpitool.periods import YearStart
 from kpitool.progress import Progress, silent
-from kpitool.readers.base import DataFile, Reading, ReadOptions
+from kpitool.readers.base import Reading, ReadOptions
 from kpitool.sources import natural_key
 
 
@@ -139,6 +139,7 @@ def run_comparison(
     """
     from kpitool.compare import compare
     from kpitool.readers import Observations, check_areas
+    from kpitool.readers.base import release_read_buffers
     from kpitool.validate import check_files, read_files
 
     if files:
@@ -160,6 +161,9 @@ def run_comparison(
     observations = Observations.of([d for d in read if d.path not in whole_files], skip=blocking)
     if observations.frame.empty:
         raise UsageError("no observations to compare" + (": every input row has an error" if blocking else ""))
+    tables = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}  # each row's table
+    del read  # the observations have the files' figures; the rows of the table reuse the memory
+    release_read_buffers()
     comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths], progress=progress)
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
     by_measure: dict[str, list[Comparison]] = {}
@@ -170,7 +174,7 @@ def run_comparison(
             if skipped.concerns(c):
                 what = f"{skipped.period} " if skipped.period else ""
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
-    _note_disagreements(comparison, report.findings, read, by_measure)
+    _note_disagreements(comparison, report.findings, tables, by_measure)
     return comparison
 
 
@@ -181,12 +185,12 @@ DOUBTFUL = frozenset({Code.PARTS_MISMATCH, Code.RATIO_MISMATCH, Code.TOTAL_MISMA
 def _note_disagreements(
     comparison: ComparisonReport,
     findings: Sequence[Finding],
-    read: Sequence[DataFile],
+    sections: dict[tuple[str, int], str],
     by_measure: dict[str, list[Comparison]],
 ) -> None:
     """A row whose published table contradicts itself (a total not the sum of its parts) is compared
-    as published, and its note says so: its figures are not all right, and kpitool cannot say which."""
-    sections = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}
+    as published, and its note says so: its figures are not all right, and kpitool cannot say which.
+    ``sections``: the table (its section) each (file, row) of a report table is in."""
     for f in findings:
         if f.code == Code.RENAMED_AREA:  # one code, two names: each name's rows say the other
             for c in comparison.comparisons:
