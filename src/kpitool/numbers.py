@@ -158,7 +158,10 @@ def format_number(value: float | None, places: int = 0, *, thousands: bool = Tru
     """Display text, rounded half away from zero; ``n/a`` for no value."""
     if value is None or not math.isfinite(value):
         return "n/a"
-    rounded = round_half_away(value, places)
+    return _shown(round_half_away(value, places), places, thousands)
+
+
+def _shown(rounded: float, places: int, thousands: bool = True) -> str:
     if rounded == 0:
         rounded = 0.0  # no "-0.0"
     return f"{rounded:,.{places}f}" if thousands else f"{rounded:.{places}f}"
@@ -167,8 +170,9 @@ def format_number(value: float | None, places: int = 0, *, thousands: bool = Tru
 def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str:
     if value is None or not math.isfinite(value):
         return "n/a"
-    text = format_number(value, places)
-    if not text.startswith("-") and round_half_away(value, places) != 0:
+    rounded = round_half_away(value, places)
+    text = _shown(rounded, places)
+    if not text.startswith("-") and rounded != 0:
         text = "+" + text
     return text + suffix
 

@@ -22,3 +22,13 @@ def visible(text: str) -> str:
 def visible_line(text: str) -> str:
     """As ``visible``, and tabs and line feeds too: for one cell or one line of a message."""
     return visible(text).replace("\t", "\\t").replace("\n", "\\n")
+
+
+_LINE_BREAKING_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # controls, tabs and line feeds
+
+
+def visible_cells(cells: list[str]) -> list[str]:
+    """``visible_line`` of each cell (one search of the row finds most rows have nothing to show)."""
+    if not _LINE_BREAKING_RE.search("".join(cells)):
+        return cells
+    return [visible_line(c) for c in cells]

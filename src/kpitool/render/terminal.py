@@ -10,7 +10,7 @@ from rich.text import Text
 
 from kpitool.models import Comparison, ComparisonReport
 from kpitool.render.markdown import headers, row_cells
-from kpitool.render.safe import visible, visible_line
+from kpitool.render.safe import visible, visible_cells, visible_line
 from kpitool.render.values import rows_left_out, sparkline
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
@@ -28,17 +28,16 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     """
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
-    rows_by_section = report.sections()
-    grid = {section: [[visible_line(x) for x in row_cells(c, report)] + [sparkline(c.history_values)] for c in rows]
-            for section, rows in rows_by_section.items()}  # fmt: skip
-    for section, rows in rows_by_section.items():
+    for section, rows in report.sections().items():  # a section's cells at a time: never all the table's
+        grid = [[*visible_cells(row_cells(c, report)), sparkline(c.history_values)] for c in rows]
+        widths = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
-        keep, name_width, table_width = _fit(heads, grid[section], width, gap=3 if boxed else 2)
+        keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
         console.print(Text(visible_line(section or "Measures"), style="bold"))
         if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
-            _write(console, _plain(heads, grid[section], keep, name_width))
+            _write(console, _plain(heads, grid, widths, keep, name_width))
         else:
-            console.print(_rich(heads, rows, grid[section], keep, name_width), width=table_width)
+            console.print(_rich(heads, rows, grid, keep, name_width), width=table_width)
         left_out = [heads[i] for i in range(len(heads)) if i not in keep]
         if left_out:
             what = ", ".join(left_out)
@@ -86,17 +85,26 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _plain(heads: list[str], grid: list[list[str]], keep: list[int], name_width: int) -> list[str]:
+def _natural(heads: list[str], grid: list[list[str]]) -> list[int]:
+    """Each column's width with nothing shortened: its widest cell or heading line."""
+    out = []
+    for i, head in enumerate(heads):
+        cells = [r[i] for r in grid]
+        widest = max(map(len, cells), default=0)
+        if not all(c.isascii() for c in cells):  # an arrow, a sparkline, a name in another script
+            widest = max(map(cell_len, cells), default=0)
+        out.append(max([widest, *(_width(h) for h in head.split(" ", 1))]))
+    return out
+
+
+def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: list[int], name_width: int) -> list[str]:
     """A section's table as lines of text, laid out as rich lays out a table without a box: two
     spaces between columns, headings on two lines aligned to the bottom, the measure column
     between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
     left = {0, len(heads) - 2}
     parts = [heads[i].split(" ", 1) for i in keep]
     height = max(len(p) for p in parts)
-    widths = []
-    for j, i in enumerate(keep):
-        natural = max([_width(h) for h in parts[j]] + [_width(r[i]) for r in grid])
-        widths.append(min(max(natural, MIN_NAME), max(name_width, MIN_NAME)) if i == 0 else natural)
+    widths = [min(max(natural[i], MIN_NAME), max(name_width, MIN_NAME)) if i == 0 else natural[i] for i in keep]
 
     def cell(text: str, j: int) -> str:
         width, size = widths[j], _width(text)
@@ -110,27 +118,31 @@ def _plain(heads: list[str], grid: list[list[str]], keep: list[int], name_width:
         lines.append(
             "  ".join(cell(p[k - height + len(p)] if k >= height - len(p) else "", j) for j, p in enumerate(parts))
         )
-    lines.extend("  ".join(cell(r[i], j) for j, i in enumerate(keep)) for r in grid)
+    right = [i not in left for i in keep]
+    for r in grid:  # most cells are ASCII that fits: str's own padding
+        line = []
+        for j, i in enumerate(keep):
+            text = r[i]
+            if text.isascii() and len(text) <= widths[j]:
+                line.append(text.rjust(widths[j]) if right[j] else text.ljust(widths[j]))
+            else:
+                line.append(cell(text, j))
+        lines.append("  ".join(line))
     return lines
 
 
 SHORT_NAME = 28  # long names are shortened to this before any column is left out
 
 
-def _fit(heads: list[str], rows: list[list[str]], width: int, gap: int = 2) -> tuple[list[int], int, int]:
+def _fit(heads: list[str], widths: list[int], width: int, gap: int = 2) -> tuple[list[int], int, int]:
     """The columns to show, the measure column's width and the table's width, fitted to ``width``
-    (``gap``: the characters between two columns, 3 where a box draws a divider between them).
+    (``widths``: the columns' natural widths; ``gap``: the characters between two columns, 3 where
+    a box draws a divider between them).
 
     Long names are shortened first (to 28 characters); then the trend, the quarters (oldest
     first) and the absolute change are left out; then names shorten to 12. If the rest still does
     not fit, the table is wider than the terminal: the terminal folds lines, but no figure is cut.
     """
-
-    def natural(i: int) -> int:
-        head = heads[i].split(" ", 1)
-        return max([_width(h) for h in head] + [_width(r[i]) for r in rows])
-
-    widths = [natural(i) for i in range(len(heads))]
     keep = list(range(len(heads)))
 
     def total(name: int) -> int:
