@@ -141,7 +141,7 @@ def columns_for(year: Period, bases: Sequence[Period], trend: Sequence[Period]) 
     return list(out)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Plain:
     """A row asked of the bulk path: its place in the table, its series, its measure's settings
     (``unit`` and ``aggregate`` None: a measure no catalogue describes, inferred from the series)."""
@@ -196,6 +196,11 @@ def _rows(
         out[asked[i].place] = None  # no value for either year: not a row of this table
 
     aggregates = [_aggregate(grid, p) for p in asked]
+    # a measure no catalogue describes: its unit as series.inferred_measure decides it
+    percent, fractional = grid.percent[series].tolist(), grid.fractional[series].tolist()
+    units: list[Unit] = [
+        "percent" if pc else ("number" if fr else "count") for pc, fr in zip(percent, fractional, strict=True)
+    ]
     labels = [q.label for q in year.quarters()]
     base_labels = [q.label for q in base.quarters()]
     trend = [grid.columns[p] for p in trend_periods]
@@ -209,13 +214,15 @@ def _rows(
         p = asked[i]
         g = p.series
         marks = grid.markers if g in marked else {}
-        unit = p.unit or _unit(grid, g)
+        unit = p.unit or units[i]
         how = aggregates[i]
         got = tuple(n for n in range(4) if row[in_year[n]] == row[in_year[n]])
         pattern = patterns.get(got) or patterns.setdefault(got, _Pattern.of(got, year, base, grid.columns))
         notes: list[str] = []
         # a quarter missing before the latest one, or one marked ([c] suppressed, say)
-        gaps = [n for n in range(4) if n not in got and (n < got[-1] or (g, in_year[n]) in marks)]
+        gaps = (
+            [n for n in range(4) if n not in got and (n < got[-1] or (g, in_year[n]) in marks)] if len(got) < 4 else []
+        )
         if gaps:
             named = ", ".join(_named(labels[n], marks.get((g, in_year[n]))) for n in gaps)
             notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
@@ -380,13 +387,6 @@ ASSESSMENT: dict[tuple[Direction | None, Polarity], Assessment] = {
 @lru_cache(maxsize=64)
 def _inferred_note(unit: Unit, how: Aggregate) -> str:
     return f"Not in a catalogue: taken as a {unit} measure, year = {how} of the quarters, no polarity."
-
-
-def _unit(grid: Pivot, g: int) -> Unit:
-    """As ``series.inferred_measure`` decides it."""
-    if grid.percent[g]:
-        return "percent"
-    return "number" if grid.fractional[g] else "count"
 
 
 def _aggregate(grid: Pivot, p: Plain) -> Aggregate:
