@@ -158,13 +158,20 @@ def format_number(value: float | None, places: int = 0, *, thousands: bool = Tru
     """Display text, rounded half away from zero; ``n/a`` for no value."""
     if value is None or not math.isfinite(value):
         return "n/a"
-    return _shown(round_half_away(value, places), places, thousands)
+    # a whole number is its own rounding (round_half_away's first answer, without the call)
+    return _shown(value if float(value).is_integer() else round_half_away(value, places), places, thousands)
+
+
+_SPECS = {(p, True): f",.{p}f" for p in range(MAX_PLACES + 1)} | {(p, False): f".{p}f" for p in range(MAX_PLACES + 1)}
 
 
 def _shown(rounded: float, places: int, thousands: bool = True) -> str:
     if rounded == 0:
         rounded = 0.0  # no "-0.0"
-    return f"{rounded:,.{places}f}" if thousands else f"{rounded:.{places}f}"
+    spec = _SPECS.get((places, thousands))
+    if spec is None:
+        return f"{rounded:,.{places}f}" if thousands else f"{rounded:.{places}f}"
+    return format(rounded, spec)
 
 
 def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str:

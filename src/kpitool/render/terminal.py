@@ -118,16 +118,14 @@ def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: li
         lines.append(
             "  ".join(cell(p[k - height + len(p)] if k >= height - len(p) else "", j) for j, p in enumerate(parts))
         )
-    right = [i not in left for i in keep]
-    for r in grid:  # most cells are ASCII that fits: str's own padding
-        line = []
-        for j, i in enumerate(keep):
-            text = r[i]
-            if text.isascii() and len(text) <= widths[j]:
-                line.append(text.rjust(widths[j]) if right[j] else text.ljust(widths[j]))
-            else:
-                line.append(cell(text, j))
-        lines.append("  ".join(line))
+    columns = []
+    for j, i in enumerate(keep):  # a column at a time; most are ASCII that fits: str's own padding
+        texts, width = [r[i] for r in grid], widths[j]
+        if all(t.isascii() for t in texts) and max(map(len, texts), default=0) <= width:
+            columns.append([t.ljust(width) for t in texts] if i in left else [t.rjust(width) for t in texts])
+        else:
+            columns.append([cell(t, j) for t in texts])
+    lines.extend("  ".join(cells) for cells in zip(*columns, strict=True))
     return lines
 
 
