@@ -49,7 +49,7 @@ def compare(
     Plain rows are made all at once (``kpitool.bulk``), the others one by one; ``per_row`` makes
     every row one by one, the reference the bulk path is tested against."""
     # the rows make no reference cycles: the collector's passes over a heap growing by a dozen
-    # models a row would cost more than making them (62,500 rows: 2.2 s of 6.8 s)
+    # models a row would cost more than making them (62,500 plain rows: 4.9 s with them, 1.7 s without)
     with gc_paused():
         return _compare(observations, catalogue, options or CompareOptions(), files, progress, per_row)
 
