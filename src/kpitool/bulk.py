@@ -283,7 +283,9 @@ def _rows(
                 shown_base.append(quarter({"period": base_labels[n], "value": row[j], "marker": marks.get((g, j))}))
             elif (g, j) in marks:
                 shown_base.append(quarter({"period": base_labels[n], "value": None, "marker": marks[(g, j)]}))
-        history = _points([row[j] for j in trend], trend_labels, quarter)
+        # a quarter of the table without a marker is the trend's point for it too: one model, shared
+        same = {q.period: q for q in (*shown, *shown_base) if q.marker is None and q.value is not None}
+        history = _points([row[j] for j in trend], trend_labels, quarter, same)
         changes = []
         latest = row[in_year[got[-1]]]
         for j, before_label in pattern.before:
@@ -401,16 +403,22 @@ def _inferred_aggregate(name: str, percent: bool, stock: bool) -> Aggregate:
 
 
 def _points(
-    values: list[float], labels: list[str], point: Callable[[dict[str, Any]], PeriodValue]
+    values: list[float],
+    labels: list[str],
+    point: Callable[[dict[str, Any]], PeriodValue],
+    made: dict[str, PeriodValue],
 ) -> list[PeriodValue]:
-    """The trend's points: a period without a value is a point without one, none at either end."""
+    """The trend's points: a period without a value is a point without one, none at either end
+    (``made``: the points already made, by period)."""
     have = [n for n, v in enumerate(values) if v == v]
     if not have:
         return []
-    return [
-        point({"period": labels[n], "value": values[n] if values[n] == values[n] else None, "marker": None})
-        for n in range(have[0], have[-1] + 1)
-    ]
+    out = []
+    for n in range(have[0], have[-1] + 1):
+        shared = made.get(labels[n])
+        value = values[n] if values[n] == values[n] else None
+        out.append(shared if shared is not None else point({"period": labels[n], "value": value, "marker": None}))
+    return out
 
 
 def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
