@@ -407,3 +407,22 @@ def test_a_boxed_table_counts_its_dividers_and_cuts_no_heading(width: int) -> No
     headings = [line for i, line in enumerate(lines) if i + 1 < len(lines) and lines[i + 1].startswith("──")]
     assert headings and all("Direction" in h and ("Change" in h or "change" in h) for h in headings)
     assert not any(re.search(r"\b(Chang|Directio|Directi)\b", h) for h in headings)
+
+
+@pytest.mark.parametrize(
+    ("quarters", "said"),
+    [
+        (4, "Baseline: 2022/23 (full year); current year: 2023/24."),
+        (2, "Baseline: 2022/23 (like for like: the quarters of it the current year has); current year: 2023/24."),
+    ],
+)
+def test_the_baseline_note_says_what_the_baseline_stands_for(quarters: int, said: str, tmp_path: Path) -> None:
+    from kpitool.compare import compare
+    from kpitool.readers import read_observations
+
+    rows = [f"Calls,{year} Q{q},{10 + q}" for year in ("2022/23", "2023/24") for q in range(1, 5)]
+    rows = rows[: 4 + quarters]
+    path = tmp_path / "calls.csv"
+    path.write_text("measure,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = compare(read_observations([path]))
+    assert report.notes[0] == said

@@ -191,12 +191,27 @@ def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Per
     return gaps, in_progress
 
 
+def _baseline_kind(rows: list[Comparison], base: Period) -> str:
+    """What the baseline year stands for in the rows: the full year, or the quarters the current year
+    has (like for like), or each row's own (its basis says which)."""
+    if not base.is_year:
+        return ""
+    bases = {
+        c.baseline_basis
+        for c in rows
+        if c.baseline_value is not None and c.baseline_basis and c.baseline_period == str(base)
+    }
+    # "2022/23", "Q1–Q4 2022/23", "2022/23 (year figure)", and a stock's "Q4 2022/23" (its year's end)
+    whole = {b for b in bases if b in (str(base), f"Q1–Q4 {base}", f"Q4 {base}") or b.startswith(f"{base} (")}
+    if not bases or whole == bases:
+        return " (full year)"
+    if not whole:
+        return " (like for like: the quarters of it the current year has)"
+    return " (the full year, or the quarters of it the current year has: each row's basis says which)"
+
+
 def _method_notes(rows: list[Comparison], base: Period, year: Period, band: float, confidence: float) -> list[str]:
-    notes = [
-        f"Baseline: {base}"
-        + (" (full year)" if base.is_year else "")
-        + f"; current {'year' if year.is_year else 'period'}: {year}."
-    ]
+    notes = [f"Baseline: {base}{_baseline_kind(rows, base)}; current {'year' if year.is_year else 'period'}: {year}."]
     drawn = {c.method for c in rows}
     if "band" in drawn:
         notes.append(
