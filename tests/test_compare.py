@@ -14,7 +14,7 @@ from kpitool.catalogue import load_catalogue
 from kpitool.compare import compare
 from kpitool.errors import UsageError
 from kpitool.models import Catalogue, CompareOptions, Measure
-from kpitool.periods import parse_year
+from kpitool.periods import parse_period, parse_year
 from kpitool.readers import read_observations
 from kpitool.render.terminal import render_table
 
@@ -172,8 +172,12 @@ def test_quarter_on_quarter_and_year_on_year(write) -> None:  # type: ignore[no-
 def test_filters_and_errors(write) -> None:  # type: ignore[no-untyped-def]
     frame = _frame(write, "A,2022/23,1\nA,2023/24 Q1,1\nB,2022/23,1\nB,2023/24 Q1,2\n")
     assert [c.measure for c in compare(frame, options=CompareOptions(measures=["b"])).comparisons] == ["B"]
-    with pytest.raises(UsageError, match="sections and measures asked for"):
+    with pytest.raises(UsageError, match=r"--measure 'nope': no such measure in the data \(they have 'A', 'B'\)"):
         compare(frame, options=CompareOptions(measures=["nope"]))
+    with pytest.raises(UsageError, match=r"--measure 'Bb': no such measure in the data \(did you mean 'B'\? they"):
+        compare(frame, options=CompareOptions(measures=["Bb"]))
+    with pytest.raises(UsageError, match=r"2023-06 is in the quarter 2023/24 Q1: try --current \"2023/24 Q1\""):
+        compare(frame, options=CompareOptions(current=parse_period("2023-06")))
     with pytest.raises(UsageError, match="not before"):
         compare(frame, options=CompareOptions(baseline=parse_year("2023/24")))
     with pytest.raises(

@@ -130,8 +130,7 @@ def _compare(
         if one is not None:
             rows.append(methods.apply(r, one[0], how, confidence, one[1], current_year))
     if not rows:
-        what = "the sections and measures asked for" if (wanted_sections or wanted_measures) else f"{current_year}"
-        raise UsageError(f"no measure has data for {what}")
+        raise UsageError(_nothing_to_compare(planned, options, current_year, periods))
     on_default = [c for c in rows if c.baseline_period == default_base.label]
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {_listed(years)}")
@@ -149,6 +148,36 @@ def _compare(
         notes=_method_notes(rows, default_base, current_year, band, confidence),
         files=list(files),
     )
+
+
+def _nothing_to_compare(planned: Sequence[Row], options: CompareOptions, current: Period, periods: list[Period]) -> str:
+    """Why no row was made, in the user's terms: a --measure or --section the data do not have (and
+    the nearest it has), or a current period of a kind the data are not in."""
+    import difflib
+
+    for flag, wanted, have in (
+        ("--measure", options.measures, sorted({r.name for r in planned})),
+        ("--section", options.sections, sorted({s for r in planned for s in (r.section, r.area) if s})),
+    ):
+        lower = {h.lower() for h in have}
+        for w in wanted:
+            if w.lower() not in lower:
+                near = difflib.get_close_matches(w, have, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]!r}? " if near else ""
+                return f"{flag} {w!r}: no such {flag[2:]} in the data ({hint}they have {_named(have)})"
+    if options.measures or options.sections:
+        return "no measure has data for the sections and measures asked for"
+    kinds = sorted({p.kind for p in periods})
+    spans = f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else f"{periods[0]}"
+    hint = ""
+    if current.is_month and "month" not in kinds and "quarter" in kinds:
+        hint = f'; {current} is in the quarter {current.quarter_period()}: try --current "{current.quarter_period()}"'
+    return f"no measure has data for {current}: the data's periods are {' and '.join(k + 's' for k in kinds)}, {spans}{hint}"
+
+
+def _named(names: list[str], most: int = 8) -> str:
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _like_for_like(base: Period, current: Period) -> None:
