@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from kpitool import arithmetic as ar
-from kpitool.methods import SMALL
+from kpitool.methods import SMALL, SMALL_NUMBERS
 from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, PeriodValue, Polarity, Unit
 from kpitool.periods import Period, quarter_span
 from kpitool.readers import Observations
@@ -380,7 +380,6 @@ def _named(label: str, marker: str | None) -> str:
 # the per-row path's notes, word for word (each row of the bulk path shares one text)
 ZERO_BASELINE = "The baseline is zero: no % change; the arrow follows the absolute change."
 NEGATIVE_BASELINE = "The baseline is negative: the % change is relative to its size."
-SMALL_NUMBERS = f"Small numbers: fewer than {SMALL} events; a change this size can be chance alone."
 ASSESSMENT: dict[tuple[Direction | None, Polarity], Assessment] = {
     (d, p): ar.assess(d, p) for d in ("up", "down", "level", None) for p in ("up", "down", "neutral")
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from kpitool.methods import SMALL
 from kpitool.models import Comparison, Delta, Unit
 from kpitool.numbers import format_number, round_half_away
 from kpitool.render.values import PLACES
@@ -152,9 +153,12 @@ def _method_sentences(c: Comparison) -> list[str]:
 def _caveats(c: Comparison) -> list[str]:
     out = []
     if c.small_numbers and c.change is not None and c.baseline_value is not None and c.current_value is not None:
+        both = c.unit == "count" and max(abs(c.baseline_value), abs(c.current_value)) < SMALL
         out.append(
             f"These are small numbers ({amount(c.baseline_value, c.unit)} and {amount(c.current_value, c.unit)}):"
             " a change of this size can be chance alone."
+            if both
+            else f"A count below {SMALL} events is a small number, which chance alone moves a lot."
         )
     elif c.small_numbers:
         out.append("This is a small number of events: a few more or fewer would change it a lot.")

@@ -20,6 +20,8 @@ from kpitool.periods import Period
 from kpitool.series import Resolved
 
 SMALL = 10  # events below which a count or a rate is "small numbers"
+# said of a row with a count below SMALL on either side: of the small count, never that the change is chance
+SMALL_NUMBERS = f"Small numbers: a count below {SMALL} events, which chance alone moves a lot."
 ASSURANCE_WORDS = {
     "consistently passing": "the process will consistently pass it",
     "consistently failing": "the process will consistently fail it",
@@ -88,7 +90,7 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
         notes.append(f"Common-cause variation on the SPC chart: the band alone would show {ARROWS[band]}.")
     small = _small(r, row, basis)
     if small:
-        notes.append(f"Small numbers: fewer than {SMALL} events; a change this size can be chance alone.")
+        notes.append(SMALL_NUMBERS)
     target_met = _target_met(r, row, end)
     target = r.measure.target
     if target_met is not None:
