@@ -291,3 +291,13 @@ def test_a_rate_per_population_in_thousands_is_tested(tmp_path) -> None:  # type
 
 def test_no_baseline_events_has_no_upper_bound() -> None:
     assert "to ∞)" in sentence(poisson_test(0, 7, 95))
+
+
+def test_the_note_of_a_count_tested_over_periods_of_other_lengths_says_per_day(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "calls.csv"
+    # 2023/24 has 29 February: 366 days against 365; +4% is inside the band, and significant
+    path.write_text("measure,period,value\nCalls,2022/23,10000\nCalls,2023/24,10400\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["compare", str(path), "--method", "significance", "--format", "json"])
+    (row,) = json.loads(result.stdout)["comparisons"]
+    (said,) = [n for n in row["notes"] if n.startswith("Exact Poisson test")]
+    assert "significant, per day (365 days against 366). The band alone would show ↔." in said

@@ -85,7 +85,10 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
                 notes.append(spc_sentence(chart))
     if drawn == "significance" and direction != band and band is not None:
         assert isinstance(update["significance"], Significance)
-        notes.append(f"{sig.sentence(update['significance'])} The band alone would show {ARROWS[band]}.")
+        said = sig.sentence(update["significance"])
+        if r.measure.aggregate == "sum" and basis.base_length != basis.current_length:  # counts over days
+            said = f"{said[:-1]}, per day ({basis.base_length:g} days against {basis.current_length:g})."
+        notes.append(f"{said} The band alone would show {ARROWS[band]}.")
     elif drawn == "spc" and direction != band and band is not None and direction == "level":
         notes.append(f"Common-cause variation on the SPC chart: the band alone would show {ARROWS[band]}.")
     small = _small(r, row, basis)
