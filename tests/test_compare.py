@@ -430,3 +430,16 @@ def test_the_baseline_note_says_what_the_baseline_stands_for(quarters: int, said
     path.write_text("measure,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
     report = compare(read_observations([path]))
     assert report.notes[0] == said
+
+
+def test_a_row_whose_every_cell_is_a_marker_is_named_not_dropped(tmp_path: Path) -> None:
+    from kpitool.compare import compare
+    from kpitool.readers import read_observations
+
+    path = tmp_path / "staff.csv"
+    path.write_text("Measure,2022/23,2023/24\nCleveland,..,..\nDurham,90,95\n", encoding="utf-8")
+    report = compare(read_observations([path]))
+    assert [c.measure for c in report.comparisons] == ["Durham"]
+    assert "Not compared, with no figure for either period (their cells are markers such as ..): Cleveland (" in (
+        " ".join(report.notes)
+    )

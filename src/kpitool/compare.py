@@ -114,6 +114,7 @@ def _compare(
         series = collect_series(grid.frame_of(observations, sorted(index[key] for key in wanted)))
     resolve = Resolver(series, observations.files)
     rows: list[Comparison] = []
+    unmade: list[Row] = []  # rows with nothing to compare: said where their cells are markers
     for i, (row, how, tolerance, base) in enumerate(chosen):
         if i % 500 == 0:
             progress("Comparing", i, len(chosen))
@@ -121,6 +122,8 @@ def _compare(
             done = made[i]
             if done is not None:
                 rows.append(done)
+            else:
+                unmade.append(row)
             continue
         r = resolve(row)
         if current_year.is_year:
@@ -129,6 +132,8 @@ def _compare(
             one = _compare_periods(r, default_base, current_year, tolerance)
         if one is not None:
             rows.append(methods.apply(r, one[0], how, confidence, one[1], current_year))
+        else:
+            unmade.append(row)
     if not rows:
         raise UsageError(_nothing_to_compare(planned, options, current_year, periods))
     on_default = [c for c in rows if c.baseline_period == default_base.label]
@@ -145,9 +150,31 @@ def _compare(
         method=method,
         confidence=confidence,
         comparisons=rows,
-        notes=_method_notes(rows, default_base, current_year, band, confidence),
+        notes=[
+            *_method_notes(rows, default_base, current_year, band, confidence),
+            *_only_markers(unmade, observations),
+        ],
         files=list(files),
     )
+
+
+def _only_markers(unmade: list[Row], observations: Observations) -> list[str]:
+    """The rows left out for want of any figure whose cells are markers (``..``, ``[x]``): named, so
+    that a force whose every cell is ``..`` is not simply absent from the table."""
+    if not unmade:
+        return []
+    frame = observations.frame
+    marked = frame[frame["marker"].notna()]
+    keys = set(zip(marked["section"].astype(str), marked["measure"].astype(str), strict=True))
+    named = [
+        f"{row.name} ({row.area or row.section})" if (row.area or row.section) else row.name
+        for row in unmade
+        if any(key in keys for part in _parts(row) for key in part.keys)
+    ]
+    if not named:
+        return []
+    shown = ", ".join(named[:12]) + (f" and {len(named) - 12} more" if len(named) > 12 else "")
+    return [f"Not compared, with no figure for either period (their cells are markers such as ..): {shown}."]
 
 
 def _nothing_to_compare(planned: Sequence[Row], options: CompareOptions, current: Period, periods: list[Period]) -> str:
