@@ -13,6 +13,7 @@ from typing import Any
 
 from kpitool import arithmetic as ar
 from kpitool import bulk, methods
+from kpitool.compare_notes import listed, method_notes, nothing_to_compare, only_markers
 from kpitool.errors import UsageError
 from kpitool.models import (
     Catalogue,
@@ -72,7 +73,7 @@ def _compare(
     latest = periods[-1]
     current_year = options.current or (latest if latest.kind == "rolling" else latest.year_period())
     if current_year.is_year and current_year not in years:
-        raise UsageError(f"no measure has a value for the current year {current_year}; the data have {_listed(years)}")
+        raise UsageError(f"no measure has a value for the current year {current_year}; the data have {listed(years)}")
     if current_year.is_year:
         default_base = options.baseline or (catalogue.baseline if catalogue else None) or current_year.previous()
     else:  # a quarter, a month or a rolling year: against the same period a year before, unless asked
@@ -109,7 +110,7 @@ def _compare(
     if grid is not None:
         made = bulk.plain_rows(grid, _plain(grid, chosen), current_year, _quarter_trend(current_year))
         left = [i for i in range(len(chosen)) if i not in made]
-        wanted = {key for i in left for part in _parts(chosen[i][0]) for key in part.keys}
+        wanted = {key for i in left for part in chosen[i][0].parts for key in part.keys}
         index = {key: g for g, key in enumerate(grid.keys)}
         series = collect_series(grid.frame_of(observations, sorted(index[key] for key in wanted)))
     resolve = Resolver(series, observations.files)
@@ -135,10 +136,10 @@ def _compare(
         else:
             unmade.append(row)
     if not rows:
-        raise UsageError(_nothing_to_compare(planned, options, current_year, periods))
+        raise UsageError(nothing_to_compare(planned, options, current_year, periods))
     on_default = [c for c in rows if c.baseline_period == default_base.label]
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
-        raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {_listed(years)}")
+        raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {listed(years)}")
     shown = {q.period for c in rows for q in c.quarters}
     shown_base = sorted({q.period for c in rows for q in c.baseline_quarters})  # canonical labels sort by time
     return ComparisonReport(
@@ -151,60 +152,11 @@ def _compare(
         confidence=confidence,
         comparisons=rows,
         notes=[
-            *_method_notes(rows, default_base, current_year, band, confidence),
-            *_only_markers(unmade, observations),
+            *method_notes(rows, default_base, current_year, band, confidence),
+            *only_markers(unmade, observations),
         ],
         files=list(files),
     )
-
-
-def _only_markers(unmade: list[Row], observations: Observations) -> list[str]:
-    """The rows left out for want of any figure whose cells are markers (``..``, ``[x]``): named, so
-    that a force whose every cell is ``..`` is not simply absent from the table."""
-    if not unmade:
-        return []
-    frame = observations.frame
-    marked = frame[frame["marker"].notna()]
-    keys = set(zip(marked["section"].astype(str), marked["measure"].astype(str), strict=True))
-    named = [
-        f"{row.name} ({row.area or row.section})" if (row.area or row.section) else row.name
-        for row in unmade
-        if any(key in keys for part in _parts(row) for key in part.keys)
-    ]
-    if not named:
-        return []
-    shown = ", ".join(named[:12]) + (f" and {len(named) - 12} more" if len(named) > 12 else "")
-    return [f"Not compared, with no figure for either period (their cells are markers such as ..): {shown}."]
-
-
-def _nothing_to_compare(planned: Sequence[Row], options: CompareOptions, current: Period, periods: list[Period]) -> str:
-    """Why no row was made, in the user's terms: a --measure or --section the data do not have (and
-    the nearest it has), or a current period of a kind the data are not in."""
-    import difflib
-
-    for flag, wanted, have in (
-        ("--measure", options.measures, sorted({r.name for r in planned})),
-        ("--section", options.sections, sorted({s for r in planned for s in (r.section, r.area) if s})),
-    ):
-        lower = {h.lower() for h in have}
-        for w in wanted:
-            if w.lower() not in lower:
-                near = difflib.get_close_matches(w, have, n=1, cutoff=0.6)
-                hint = f"did you mean {near[0]!r}? " if near else ""
-                return f"{flag} {w!r}: no such {flag[2:]} in the data ({hint}they have {_named(have)})"
-    if options.measures or options.sections:
-        return "no measure has data for the sections and measures asked for"
-    kinds = sorted({p.kind for p in periods})
-    spans = f"{periods[0]} to {periods[-1]}" if len(periods) > 1 else f"{periods[0]}"
-    hint = ""
-    if current.is_month and "month" not in kinds and "quarter" in kinds:
-        hint = f'; {current} is in the quarter {current.quarter_period()}: try --current "{current.quarter_period()}"'
-    return f"no measure has data for {current}: the data's periods are {' and '.join(k + 's' for k in kinds)}, {spans}{hint}"
-
-
-def _named(names: list[str], most: int = 8) -> str:
-    shown = ", ".join(repr(n) for n in names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _like_for_like(base: Period, current: Period) -> None:
@@ -225,10 +177,6 @@ def _length(p: Period) -> str:
     return {"year": "a year", "quarter": "a quarter", "month": "a month", "rolling": "12 months"}[p.kind]
 
 
-def _listed(periods: Sequence[Period]) -> str:
-    return ", ".join(p.label for p in periods)
-
-
 def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Period, list[Period]]]]:
     """For monthly data: the months of ``year`` before the latest month that have no value, and
     each quarter in progress (some of its months in, the rest still to come) with its months in."""
@@ -245,55 +193,6 @@ def _month_gaps(r: Resolved, year: Period) -> tuple[list[Period], list[tuple[Per
         elif missing and (have := [mo for mo in q.month_periods() if r.touches(mo)]):
             in_progress.append((q, have))
     return gaps, in_progress
-
-
-def _baseline_kind(rows: list[Comparison], base: Period) -> str:
-    """What the baseline year stands for in the rows: the full year, or the quarters the current year
-    has (like for like), or each row's own (its basis says which)."""
-    if not base.is_year:
-        return ""
-    bases = {
-        c.baseline_basis
-        for c in rows
-        if c.baseline_value is not None and c.baseline_basis and c.baseline_period == str(base)
-    }
-    # "2022/23", "Q1–Q4 2022/23", "2022/23 (year figure)", and a stock's "Q4 2022/23" (its year's end)
-    whole = {b for b in bases if b in (str(base), f"Q1–Q4 {base}", f"Q4 {base}") or b.startswith(f"{base} (")}
-    if not bases or whole == bases:
-        return " (full year)"
-    if not whole:
-        return " (like for like: the quarters of it the current year has)"
-    return " (the full year, or the quarters of it the current year has: each row's basis says which)"
-
-
-def _method_notes(rows: list[Comparison], base: Period, year: Period, band: float, confidence: float) -> list[str]:
-    notes = [f"Baseline: {base}{_baseline_kind(rows, base)}; current {'year' if year.is_year else 'period'}: {year}."]
-    drawn = {c.method for c in rows}
-    if "band" in drawn:
-        notes.append(
-            f"Direction{' (band)' if len(drawn) > 1 else ''}: ↔ when the change is within ±{band:g}% (percentage"
-            " points for percent measures), edges included; otherwise ↑ or ↓."
-        )
-    if "significance" in drawn:
-        notes.append(
-            f"Direction (significance): ↑ or ↓ only when the change is significant at {confidence:g}% — an exact"
-            " test of two counts (Poisson), or Newcombe's score interval for two proportions —"
-            " otherwise ↔, however large the change looks."
-        )
-    if "spc" in drawn:
-        notes.append(
-            "Direction (SPC): the latest point of an XmR chart of the measure's own series (NHS Making Data"
-            " Count rules: a point beyond a limit, a run of 7 on one side of the mean, a trend of 7, two of"
-            " three beyond 2σ); ↑ or ↓ for special-cause variation, ↔ for common cause."
-        )
-    notes.append("Figures are rounded half away from zero for display; changes are computed at full precision.")
-    own: dict[str, list[str]] = {}
-    for c in rows:
-        if c.baseline_period and c.baseline_period != base.label and not c.inferred:
-            own.setdefault(c.baseline_period, []).append(c.measure)
-    for period, names in own.items():
-        notes.append(f"Baseline {period}, as the catalogue sets it, for: {', '.join(names)}.")
-    return notes
 
 
 Made = tuple[Comparison, methods.Basis]  # a row and what its two values are made of
@@ -318,10 +217,10 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
     # a quarter missing before the latest one, or one marked ([c] suppressed, say) and without a value
     month_gaps, in_progress = _month_gaps(r, year)
     for q, months in in_progress:
-        notes.append(f"{q} has {_listed(months)} so far: it is left out until it is complete.")
+        notes.append(f"{q} has {listed(months)} so far: it is left out until it is complete.")
     if month_gaps and m.aggregate != "sum":
         notes.append(
-            f"No value for {_listed(month_gaps)}: the year so far leaves out the quarter"
+            f"No value for {listed(month_gaps)}: the year so far leaves out the quarter"
             f"{'s' if len({mo.quarter_period() for mo in month_gaps}) > 1 else ''} missing"
             f" {'it' if len(month_gaps) == 1 else 'them'}."
         )
@@ -339,7 +238,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
     # a flow's year without one of its months is no year total: no change, no arrow
     month_reason = (
-        f"No value for {_listed(month_gaps)}: a {year} total without {'it' if len(month_gaps) == 1 else 'them'}"
+        f"No value for {listed(month_gaps)}: a {year} total without {'it' if len(month_gaps) == 1 else 'them'}"
         " is not comparable (no change or arrow)."
         if month_gaps and m.aggregate == "sum"
         else None
@@ -380,7 +279,7 @@ def _compare_one(r: Resolved, base: Period, year: Period, band: float, pro_rata:
         missing = [q for q in base.quarters() if q.quarter not in base_present]
         if base_present and missing:
             named = ", ".join(
-                _listed(r.missing_months(q)) or f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "")
+                listed(r.missing_months(q)) or f"{q}" + (f" ({r.series.marker(q)})" if r.series.marker(q) else "")
                 for q in missing
             )
             notes.append(f"No baseline value for {base}, which has no value for {named}.")
@@ -459,7 +358,7 @@ def _compare_periods(r: Resolved, base: Period, current: Period, band: float) ->
     for what, period, value in (("baseline value", base, base_value), ("value", current, current_value)):
         if value is None:
             months = r.missing_months(period)
-            notes.append(f"No {what} for {period}" + (f": no value for {_listed(months)}." if months else "."))
+            notes.append(f"No {what} for {period}" + (f": no value for {listed(months)}." if months else "."))
     triple = _change(r, base_value, current_value, band, notes, compared=True)
     row = _comparison(
         r,
@@ -625,8 +524,3 @@ def _plain(grid: bulk.Pivot, chosen: Sequence[tuple[Row, Method, float, Period]]
             )
         )
     return out
-
-
-def _parts(row: Row) -> list[Row]:
-    """A row and a ratio's terms: the rows whose series it reads."""
-    return [x for x in (row, row.numerator, row.denominator) if x is not None]

@@ -212,6 +212,11 @@ class Row:
     numerator: Row | None = None  # a ratio's terms, where the data have both
     denominator: Row | None = None
 
+    @property
+    def parts(self) -> list[Row]:
+        """The row and a ratio's terms: the rows whose series it reads."""
+        return [x for x in (self, self.numerator, self.denominator) if x is not None]
+
 
 def plan_rows(keys: Sequence[Key], catalogue: Catalogue | None, area_sections: frozenset[str] | set[str]) -> list[Row]:
     """Each (area, measure) with data, in the table's order: a catalogue measure applies in every
