@@ -159,7 +159,7 @@ def test_a_repeated_heading_of_a_column_that_is_read_is_an_error(write) -> None:
      ("data.csv", None), ("report-v2.csv", None)],
 )  # fmt: skip
 def test_the_period_a_file_name_spells(name: str, period: str | None) -> None:
-    from kpitool.periods import period_in_name
+    from kpitool.period_names import period_in_name
 
     found = period_in_name(name)
     assert (found[1].label if found else None) == period
@@ -182,7 +182,7 @@ def test_a_measure_column_takes_one_value_column(tmp_path: Path) -> None:
     "name", ["Year ending June 2031.csv", "12 months to June 2031.csv", "Rolling year to Jun 31.csv", "YE Jun 2031.csv"]
 )
 def test_a_rolling_year_in_a_file_name_is_the_rolling_year_not_its_last_month(name: str) -> None:
-    from kpitool.periods import period_in_name
+    from kpitool.period_names import period_in_name
 
     found = period_in_name(name)
     assert found is not None and found[1].label == "12m to 2031-06"

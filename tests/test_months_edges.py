@@ -12,12 +12,12 @@ from kpitool import periods
 from kpitool.compare import compare
 from kpitool.errors import PeriodError, UsageError
 from kpitool.models import Catalogue, CompareOptions, Comparison, Measure
+from kpitool.period_names import period_in_name
 from kpitool.periods import (
     Period,
     month_period,
     parse_period,
     parse_year,
-    period_in_name,
     period_of,
     read_period_column,
     rolling_period,

@@ -13,7 +13,7 @@ from pathlib import Path
 from kpitool.codes import Code
 from kpitool.errors import InputError, UsageError
 from kpitool.models import Finding
-from kpitool.periods import period_in_name
+from kpitool.period_names import period_in_name
 from kpitool.readers.base import (
     FRAME_COLUMNS,
     DataFile,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from kpitool.codes import Code
 from kpitool.models import Finding
 from kpitool.numbers import parse_cell
-from kpitool.periods import MONTHS, period_in_name
+from kpitool.period_names import period_in_name
+from kpitool.periods import MONTHS
 from kpitool.readers.base import ReadOptions
 from kpitool.readers.headings import parse_header
 
