@@ -537,3 +537,10 @@ def test_spc_reports_embed_the_control_charts(tmp_path: Path) -> None:
     assert html.count('<figure class="spc">') == 2
     ids = _re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids))  # no two elements share an id
+
+
+def test_a_row_named_total_is_no_total_totalled() -> None:
+    from kpitool.commentary import TOTAL_RE
+
+    assert TOTAL_RE.fullmatch("Total") and TOTAL_RE.fullmatch("Totals (Durham)")
+    assert not TOTAL_RE.fullmatch("Total calls") and not TOTAL_RE.fullmatch("Subtotal")

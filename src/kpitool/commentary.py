@@ -64,6 +64,9 @@ def baseline_words(c: Comparison) -> str:
     return c.baseline_period or basis if "(" in basis or not basis else basis
 
 
+TOTAL_RE = re.compile(r"(grand )?totals?( \(.*\))?", re.IGNORECASE)  # a row named "Total" (in an area)
+
+
 def _year_sentence(c: Comparison, name: str) -> str:
     """The current value and its change against the baseline."""
     basis = c.current_basis if c.current_quarters else c.current_period
@@ -73,8 +76,8 @@ def _year_sentence(c: Comparison, name: str) -> str:
         statement = f"{name} is projected to {value} for {c.current_period} (from {basis.split(' × ')[0]})"
     elif c.aggregate == "last" and c.current_quarters:
         statement = f"{name} stood at {value} at the end of {c.current_quarters[-1]}"
-    elif c.aggregate == "sum" and c.current_quarters:
-        statement = f"{name} totalled {value} over {basis}"
+    elif c.aggregate == "sum" and c.current_quarters and not TOTAL_RE.fullmatch(name):
+        statement = f"{name} totalled {value} over {basis}"  # never "Total totalled": a total "was"
     elif c.aggregate == "mean" and c.current_quarters:
         statement = f"{name} averaged {value} over {basis}"
     else:
