@@ -443,3 +443,24 @@ def test_a_row_whose_every_cell_is_a_marker_is_named_not_dropped(tmp_path: Path)
     assert "Not compared, with no figure for either period (their cells are markers such as ..): Cleveland (" in (
         " ".join(report.notes)
     )
+
+
+def test_skipped_rows_of_measures_not_asked_for_are_counted_not_listed(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpitool.cli import app
+
+    path = tmp_path / "kpis.csv"
+    path.write_text(
+        "measure,period,value\nA,2022/23,1\nA,2023/24,2\nA,2023/24 Q1,yes\nB,2022/23,abc\nB,2023/24,def\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["compare", str(path), "--skip-invalid", "--measure", "A", "--format", "json"])
+    report = json.loads(result.stdout)
+    assert [s["measure"] for s in report["skipped"]] == ["A"]
+    assert (
+        "2 more input rows with an error, of measures not asked for, left out (kpitool validate lists them)."
+        in (report["notes"])
+    )

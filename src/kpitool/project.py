@@ -166,6 +166,16 @@ def run_comparison(
     release_read_buffers()
     comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths], progress=progress)
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
+    if options.measures or options.sections:  # the rows skipped of the measures asked for, and whole files
+        shown = comparison.comparisons
+        kept = [s for s in comparison.skipped if not s.measure or any(s.concerns(c) for c in shown)]
+        if len(kept) < len(comparison.skipped):
+            n = len(comparison.skipped) - len(kept)
+            comparison.notes.append(
+                f"{n} more input row{'s' if n > 1 else ''} with an error, of measures not asked for, left out"
+                " (kpitool validate lists them)."
+            )
+        comparison.skipped = kept
     by_measure: dict[str, list[Comparison]] = {}
     for c in comparison.comparisons:
         by_measure.setdefault(c.measure.strip().lower(), []).append(c)
