@@ -435,3 +435,12 @@ def test_a_code_beside_two_names_of_its_area_is_said_on_the_rows_of_both(runner,
     # by the code, the trust is one area across its renaming
     by_code = json.loads(runner.invoke(app, [*base, "--area-col", "Code", "--value-col", "Attendances"]).stdout)
     assert {c["area"]: c["current_value"] for c in by_code["comparisons"]} == {"RWH": 110, "R2": 55}
+
+
+def test_a_measure_in_columns_with_a_stray_text_is_read_and_the_cell_named(write) -> None:  # type: ignore[no-untyped-def]
+    data = read_file(
+        write("April-2025-AE.csv", 'Code,Name,Attendances,Admissions\nR1,Trust A,"1,2x0",30\nR2,Trust B,900,-\n')
+    )
+    (bad,) = [f for f in data.findings if f.severity == "error"]
+    assert bad.code == "not-a-number" and bad.cell == "C2" and bad.measure == "Attendances"
+    assert set(data.frame["measure"].astype(str)) == {"Attendances", "Admissions"}

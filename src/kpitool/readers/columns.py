@@ -245,11 +245,13 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
     measures in columns, every column of numbers is a measure (and then no role is missing)."""
 
     def numbers(i: int) -> int:
-        """How many of the column's first cells are numbers (-1: some are neither number nor marker)."""
+        """How many of the column's first cells are numbers (-1: more of them are neither number nor
+        marker: a column of text). A column of numbers with a stray text in it ("1,2x0") is numbers,
+        each stray cell a not-a-number error of its row, never a column silently not read."""
         parsed = [parse_cell(t, columns.options.missing) for t in cells(i) if t.strip()]
-        if any(c.error for c in parsed):
-            return -1
-        return sum(1 for c in parsed if c.value is not None)
+        bad = sum(1 for c in parsed if c.error)
+        good = sum(1 for c in parsed if c.value is not None)
+        return -1 if bad > good else good
 
     guessed = columns.guessed_area
     if guessed is not None and numbers(columns.areas[0]) > 0:  # a column of numbers is no area
