@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpitool.numbers import format_number, format_signed, parse_cell, round_half_away, rounded_decimal, show_value
+from kpitool.numbers import (
+    format_number,
+    format_number_column,
+    format_signed,
+    format_signed_column,
+    parse_cell,
+    round_half_away,
+    rounded_decimal,
+    show_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -143,3 +152,20 @@ def test_bare_markers_as_published_are_missing_values(text: str) -> None:
 def test_a_project_adds_its_own_missing_markers() -> None:
     assert parse_cell("n.k.").error is not None
     assert parse_cell("n.k.", frozenset({"n.k."})) == (None, "n.k.", False, 0, None)
+
+
+_FIGURES = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1e13, max_value=1e13),
+    st.integers(-(10**9), 10**9).map(float),
+    st.integers(0, 10).flatmap(_halves),
+)
+
+
+@given(st.lists(_FIGURES, max_size=80), st.integers(0, 10))
+def test_a_column_of_figures_reads_as_each_figure_alone(values: list[float | None], places: int) -> None:
+    """The numpy column (32 figures or more) gives each figure's own text, halves and -0 included."""
+    column = values * (1 + 32 // max(len(values), 1))  # long enough for the column path
+    assert format_number_column(column, places) == [format_number(v, places) for v in column]
+    assert format_signed_column(column, places, "%") == [format_signed(v, places, "%") for v in column]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tabulate import tabulate
 
@@ -10,13 +11,13 @@ from kpitool.models import Catalogue, Comparison, ComparisonReport
 from kpitool.render.safe import visible
 from kpitool.render.values import (
     arrow_words,
-    change_text,
-    pct_text,
+    change_texts,
+    pct_texts,
     rows_left_out,
     sparkline,
     value_heading,
     value_label,
-    value_text,
+    value_texts,
 )
 
 
@@ -41,21 +42,38 @@ def headers(report: ComparisonReport) -> list[str]:
 
 
 def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
-    by_period = {q.period: q for q in c.quarters}
+    return [column[0] for column in row_columns([c], report)]
+
+
+def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[list[str]]:
+    """The cells under ``headers``, a column at a time (a column's figures are formatted together)."""
+    units = [c.unit for c in rows]
+    base = value_texts([c.baseline_value for c in rows], units)
+    for i, c in enumerate(rows):
+        if c.baseline_period and c.baseline_period != report.baseline:
+            base[i] += f" ({c.baseline_period})"
+    place = {p: k for k, p in enumerate(report.quarters)}
+    values: list[list[float | None]] = [[None] * len(rows) for _ in place]
+    markers: list[list[str | None]] = [[None] * len(rows) for _ in place]
+    shown = [[False] * len(rows) for _ in place]
+    for i, c in enumerate(rows):
+        for q in c.quarters:
+            k = place.get(q.period)
+            if k is not None:
+                values[k][i], markers[k][i], shown[k][i] = q.value, q.marker, True
     quarters = [
-        value_text(by_period[p].value, c.unit, by_period[p].marker) if p in by_period else "" for p in report.quarters
+        [t if s else "" for t, s in zip(value_texts(values[k], units, markers[k]), shown[k], strict=True)]
+        for k in range(len(place))
     ]
-    base = value_text(c.baseline_value, c.unit)
-    if c.baseline_period and c.baseline_period != report.baseline:
-        base += f" ({c.baseline_period})"
+    current = value_texts([c.current_value for c in rows], units)
     return [
-        c.measure,
+        [c.measure for c in rows],
         base,
         *quarters,
-        value_text(c.current_value, c.unit) + value_label(c, report),
-        change_text(c),
-        pct_text(c),
-        arrow_words(c),
+        [t + value_label(c, report) for t, c in zip(current, rows, strict=True)],
+        change_texts(rows),
+        pct_texts(rows),
+        [arrow_words(c) for c in rows],
     ]
 
 

@@ -28,7 +28,7 @@ _LINE_BREAKING_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # controls, tabs and li
 
 
 def visible_cells(cells: list[str]) -> list[str]:
-    """``visible_line`` of each cell (one search of the row finds most rows have nothing to show)."""
+    """``visible_line`` of each cell (one search of them all finds most have nothing to show)."""
     if not _LINE_BREAKING_RE.search("".join(cells)):
         return cells
     return [visible_line(c) for c in cells]

@@ -9,9 +9,9 @@ from rich.table import Table
 from rich.text import Text
 
 from kpitool.models import Comparison, ComparisonReport
-from kpitool.render.markdown import headers, row_cells
+from kpitool.render.markdown import headers, row_columns
 from kpitool.render.safe import visible, visible_cells, visible_line
-from kpitool.render.values import rows_left_out, sparkline
+from kpitool.render.values import rows_left_out, sparklines
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
 
@@ -29,7 +29,7 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
     for section, rows in report.sections().items():  # a section's cells at a time: never all the table's
-        grid = [[*visible_cells(row_cells(c, report)), sparkline(c.history_values)] for c in rows]
+        grid = [*map(visible_cells, row_columns(rows, report)), sparklines([c.history_values for c in rows])]
         widths = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
@@ -52,7 +52,8 @@ def render_table(report: ComparisonReport, console: Console) -> None:
 
 
 def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep: list[int], name_width: int) -> Table:
-    """A section's table for a colour terminal: a rule under the headings, arrows coloured."""
+    """A section's table for a colour terminal: a rule under the headings, arrows coloured
+    (``grid``: the cells, a column at a time)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for i in keep:
         # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
@@ -64,7 +65,7 @@ def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep:
             max_width=max(name_width, MIN_NAME) if i == 0 else None,
             min_width=MIN_NAME if i == 0 else None,
         )
-    for c, cells in zip(rows, grid, strict=True):
+    for c, cells in zip(rows, zip(*grid, strict=True), strict=True):
         texts = [Text(cells[i]) for i in keep]
         if len(heads) - 2 in keep:
             texts[keep.index(len(heads) - 2)].stylize(COLOUR[c.assessment])
@@ -86,19 +87,26 @@ def _width(text: str) -> int:
 
 
 def _natural(heads: list[str], grid: list[list[str]]) -> list[int]:
-    """Each column's width with nothing shortened: its widest cell or heading line."""
+    """Each column's width with nothing shortened: its widest cell or heading line (``grid``: the
+    cells, a column at a time)."""
     out = []
-    for i, head in enumerate(heads):
-        cells = [r[i] for r in grid]
+    for head, cells in zip(heads, grid, strict=True):
         widest = max(map(len, cells), default=0)
-        if not all(c.isascii() for c in cells):  # an arrow, a sparkline, a name in another script
+        if not _narrow(cells):  # a name in another script, a wide character
             widest = max(map(cell_len, cells), default=0)
         out.append(max([widest, *(_width(h) for h in head.split(" ", 1))]))
     return out
 
 
+def _narrow(cells: list[str]) -> bool:
+    """Whether each character of the cells takes one column (ASCII, arrows, sparklines): a
+    cell's width is its length."""
+    text = "".join(cells)
+    return text.isascii() or all(cell_len(ch) == 1 for ch in set(text))
+
+
 def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: list[int], name_width: int) -> list[str]:
-    """A section's table as lines of text, laid out as rich lays out a table without a box: two
+    """A section's table (``grid``: its cells, a column at a time) as lines of text, laid out as rich lays out a table without a box: two
     spaces between columns, headings on two lines aligned to the bottom, the measure column
     between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
     left = {0, len(heads) - 2}
@@ -119,9 +127,9 @@ def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: li
             "  ".join(cell(p[k - height + len(p)] if k >= height - len(p) else "", j) for j, p in enumerate(parts))
         )
     columns = []
-    for j, i in enumerate(keep):  # a column at a time; most are ASCII that fits: str's own padding
-        texts, width = [r[i] for r in grid], widths[j]
-        if all(t.isascii() for t in texts) and max(map(len, texts), default=0) <= width:
+    for j, i in enumerate(keep):  # a column at a time; most are one-column characters that fit: str's own padding
+        texts, width = grid[i], widths[j]
+        if max(map(len, texts), default=0) <= width and _narrow(texts):
             columns.append([t.ljust(width) for t in texts] if i in left else [t.rjust(width) for t in texts])
         else:
             columns.append([cell(t, j) for t in texts])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 import weakref
+from collections.abc import Sequence
+from functools import lru_cache
 
-from kpitool.models import ARROWS, Comparison, ComparisonReport, Unit
-from kpitool.numbers import format_number, format_signed
+from kpitool.models import ARROWS, Assessment, Comparison, ComparisonReport, Direction, Method, Unit
+from kpitool.numbers import format_number_column, format_signed_column
 from kpitool.periods import quarter_span
 
 PLACES: dict[Unit, int] = {"count": 0, "percent": 1, "seconds": 1, "currency": 0, "number": 1}
@@ -14,58 +17,128 @@ ASSESSMENT_WORD = {"improving": "better", "worsening": "worse", "stable": "stabl
 
 
 def value_text(value: float | None, unit: Unit, marker: str | None = None) -> str:
-    if value is None:
-        return marker or "n/a"
-    text = format_number(value, PLACES[unit])
+    return value_texts([value], [unit], [marker])[0]
+
+
+def value_texts(
+    values: Sequence[float | None], units: Sequence[Unit], markers: Sequence[str | None] | None = None
+) -> list[str]:
+    """Each figure in its unit (``1,234``, ``13.7%``, ``£453,813``), with its marker; a column at a time."""
+    kinds = set(units)
+    if len(kinds) == 1:
+        out = _in_unit(format_number_column(values, PLACES[units[0]]), units[0])
+    else:
+        out = [""] * len(values)
+        for unit in kinds:
+            at = [i for i, u in enumerate(units) if u == unit]
+            for i, t in zip(
+                at, _in_unit(format_number_column([values[i] for i in at], PLACES[unit]), unit), strict=True
+            ):
+                out[i] = t
+    if markers is not None and any(markers):
+        for i, marker in enumerate(markers):
+            if marker:
+                out[i] = marker if values[i] is None else f"{out[i]} {marker}"
+    if None in values:
+        for i, value in enumerate(values):
+            if value is None and not (markers and markers[i]):
+                out[i] = "n/a"
+    return out
+
+
+def _in_unit(texts: list[str], unit: Unit) -> list[str]:
     if unit == "percent":
-        text += "%"
-    elif unit == "currency":
-        text = ("-£" + text[1:]) if text.startswith("-") else "£" + text
-    return text + (f" {marker}" if marker else "")
+        return [t + "%" for t in texts]
+    if unit == "currency":
+        return [("-£" + t[1:]) if t.startswith("-") else "£" + t for t in texts]
+    return texts
 
 
-def change_text(c: Comparison) -> str:
-    return format_signed(c.change, PLACES[c.unit] if c.unit != "percent" else 1)
+def change_texts(rows: Sequence[Comparison]) -> list[str]:
+    """Each row's change in its unit's places (a percentage's in points, to one place)."""
+    out = [""] * len(rows)
+    by_places: dict[int, list[int]] = {}
+    for i, c in enumerate(rows):
+        by_places.setdefault(PLACES[c.unit] if c.unit != "percent" else 1, []).append(i)
+    for places, at in by_places.items():
+        for i, t in zip(at, format_signed_column([rows[i].change for i in at], places), strict=True):
+            out[i] = t
+    return out
 
 
-def pct_text(c: Comparison) -> str:
-    if c.change_unit == "pp":
-        return format_signed(c.change, 1, " pp")
-    return format_signed(c.change_pct, 1, "%")
+def pct_texts(rows: Sequence[Comparison]) -> list[str]:
+    """Each row's % change, or its change in points (``-4.5 pp``) where it is a percentage."""
+    points = [c.change_unit == "pp" for c in rows]
+    texts = format_signed_column([c.change if pp else c.change_pct for c, pp in zip(rows, points, strict=True)], 1)
+    return [t if t == "n/a" else t + (" pp" if pp else "%") for t, pp in zip(texts, points, strict=True)]
 
 
 def arrow_words(c: Comparison) -> str:
     """``↑ up (worse)`` — the arrow, its direction and what it means for this measure; under the
     statistical methods, what the arrow stands for (``↔ not significant``, ``↓ special cause``)."""
-    if c.direction is None:
+    return _arrow_words(c.direction, c.assessment, c.method)
+
+
+@lru_cache(maxsize=64)
+def _arrow_words(direction: Direction | None, assessment: Assessment, method: Method) -> str:
+    if direction is None:
         return "n/a"
-    word = ASSESSMENT_WORD[c.assessment]
-    arrow = ARROWS[c.direction]
-    meaning = f" ({word})" if word and c.direction != "level" else ""
-    if c.method == "significance":
+    word = ASSESSMENT_WORD[assessment]
+    arrow = ARROWS[direction]
+    meaning = f" ({word})" if word and direction != "level" else ""
+    if method == "significance":
         return (
             f"{arrow} not significant"
-            if c.direction == "level"
-            else f"{arrow} significant {'rise' if c.direction == 'up' else 'fall'}{meaning}"
+            if direction == "level"
+            else f"{arrow} significant {'rise' if direction == 'up' else 'fall'}{meaning}"
         )
-    if c.method == "spc":
-        return f"{arrow} common cause" if c.direction == "level" else f"{arrow} special cause{meaning}"
-    return f"{arrow} {c.direction}{meaning}"
+    if method == "spc":
+        return f"{arrow} common cause" if direction == "level" else f"{arrow} special cause{meaning}"
+    return f"{arrow} {direction}{meaning}"
 
 
-def sparkline(values: list[float | None]) -> str:
+def sparkline(values: Sequence[float | None]) -> str:
     known = [v for v in values if v is not None]
     if len(known) < 2:
         return ""
     lo, hi = min(known), max(known)
-    span = hi - lo
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-        else:
-            out.append(SPARKS[int((v - lo) / span * (len(SPARKS) - 1)) if span else len(SPARKS) // 2])
-    return "".join(out)
+    span, top = hi - lo, len(SPARKS) - 1
+    if not span:
+        return "".join([" " if v is None else SPARKS[len(SPARKS) // 2] for v in values])
+    return "".join([" " if v is None else SPARKS[int((v - lo) / span * top)] for v in values])
+
+
+def sparklines(series: Sequence[Sequence[float | None]]) -> list[str]:
+    """``sparkline`` of each, the series of one length at a time in numpy."""
+    import numpy as np
+
+    out = [""] * len(series)
+    by_length: dict[int, list[int]] = {}
+    for i, values in enumerate(series):
+        by_length.setdefault(len(values), []).append(i)
+    for length, at in by_length.items():
+        if len(at) < 32 or length == 0:
+            for i in at:
+                out[i] = sparkline(series[i])
+            continue
+        grid = np.array([series[i] for i in at], dtype=float)  # None -> NaN
+        known = ~np.isnan(grid)
+        drawn = known.sum(axis=1) >= 2
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a row of no figures has no least or most
+            lo, hi = np.nanmin(grid, axis=1, keepdims=True), np.nanmax(grid, axis=1, keepdims=True)
+            span = hi - lo
+            level = np.where(span > 0, (grid - lo) / span * (len(SPARKS) - 1), len(SPARKS) // 2)
+        # each level as a digit, then one translation of them all: 0-7 the bars, 8 a gap
+        digits = np.where(known, np.nan_to_num(level), len(SPARKS)).astype(np.uint8) + ord("0")
+        text = digits.tobytes().decode("ascii").translate(_SPARK_OF_DIGIT)
+        for k, i in enumerate(at):
+            if drawn[k]:
+                out[i] = text[k * length : (k + 1) * length]
+    return out
+
+
+_SPARK_OF_DIGIT = str.maketrans({str(n): ch for n, ch in enumerate(SPARKS + " ")})
 
 
 def rows_left_out(n: int) -> str:
@@ -74,9 +147,9 @@ def rows_left_out(n: int) -> str:
     )
 
 
-def _span(c: Comparison) -> str:
-    """``Q1–Q2`` for the quarters a current value is made of."""
-    return quarter_span([int(q.rsplit("Q", 1)[1]) for q in c.current_quarters])
+def _span(quarters: Sequence[str]) -> str:
+    """``Q1–Q2`` for the quarters a current value is made of (``c.current_quarters``)."""
+    return quarter_span([int(q.rsplit("Q", 1)[1]) for q in quarters])
 
 
 # the last report's answer, asked once a row; the report held weakly (62,500 rows kept alive to the
@@ -88,9 +161,15 @@ def _common_part_year(report: ComparisonReport) -> str | None:
     """The part of the year every row's value covers, when none is the whole year and all cover the same."""
     if _LAST and _LAST[0][0]() is report:
         return _LAST[0][1]
-    spans = {_span(c) for c in report.comparisons if c.current_quarters and not c.projected}
-    partial = all(not c.complete for c in report.comparisons if c.current_quarters)
-    answer = spans.pop() if len(spans) == 1 and partial else None
+    answer = None
+    if not any(c.complete for c in report.comparisons if c.current_quarters):
+        spans = {
+            _span(quarters)
+            for quarters in {
+                tuple(c.current_quarters) for c in report.comparisons if c.current_quarters and not c.projected
+            }
+        }
+        answer = spans.pop() if len(spans) == 1 else None
     _LAST[:] = [(weakref.ref(report), answer)]
     return answer
 
@@ -107,7 +186,7 @@ def value_label(c: Comparison, report: ComparisonReport) -> str:
         return " (projected)"
     if c.complete or not c.current_quarters or _common_part_year(report):
         return ""
-    return f" ({_span(c)})"
+    return f" ({_span(c.current_quarters)})"
 
 
 def direction_words(c: Comparison) -> str:
