@@ -169,3 +169,10 @@ def test_a_column_of_figures_reads_as_each_figure_alone(values: list[float | Non
     column = values * (1 + 32 // max(len(values), 1))  # long enough for the column path
     assert format_number_column(column, places) == [format_number(v, places) for v in column]
     assert format_signed_column(column, places, "%") == [format_signed(v, places, "%") for v in column]
+
+
+@given(st.lists(st.tuples(_FIGURES, st.integers(0, 10)), min_size=1, max_size=40))
+def test_a_column_of_figures_each_to_its_own_places(cells: list[tuple[float | None, int]]) -> None:
+    column = cells * (1 + 32 // len(cells))
+    values, places = [v for v, _ in column], [p for _, p in column]
+    assert format_number_column(values, places) == [format_number(v, p) for v, p in column]

@@ -205,36 +205,46 @@ def _rows(
     base_labels = [q.label for q in base.quarters()]
     trend = [grid.columns[p] for p in trend_periods]
     trend_labels = [p.label for p in trend_periods]
+    # the sparkline is the baseline's quarters then the year's (the default baseline, a year before):
+    # a whole row's history is its quarters' models
+    trend_is_quarters = trend == [*in_base, *in_year]
     patterns: dict[tuple[int, ...], _Pattern] = {}
     missing_base: dict[tuple[int, ...], str] = {}
     quarter, delta, row_of = _maker(PeriodValue), _maker(Delta), _maker(Comparison)
     marked = {g for g, _ in grid.markers}
+    # which quarters of the year, and of the baseline, have a value: a bit each, one tuple a mask
+    bits = np.array([1, 2, 4, 8], dtype=np.int64)
+    which = [tuple(n for n in range(4) if m >> n & 1) for m in range(16)]
     at = np.flatnonzero(makes)
-    for i, row in zip(at.tolist(), values[at].tolist(), strict=True):
+    for i, row, year_mask, base_mask in zip(
+        at.tolist(), values[at].tolist(), (have[at] @ bits).tolist(), (have_base[at] @ bits).tolist(), strict=True
+    ):
         p = asked[i]
         g = p.series
         marks = grid.markers if g in marked else {}
         unit = p.unit or units[i]
         how = aggregates[i]
-        got = tuple(n for n in range(4) if row[in_year[n]] == row[in_year[n]])
+        got = which[year_mask]
         pattern = patterns.get(got) or patterns.setdefault(got, _Pattern.of(got, year, base, grid.columns))
         notes: list[str] = []
         # a quarter missing before the latest one, or one marked ([c] suppressed, say)
         gaps = (
-            [n for n in range(4) if n not in got and (n < got[-1] or (g, in_year[n]) in marks)] if len(got) < 4 else []
+            [n for n in range(4) if n not in got and (n < got[-1] or (g, in_year[n]) in marks)]
+            if year_mask != 15
+            else []
         )
         if gaps:
             named = ", ".join(_named(labels[n], marks.get((g, in_year[n]))) for n in gaps)
             notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
         current = ar.year_value([row[in_year[n]] for n in got], how)
         base_value: float | None
-        if len(got) < 4:
+        if year_mask != 15:
             base_value = ar.year_value([row[in_base[n]] for n in got], how)
             base_basis = pattern.base_basis
             notes.append(pattern.note)
         else:
-            had = tuple(n for n in range(4) if row[in_base[n]] == row[in_base[n]])
-            if len(had) == 4 or (had and how == "last"):
+            had = which[base_mask]
+            if base_mask == 15 or (had and how == "last"):
                 base_value = ar.year_value([row[in_base[n]] for n in had], how)
                 base_basis = missing_base.get(had) or missing_base.setdefault(
                     had, f"{quarter_span([n + 1 for n in had])} {base}"
@@ -271,21 +281,22 @@ def _rows(
         small = unit == "count" and (abs(current) < SMALL or (base_value is not None and abs(base_value) < SMALL))
         if small:
             notes.append(SMALL_NUMBERS)
-        shown = []
-        for n, j in enumerate(in_year):
-            if row[j] == row[j]:
-                shown.append(quarter({"period": labels[n], "value": row[j], "marker": marks.get((g, j))}))
-            elif (g, j) in marks:
-                shown.append(quarter({"period": labels[n], "value": None, "marker": marks[(g, j)]}))
-        shown_base = []
-        for n, j in enumerate(in_base):
-            if row[j] == row[j]:
-                shown_base.append(quarter({"period": base_labels[n], "value": row[j], "marker": marks.get((g, j))}))
-            elif (g, j) in marks:
-                shown_base.append(quarter({"period": base_labels[n], "value": None, "marker": marks[(g, j)]}))
-        # a quarter of the table without a marker is the trend's point for it too: one model, shared
-        same = {q.period: q for q in (*shown, *shown_base) if q.marker is None and q.value is not None}
-        history = _points([row[j] for j in trend], trend_labels, quarter, same)
+        if not marks:
+            shown = [quarter({"period": labels[n], "value": row[in_year[n]], "marker": None}) for n in got]
+            shown_base = [
+                quarter({"period": base_labels[n], "value": row[in_base[n]], "marker": None}) for n in which[base_mask]
+            ]
+            if trend_is_quarters and year_mask == base_mask == 15:
+                history = [*shown_base, *shown]
+            else:
+                same = {q.period: q for q in (*shown, *shown_base)}
+                history = _points([row[j] for j in trend], trend_labels, quarter, same)
+        else:
+            shown = _marked(row, in_year, labels, g, marks, quarter)
+            shown_base = _marked(row, in_base, base_labels, g, marks, quarter)
+            # a quarter of the table without a marker is the trend's point for it too: one model, shared
+            same = {q.period: q for q in (*shown, *shown_base) if q.marker is None and q.value is not None}
+            history = _points([row[j] for j in trend], trend_labels, quarter, same)
         changes = []
         latest = row[in_year[got[-1]]]
         for j, before_label in pattern.before:
@@ -371,6 +382,24 @@ class _Pattern:
             latest=q.label,
             before=((columns[before], before.label), (columns[year_before], year_before.label)),
         )
+
+
+def _marked(
+    row: list[float],
+    columns: list[int],
+    labels: list[str],
+    series: int,
+    marks: dict[tuple[int, int], str],
+    point: Callable[[dict[str, Any]], PeriodValue],
+) -> list[PeriodValue]:
+    """The quarters of a row with a marker: each with a value or a marker ([c] without a figure)."""
+    out = []
+    for n, j in enumerate(columns):
+        if row[j] == row[j]:
+            out.append(point({"period": labels[n], "value": row[j], "marker": marks.get((series, j))}))
+        elif (series, j) in marks:
+            out.append(point({"period": labels[n], "value": None, "marker": marks[(series, j)]}))
+    return out
 
 
 def _named(label: str, marker: str | None) -> str:

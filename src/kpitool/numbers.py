@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import repeat
 from typing import NamedTuple
 
 # Government Analysis Function shorthand (a cell holding only one of these has no value).
@@ -189,13 +190,19 @@ def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str
 _BATCH = 32
 
 
-def format_number_column(values: Sequence[float | None], places: int = 0) -> list[str]:
+def format_number_column(values: Sequence[float | None], places: int | Sequence[int] = 0) -> list[str]:
     """``format_number`` of each (thousands separated), a column at a time: one numpy pass rounds
-    them all, figures within a hair of a half going to the Decimal rule one by one."""
-    if len(values) < _BATCH or not 0 <= places <= MAX_PLACES:
-        return [format_number(v, places) for v in values]
-    spec = _SPECS[(places, True)]
-    return ["n/a" if r != r else format(r, spec) for r in _rounded_column(values, places)]
+    them all, figures within a hair of a half going to the Decimal rule one by one. ``places``:
+    one for all, or each figure's own."""
+    each = [places] * len(values) if isinstance(places, int) else list(places)
+    kinds = set(each)
+    if len(values) < _BATCH or not all(0 <= p <= MAX_PLACES for p in kinds):
+        return [format_number(v, p) for v, p in zip(values, each, strict=True)]
+    specs = repeat(_SPECS[(each[0], True)]) if len(kinds) == 1 else [_SPECS[(p, True)] for p in each]
+    rounded = _rounded_column(values, each)
+    return [
+        "n/a" if r != r else format(r, spec) for r, spec in zip(rounded, specs, strict=False)
+    ]  # specs: maybe endless
 
 
 def format_signed_column(values: Sequence[float | None], places: int = 1, suffix: str = "") -> list[str]:
@@ -204,16 +211,18 @@ def format_signed_column(values: Sequence[float | None], places: int = 1, suffix
         return [format_signed(v, places, suffix) for v in values]
     spec = _SPECS[(places, True)]
     return [
-        "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix for r in _rounded_column(values, places)
+        "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix
+        for r in _rounded_column(values, [places] * len(values))
     ]
 
 
-def _rounded_column(values: Sequence[float | None], places: int) -> list[float]:
-    """``round_half_away`` of each as ``format_number`` shows it: NaN for no figure, no -0.0."""
+def _rounded_column(values: Sequence[float | None], places: list[int]) -> list[float]:
+    """``round_half_away`` of each to its places, as ``format_number`` shows it: NaN for no
+    figure, no -0.0."""
     import numpy as np
 
     x = np.array(values, dtype=float)  # None -> NaN
-    scale = _POWERS[places]
+    scale = np.array(_POWERS)[np.array(places, dtype=np.int64)] if len(set(places)) > 1 else _POWERS[places[0]]
     with np.errstate(invalid="ignore", over="ignore"):  # infinities, and figures too large to round
         finite = np.isfinite(x)
         size = np.abs(x)
@@ -226,7 +235,7 @@ def _rounded_column(values: Sequence[float | None], places: int) -> list[float]:
         out = np.where(clear, np.copysign((whole + (rest > 0.5)) / scale, x), x)
     out[~finite] = np.nan
     for i in np.flatnonzero(to_round & ~clear).tolist():
-        out[i] = rounded_decimal(float(x[i]), places)
+        out[i] = rounded_decimal(float(x[i]), places[i])
     out[out == 0] = 0.0
     rounded: list[float] = out.tolist()
     return rounded

@@ -10,6 +10,7 @@ from tabulate import tabulate
 from kpitool.models import Catalogue, Comparison, ComparisonReport
 from kpitool.render.safe import visible
 from kpitool.render.values import (
+    Units,
     arrow_words,
     change_texts,
     pct_texts,
@@ -17,7 +18,6 @@ from kpitool.render.values import (
     sparkline,
     value_heading,
     value_label,
-    value_texts,
 )
 
 
@@ -47,8 +47,8 @@ def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
 
 def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[list[str]]:
     """The cells under ``headers``, a column at a time (a column's figures are formatted together)."""
-    units = [c.unit for c in rows]
-    base = value_texts([c.baseline_value for c in rows], units)
+    units = Units.of([c.unit for c in rows])
+    base = units.texts([c.baseline_value for c in rows])
     for i, c in enumerate(rows):
         if c.baseline_period and c.baseline_period != report.baseline:
             base[i] += f" ({c.baseline_period})"
@@ -62,10 +62,10 @@ def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[li
             if k is not None:
                 values[k][i], markers[k][i], shown[k][i] = q.value, q.marker, True
     quarters = [
-        [t if s else "" for t, s in zip(value_texts(values[k], units, markers[k]), shown[k], strict=True)]
+        [t if s else "" for t, s in zip(units.texts(values[k], markers[k]), shown[k], strict=True)]
         for k in range(len(place))
     ]
-    current = value_texts([c.current_value for c in rows], units)
+    current = units.texts([c.current_value for c in rows])
     return [
         [c.measure for c in rows],
         base,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 import weakref
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kpitool.models import ARROWS, Assessment, Comparison, ComparisonReport, Direction, Method, Unit
@@ -24,34 +25,41 @@ def value_texts(
     values: Sequence[float | None], units: Sequence[Unit], markers: Sequence[str | None] | None = None
 ) -> list[str]:
     """Each figure in its unit (``1,234``, ``13.7%``, ``£453,813``), with its marker; a column at a time."""
-    kinds = set(units)
-    if len(kinds) == 1:
-        out = _in_unit(format_number_column(values, PLACES[units[0]]), units[0])
-    else:
-        out = [""] * len(values)
-        for unit in kinds:
-            at = [i for i, u in enumerate(units) if u == unit]
-            for i, t in zip(
-                at, _in_unit(format_number_column([values[i] for i in at], PLACES[unit]), unit), strict=True
-            ):
-                out[i] = t
-    if markers is not None and any(markers):
-        for i, marker in enumerate(markers):
-            if marker:
-                out[i] = marker if values[i] is None else f"{out[i]} {marker}"
-    if None in values:
-        for i, value in enumerate(values):
-            if value is None and not (markers and markers[i]):
-                out[i] = "n/a"
-    return out
+    return Units.of(units).texts(values, markers)
 
 
-def _in_unit(texts: list[str], unit: Unit) -> list[str]:
-    if unit == "percent":
-        return [t + "%" for t in texts]
-    if unit == "currency":
-        return [("-£" + t[1:]) if t.startswith("-") else "£" + t for t in texts]
-    return texts
+@dataclass(frozen=True)
+class Units:
+    """A column's units, looked up once for all of a table's columns of figures."""
+
+    places: list[int]
+    suffixes: list[str] | None  # None: no row is a percentage
+    currency: list[int]  # the rows in £
+
+    @classmethod
+    def of(cls, units: Sequence[Unit]) -> Units:
+        percent = "percent" in units
+        return cls(
+            places=[PLACES[u] for u in units],
+            suffixes=["%" if u == "percent" else "" for u in units] if percent else None,
+            currency=[i for i, u in enumerate(units) if u == "currency"] if "currency" in units else [],
+        )
+
+    def texts(self, values: Sequence[float | None], markers: Sequence[str | None] | None = None) -> list[str]:
+        out = format_number_column(values, self.places)
+        if self.suffixes is not None:
+            out = [t + s for t, s in zip(out, self.suffixes, strict=True)]
+        for i in self.currency:
+            out[i] = ("-£" + out[i][1:]) if out[i].startswith("-") else "£" + out[i]
+        if markers is not None and any(markers):
+            for i, marker in enumerate(markers):
+                if marker:
+                    out[i] = marker if values[i] is None else f"{out[i]} {marker}"
+        if None in values:
+            for i, value in enumerate(values):
+                if value is None and not (markers and markers[i]):
+                    out[i] = "n/a"
+        return out
 
 
 def change_texts(rows: Sequence[Comparison]) -> list[str]:
