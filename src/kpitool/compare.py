@@ -137,10 +137,15 @@ def _compare(
             unmade.append(row)
     if not rows:
         raise UsageError(nothing_to_compare(planned, options, current_year, periods))
-    on_default = [c for c in rows if c.baseline_period == default_base.label]
+    on_default = any(c.baseline_period == default_base.label for c in rows)
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {listed(years)}")
-    shown = {q.period for c in rows for q in c.quarters}
+    shown: set[str] = set()
+    in_year = {q.label for q in current_year.quarters()} if current_year.is_year else set()
+    for c in rows:  # the year's quarters any row shows (most often all four by the first row)
+        shown.update(q.period for q in c.quarters)
+        if in_year <= shown:
+            break
     shown_base = sorted({q.period for c in rows for q in c.baseline_quarters})  # canonical labels sort by time
     return ComparisonReport(
         baseline=default_base.label,

@@ -29,7 +29,10 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
     for section, rows in report.sections().items():  # a section's cells at a time: never all the table's
-        grid = [*map(visible_cells, row_columns(rows, report)), sparklines([c.history_values for c in rows])]
+        grid = [
+            *map(visible_cells, row_columns(rows, report)),
+            sparklines([[p.value for p in c.history] for c in rows]),
+        ]
         widths = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
