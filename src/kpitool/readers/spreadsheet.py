@@ -5,6 +5,7 @@ are; the sheet's name is the section of a table without a title of its own."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from kpitool.models import Finding
 from kpitool.readers.base import DataFile, ReadOptions, gc_paused
 from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.wide import read_records
+from kpitool.readers.xlsx_formats import percent_cells, percent_text
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 
@@ -83,6 +85,21 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
     return data
 
 
+def _as_percentages(
+    rows: Sequence[Sequence[object]], records: list[tuple[int, list[str]]], cells: set[tuple[int, int]]
+) -> int:
+    """The numbers of cells formatted as percentages written as the percentages they show
+    (``records``' texts changed in place); how many there were."""
+    done = 0
+    for row, column in cells:
+        if row <= len(rows) and column <= len(rows[row - 1]):
+            value = rows[row - 1][column - 1]
+            if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
+                records[row - 1][1][column - 1] = percent_text(float(value))
+                done += 1
+    return done
+
+
 def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> list[DataFile]:
     """One DataFile a sheet read (named ``book.xlsx[Sheet]``), in the workbook's order."""
     from python_calamine import CalamineWorkbook
@@ -104,15 +121,26 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
         chosen = names
     files: list[DataFile] = []
     skipped: list[str] = []
+    shown_as_percent = percent_cells(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
     for sheet in chosen:
         with gc_paused():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             records = [(n, list(map(cell_text, row))) for n, row in enumerate(rows, start=1)]
+            percents = _as_percentages(rows, records, shown_as_percent.get(sheet, set()))
             del rows
             name = f"{path}[{sheet}]"
             data = _as_rows(records, name, options, first_index + len(files))
             if data is None:
                 data = read_records(records, name, options, first_index + len(files), default_title=sheet)
+        if percents:
+            data.findings.append(
+                Finding(
+                    code=Code.LAYOUT,
+                    file=name,
+                    message=f"{percents} {'cell formatted as a percentage' if percents == 1 else 'cells formatted as percentages'}"
+                    " read as the percentages they show (a cell holding 0.915 shown as 91.5% is 91.5%)",
+                )
+            )
         unread = any(f.code == Code.MISSING_COLUMN for f in data.findings)  # a sheet of rows short of a role
         if not data.tables and data.frame.empty and not options.sheets and not unread:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong

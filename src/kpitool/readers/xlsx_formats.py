@@ -1,0 +1,98 @@
+"""Which cells of an .xlsx workbook are shown as percentages.
+
+Excel stores 91% as 0.91 and shows it through the cell's number format (``0%``, ``0.0%``); python-
+calamine gives the 0.91 alone. So the format is read from the workbook itself: the styles whose
+number format shows a percentage (``xl/styles.xml``), then the cells of each sheet that use one of
+them. A workbook with no such style (most) costs one read of its styles part.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+BUILT_IN_PERCENT = frozenset({9, 10})  # 0% and 0.00%: built-in formats, not listed in styles.xml
+
+_REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+
+
+def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Each sheet's cells (row, column; both from 1) whose number format shows a percentage, by
+    sheet name; sheets without any are left out. Empty for a workbook that is not an .xlsx zip."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            styles = _percent_styles(book)
+            if not styles:
+                return {}
+            out: dict[str, set[tuple[int, int]]] = {}
+            for sheet, part in _sheet_parts(book).items():
+                cells = _cells_styled(book.read(part), styles)
+                if cells:
+                    out[sheet] = cells
+            return out
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        return {}
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether a number format code shows its number as a percentage: a ``%`` outside quoted text
+    and escapes, in the format's first (positive) section."""
+    unquoted = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";", 1)[0])
+    return "%" in unquoted
+
+
+def percent_text(value: float) -> str:
+    """The percentage a fraction shows as, exactly as its decimal reads: 0.91 -> ``91%``,
+    0.0157 -> ``1.57%`` (never 91.00000000000001)."""
+    shifted = Decimal(repr(value)).scaleb(2).normalize()
+    return f"{shifted:f}%"
+
+
+def _percent_styles(book: zipfile.ZipFile) -> set[int]:
+    """The indices of ``cellXfs`` whose number format shows a percentage."""
+    try:
+        root = ElementTree.fromstring(book.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    codes = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{MAIN}numFmt")}
+    percent_ids = set(BUILT_IN_PERCENT) | {i for i, code in codes.items() if is_percent_format(code)}
+    xfs = root.find(f"{MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    return {n for n, xf in enumerate(xfs.iter(f"{MAIN}xf")) if int(xf.get("numFmtId", "0")) in percent_ids}
+
+
+def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name -> its part in the zip (``xl/worksheets/sheet1.xml``)."""
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{RELS}Relationship")}
+    out = {}
+    for sheet in workbook.iter(f"{MAIN}sheet"):
+        where = target.get(sheet.get(f"{DOC_RELS}id"), "")
+        if where:
+            out[sheet.get("name", "")] = where.lstrip("/") if where.startswith("/") else f"xl/{where}"
+    return out
+
+
+def _cells_styled(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
+    """The cells (row, column) of a sheet's XML that use one of ``styles``: a scan for the ``<c>``
+    elements carrying one of those ``s`` attributes (the sheet is not parsed whole)."""
+    wanted = b"|".join(str(s).encode() for s in sorted(styles))
+    found = set()
+    for element in re.finditer(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + wanted + rb')"[^>]*>', xml):
+        ref = _REF_RE.search(element.group(0))
+        if ref is None:
+            continue  # a cell without its reference: cannot be placed (writers give one in practice)
+        letters, row = ref.group(1), int(ref.group(2))
+        column = 0
+        for ch in letters:
+            column = column * 26 + ch - 64
+        found.add((row, column))
+    return found

@@ -1,0 +1,96 @@
+"""Cells an .xlsx shows as percentages (0.915 formatted 0.0%) are the percentages they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kpitool.compare import compare
+from kpitool.readers import read_observations
+from kpitool.readers.base import ReadOptions
+from kpitool.readers.xlsx_formats import is_percent_format, percent_cells, percent_text
+from kpitool.validate import validate_files
+
+QUARTERS = [f"2022/23 Q{q}" for q in range(1, 5)] + [f"2023/24 Q{q}" for q in range(1, 5)]
+
+
+def _book(path: Path, rows: list[list[object]], percent_columns: set[int], fmt: str = "0.0%") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    for row in rows:
+        sheet.append(row)
+    for r in range(2, len(rows) + 1):
+        for c in percent_columns:
+            sheet.cell(r, c).number_format = fmt
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [("0%", True), ("0.0%", True), ("#,##0.00%;[Red]-#,##0.00%", True), ('0.0"%"', False), ("0.0\\%", False),
+     ("#,##0", False), ("[$%-809]0.0", False), ("General", False)],
+)  # fmt: skip
+def test_a_number_format_shows_a_percentage_by_an_unquoted_percent_sign(code: str, percent: bool) -> None:
+    assert is_percent_format(code) is percent
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(0.915, "91.5%"), (0.0157, "1.57%"), (1.0, "100%"), (-0.05, "-5%"), (0.94, "94%"), (1e-05, "0.001%")],
+)
+def test_a_fraction_reads_as_the_percentage_it_shows(value: float, text: str) -> None:
+    assert percent_text(value) == text
+
+
+def test_percent_formatted_cells_are_percentages_not_small_numbers(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Measure", *QUARTERS],
+        ["Calls answered in 10s", 0.91, 0.92, 0.93, 0.94, 0.81, 0.82, 0.83, 0.84],
+        ["999 calls", 1000, 1100, 1200, 1300, 1000, 1100, 1200, 1300],
+    ]
+    path = _book(tmp_path / "wide.xlsx", rows, set(range(2, 10)) - {0})
+    # only the first measure's cells are formatted: the counts' row stays as it is
+    book = openpyxl.load_workbook(path)
+    sheet = book["Data"]
+    for c in range(2, 10):
+        sheet.cell(3, c).number_format = "General"
+    book.save(path)
+    assert percent_cells(path) == {"Data": {(2, c) for c in range(2, 10)}}
+    report = compare(read_observations([path], ReadOptions()))
+    calls, counts = report.comparisons
+    assert (calls.unit, calls.aggregate) == ("percent", "mean")
+    assert calls.baseline_value == pytest.approx(92.5) and calls.current_value == pytest.approx(82.5)
+    assert calls.change_unit == "pp" and calls.change == pytest.approx(-10.0) and calls.direction == "down"
+    assert (counts.unit, counts.current_value) == ("count", 4600)
+    said = [f.message for f in validate_files([path]).findings]
+    assert any("8 cells formatted as percentages" in m for m in said)
+
+
+def test_a_published_change_formatted_as_a_percentage_is_audited_as_one(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Measure", "2022/23", "2023/24", "% change"],
+        ["Burglary", 400, 426, 0.065],  # +6.5%, shown as 6.5%: right
+        ["Robbery", 100, 102, 0.2],  # +2%, shown as 20.0%: wrong
+    ]
+    path = _book(tmp_path / "table.xlsx", rows, {4})
+    errors = [f for f in validate_files([path]).findings if f.severity == "error"]
+    assert [(f.code, f.row) for f in errors] == [("change-mismatch", 3)], errors
+
+
+def test_a_sheet_of_rows_with_a_percent_column(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Force", "Period", "Detected"]]
+    rows += [["North", q, 0.2 + n / 100] for n, q in enumerate(QUARTERS)]
+    path = _book(tmp_path / "rows.xlsx", rows, {3})
+    (row,) = compare(read_observations([path], ReadOptions())).comparisons
+    assert row.unit == "percent" and row.baseline_value == pytest.approx(21.5) and row.change == pytest.approx(4.0)
+
+
+def test_a_workbook_without_percent_formats_or_not_a_zip_has_none(tmp_path: Path) -> None:
+    assert percent_cells(_book(tmp_path / "plain.xlsx", [["Measure", *QUARTERS], ["A", *range(8)]], set())) == {}
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    assert percent_cells(tmp_path / "bad.xlsx") == {}
