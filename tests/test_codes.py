@@ -90,6 +90,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
         [LONG + "Burglary,2021/22,1685\nBurglary,2022/23,1702\nBurglary,2023/24,1650\nBurglary,2024/25,0\n"],
         False,
     ),
+    Code.PERCENT_FRACTION: (
+        ["Year,Deaths,Percent of all\n2019,1280,0.0016\n2020,1339,0.021\n2021,1330,0.019\n"],
+        False,
+    ),
 }
 CONFIG_INPUTS = {Code.CONFIG_SYNTAX: BAD / "broken.toml", Code.CONFIG_INVALID: BAD / "invalid_catalogue.toml"}
 

@@ -216,3 +216,30 @@ def test_a_zero_amid_hundreds_is_named_and_the_comparison_says_it(tmp_path) -> N
     notes = {c["area"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
     assert any("a series break or a figure not collected, coded 0?" in n for n in notes["Durham"])
     assert not any("series break" in n for n in notes["Kent"])
+
+
+def test_a_percentage_whose_values_are_all_fractions_of_one_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from kpitool.cli import app
+    from kpitool.validate import validate_files
+
+    path = tmp_path / "deaths.csv"
+    rows = [(2018, 1187, 9, "0.0076"), (2019, 1280, 2, "0.0016"), (2020, 1339, 3, "0.0211"), (2021, 1330, 5, "0.0052")]
+    path.write_text("year,Deaths,Rate per 1000,percent\n" + "".join(f"{y},{d},{r},{p}\n" for y, d, r, p in rows))
+    found = [f for f in validate_files([path]).findings if f.code == "percent-fraction"]
+    assert [(f.measure, f.cell, f.severity) for f in found] == [
+        ("percent", "D2", "warning")
+    ]  # not the rate, not deaths
+    assert "between 0 and 1 (0.0016 to 0.0211): fractions of one, 0.0076 for 0.76%?" in found[0].message
+    result = CliRunner().invoke(
+        app, ["compare", str(path), "--year-start", "january", "--format", "json"], env={"NO_COLOR": "1"}
+    )
+    notes = {c["measure"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
+    assert any("fractions of one" in n for n in notes["percent"])
+    assert not any("fractions of one" in n for n in notes["Deaths"])
+    # percentages of 0 to 100 that happen to be small somewhere are not fractions
+    path.write_text("year,percent\n2019,0.5\n2020,1.5\n2021,0.8\n")
+    assert not [f for f in validate_files([path]).findings if f.code == "percent-fraction"]

@@ -61,6 +61,7 @@ class Code(StrEnum):
     INCOMPLETE_PERIOD = "incomplete-period"
     SUSPECT_ZERO = "suspect-zero"
     RENAMED_AREA = "renamed-area"
+    PERCENT_FRACTION = "percent-fraction"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,11 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.RENAMED_AREA: CodeInfo(
         ("warning",),
         "one code beside two names of the area (a trust renamed): kept as two areas unless --area-col names the code",
+    ),
+    Code.PERCENT_FRACTION: CodeInfo(
+        ("warning",),
+        "a percentage measure whose every value lies between 0 and 1: fractions of one (0.021 for 2.1%)? (taken as"
+        " written)",
     ),
 }
 

@@ -241,6 +241,12 @@ def _rounded_column(values: Sequence[float | None], places: list[int]) -> list[f
     return rounded
 
 
+def decimal_text(value: float, shift: int = 0) -> str:
+    """A figure as its shortest decimal reads, its point moved ``shift`` places: 0.021 -> ``0.021``,
+    with ``shift=2`` ``2.1`` (never 2.1000000000000001)."""
+    return f"{Decimal(repr(value)).scaleb(shift).normalize():f}"
+
+
 def show_value(value: float | None) -> str:
     """A data value in a message, exactly as given: ``1,234,567``, ``13.7``, ``missing`` (never ``1.2e+06``)."""
     if value is None or not math.isfinite(value):

@@ -207,7 +207,7 @@ def _note_disagreements(
                 if c.area and f"{c.area!r}" in f.message:
                     c.notes.append(f"{f.message}.")
             continue
-        if f.code == Code.SUSPECT_ZERO:  # a 0 amid hundreds: its row is the area's or the section's
+        if f.code in (Code.SUSPECT_ZERO, Code.PERCENT_FRACTION):  # said on its row: the area's or the section's
             for c in by_measure.get((f.measure or "").strip().lower(), []):
                 if (f.section or "") in (c.area, c.section):
                     c.notes.append(f"{f.message} ({f.file}:{f.cell}).")

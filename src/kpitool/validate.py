@@ -11,7 +11,7 @@ from kpitool.arithmetic import EDGE, inferred_aggregate, is_missing, year_value
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
-from kpitool.numbers import show_value
+from kpitool.numbers import decimal_text, show_value
 from kpitool.periods import Period
 from kpitool.progress import Progress, silent
 from kpitool.readers import DataFile, ReadOptions, check_areas, read_path
@@ -136,7 +136,9 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
     else:
-        findings.extend(_percent_range(frame, frame["percent"].to_numpy(dtype=bool), data.path))
+        percent = frame["percent"].to_numpy(dtype=bool)
+        findings.extend(_percent_range(frame, percent, data.path))
+        findings.extend(_percent_fractions(frame, percent, data.path, areas=data.layout == "long" or data.by_area))
     return findings
 
 
@@ -386,6 +388,7 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
         ):
             findings += _listed_cells(frame, np.flatnonzero(mask).tolist(), data.path, code, why)
         findings.extend(_percent_range(frame, units == "percent", data.path))
+        findings.extend(_percent_fractions(frame, units == "percent", data.path, areas=data.by_area))
     findings.extend(_parts(frame, data, catalogue))
     findings.extend(_not_submitted(frame, data, catalogue))
     return findings
@@ -450,6 +453,45 @@ def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Find
     mask = np.asarray(percent, dtype=bool) & ~np.isnan(values) & ((values < 0) | (values > 100))
     why = "a percentage must lie between 0 and 100"
     return _listed_cells(frame, np.flatnonzero(mask).tolist(), name, Code.PERCENT_OUT_OF_RANGE, why)
+
+
+FRACTION_PERIODS = 3  # a percentage's values all within 0 to 1 over at least this many periods
+
+
+def _percent_fractions(frame: pd.DataFrame, percent: object, name: str, *, areas: bool = False) -> list[Finding]:
+    """A percentage measure whose every value (three or more, one not 0 or 1) lies between 0 and 1:
+    most likely fractions of one (a spreadsheet's 2.1% stored as 0.021, saved without its format),
+    which read as 0.021% would compare as nothing at all. Taken as written, and said once a measure."""
+    import numpy as np
+
+    mask = np.asarray(percent, dtype=bool) & ~np.isnan(frame["value"].to_numpy(dtype="float64"))
+    if not mask.any():
+        return []
+    sub = frame.loc[mask, ["section", "measure", "period", "value", "row", "column"]]
+    findings: list[Finding] = []
+    for (section, measure), g in sub.groupby(["section", "measure"], sort=False, observed=True):
+        figures = g["value"].to_numpy(dtype="float64")
+        inside = (figures > 0) & (figures < 1)
+        if len(figures) < FRACTION_PERIODS or not inside.any() or figures.min() < 0 or figures.max() > 1:
+            continue
+        first = g.iloc[int(np.flatnonzero(inside)[0])]
+        place = f" in {section}" if areas and section else ""
+        low, high, value = decimal_text(float(figures.min())), decimal_text(float(figures.max())), float(first["value"])
+        findings.append(
+            Finding(
+                code=Code.PERCENT_FRACTION,
+                file=name,
+                row=int(first["row"]),
+                column=int(first["column"]),
+                measure=str(measure),
+                period=str(first["period"]),
+                section=str(section) or None,
+                message=f"{measure}{place} is a percentage whose every value lies between 0 and 1 ({low} to {high}):"
+                f" fractions of one, {decimal_text(value)} for {decimal_text(value, 2)}%?"
+                " They are taken as written; write them as percentages (× 100) if they are fractions",
+            )
+        )
+    return findings
 
 
 def _listed_cells(frame: pd.DataFrame, positions: list[int], name: str, code: str, why: str) -> list[Finding]:

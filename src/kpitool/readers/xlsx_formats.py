@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
+
+from kpitool.numbers import decimal_text
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -50,8 +51,7 @@ def is_percent_format(code: str) -> bool:
 def percent_text(value: float) -> str:
     """The percentage a fraction shows as, exactly as its decimal reads: 0.91 -> ``91%``,
     0.0157 -> ``1.57%`` (never 91.00000000000001)."""
-    shifted = Decimal(repr(value)).scaleb(2).normalize()
-    return f"{shifted:f}%"
+    return f"{decimal_text(value, 2)}%"
 
 
 def _percent_styles(book: zipfile.ZipFile) -> set[int]:
