@@ -75,6 +75,18 @@ def test_pro_rata_projects_a_part_year_and_says_so(write) -> None:  # type: igno
     assert "projection" in c.current_basis and any("a projection, not a measured value" in n for n in c.notes)
 
 
+def test_a_projected_row_is_no_part_year_for_the_value_heading(write) -> None:  # type: ignore[no-untyped-def]
+    """Burglary projected from Q1–Q3 and a rate of Q1 alone: the heading is no part year ("2023/24
+    Q1" stood over 380 projected from three quarters), and the rate says its own."""
+    from kpitool.render.markdown import headers, row_cells
+
+    text = "A,2022/23,460\nA,2023/24 Q1,90\nA,2023/24 Q2,95\nA,2023/24 Q3,100\nRate,2022/23,20%\nRate,2023/24 Q1,30%\n"
+    report = compare(_frame(write, text), options=CompareOptions(pro_rata=True))
+    assert headers(report)[-4] == "2023/24 value"
+    cells = {c.measure: row_cells(c, report)[-4] for c in report.comparisons}
+    assert cells == {"A": "380 (projected)", "Rate": "30.0% (Q1)"}
+
+
 @pytest.mark.parametrize("how", ["mean", "last"])
 def test_part_years_of_averages_and_stocks_stay_comparable(how: str, write) -> None:  # type: ignore[no-untyped-def]
     catalogue = Catalogue(measures=[Measure(name="A", aggregate=how)])  # type: ignore[arg-type]
@@ -397,6 +409,33 @@ def test_the_table_fits_without_wrapping_a_number(width: int) -> None:
     calls = lines[lines.index("Call data") : lines.index("Call data") + 8]
     assert any("Left out" in line for line in calls) == (width < 110)  # Call data fits whole from 110
     assert all(title in lines for title in report.sections())  # whole lines: no trailing spaces
+
+
+@pytest.mark.parametrize(("width", "boxed"), [(60, True), (80, False), (80, True), (100, False)])
+def test_names_shortened_stay_apart_and_use_the_room_left(width: int, boxed: bool, write) -> None:  # type: ignore[no-untyped-def]
+    names = [f"Number of 999 calls answered within {s} seconds" for s in (10, 20)]
+    text = "".join(f"{n},{year},{v}\n" for n in names for year, v in (("2022/23", 100), ("2023/24", 120)))
+    report = compare(_frame(write, text))
+    colour = {"color_system": "standard"} if boxed else {"no_color": True}
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, record=True, **colour)  # type: ignore[arg-type]
+    render_table(report, console)
+    lines = console.export_text().splitlines()
+    rows = [line for line in lines if line.startswith("Number")]
+    assert len(rows) == 2 and max(cell_len(line) for line in lines) <= width
+    first, second = (r.split("  ")[0].strip() for r in rows)
+    assert first != second and "10 seconds" in first and "20 seconds" in second
+    # the trend left out leaves room: the names take it, not a fixed 28 characters
+    assert cell_len(first) == min(len(names[0]), width - (cell_len(rows[0]) - cell_len(rows[0].split("  ")[0])))
+
+
+def test_a_shortened_name_keeps_its_end_only_where_two_would_read_the_same() -> None:
+    from kpitool.render.terminal import shortened
+
+    assert shortened(["Burglary", "Robbery"], 12) == ["Burglary", "Robbery"]
+    assert shortened(["Violence against the person", "Robbery"], 12) == ["Violence ag…", "Robbery"]
+    pair = ["Calls answered within 10 seconds (North)", "Calls answered within 20 seconds (North)"]
+    assert shortened(pair, 28) == ["Calls answered within 10 se…", "Calls answered within 20 se…"]  # apart already
+    assert shortened(pair, 22) == ["Cal…10 seconds (North)", "Cal…20 seconds (North)"]  # alike: their ends kept
 
 
 @pytest.mark.parametrize("width", [80, 100, 120, 160])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich import box
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -36,6 +38,7 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         widths = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
+        grid[0] = shortened(grid[0], min(max(widths[0], MIN_NAME), max(name_width, MIN_NAME)))
         console.print(Text(visible_line(section or "Measures"), style="bold"))
         if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
             _write(console, _plain(heads, grid, widths, keep, name_width))
@@ -149,7 +152,8 @@ def _fit(heads: list[str], widths: list[int], width: int, gap: int = 2) -> tuple
     a box draws a divider between them).
 
     Long names are shortened first (to 28 characters); then the trend, the quarters (oldest
-    first) and the absolute change are left out; then names shorten to 12. If the rest still does
+    first) and the absolute change are left out, the room they leave going back to the names; then
+    names shorten to 12. If the rest still does
     not fit, the table is wider than the terminal: the terminal folds lines, but no figure is cut.
     """
     keep = list(range(len(heads)))
@@ -163,8 +167,40 @@ def _fit(heads: list[str], widths: list[int], width: int, gap: int = 2) -> tuple
         if total(name) <= width:
             break
         keep.remove(drop)
-    name = max(MIN_NAME, min(name, width - total(0) + MIN_NAME))
+    # what the columns left out leave is the names' again, up to their own width
+    name = max(MIN_NAME, min(widths[0], width - total(0) + MIN_NAME))
     return keep, name, max(width, total(max(name, MIN_NAME)))
+
+
+def shortened(names: list[str], width: int) -> list[str]:
+    """Names of at most ``width`` columns, a longer one ending in …; where two different names
+    would read the same, each keeps its end from where they differ (``Number of…10 seconds``)."""
+    if all(_width(n) <= width for n in names):
+        return names
+    cut = [n if _width(n) <= width else set_cell_size(n, width - 1) + "…" for n in names]
+    alike: dict[str, set[str]] = {}
+    for name, short in zip(names, cut, strict=True):
+        alike.setdefault(short, set()).add(name)
+    out = []
+    for name, short in zip(names, cut, strict=True):
+        group = alike[short]
+        if len(group) > 1:
+            same_end = len(os.path.commonprefix([n[::-1] for n in group]))
+            tail = min(same_end + 1, width - 2)
+            if tail >= 1:
+                short = set_cell_size(name, width - 1 - tail) + "…" + _last_cells(name, tail)
+        out.append(short)
+    return out
+
+
+def _last_cells(text: str, width: int) -> str:
+    """The end of ``text`` that fills at most ``width`` columns."""
+    out = ""
+    for ch in reversed(text):
+        if cell_len(ch + out) > width:
+            break
+        out = ch + out
+    return out
 
 
 def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:

@@ -170,7 +170,8 @@ def _common_part_year(report: ComparisonReport) -> str | None:
     if _LAST and _LAST[0][0]() is report:
         return _LAST[0][1]
     answer = None
-    if not any(c.complete for c in report.comparisons if c.current_quarters):
+    # a heading of the part year only when every row is it: none whole, none projected to a whole year
+    if not any(c.complete or c.projected for c in report.comparisons if c.current_quarters):
         spans = {
             _span(quarters)
             for quarters in {
