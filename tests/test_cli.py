@@ -251,3 +251,20 @@ def test_confidence_outside_its_range_is_a_usage_error(level: str) -> None:
     result = CliRunner().invoke(app, ["compare", "--config", "examples/kpitool.toml", "--confidence", level])
     assert result.exit_code == 2
     assert f"--confidence {level}: give a level in % above 50 and below 100" in result.output
+
+
+def test_a_file_whose_header_cannot_be_read_is_not_offered_skip_invalid(runner: CliRunner, write) -> None:  # type: ignore[no-untyped-def]
+    path = write("kpis.csv", "Indicator,Period,Value\nBurglary,2022/23,100\nBurglary,2023/24,120\n")
+    result = runner.invoke(app, ["compare", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("kpitool: error: 1 file cannot be read as it stands; nothing was compared")
+    assert "no 'measure' column" in result.stderr and "--measure-col" in result.stderr
+    assert "compare without these rows" not in result.stderr  # it would compare nothing
+    skipped = runner.invoke(app, ["compare", str(path), "--skip-invalid"])
+    assert skipped.exit_code == 2
+    assert f"no observations to compare: {path}: the header has no 'measure' column" in skipped.stderr
+    # a bad row and an unreadable file: both said, and --skip-invalid offered for the row
+    good = write("good.csv", "measure,period,value\nCalls,2022/23,1\nCalls,2023/24,abc\n")
+    both = runner.invoke(app, ["compare", str(path), str(good)])
+    assert "1 file cannot be read as it stands and 1 input row has an error" in both.stderr
+    assert "compare without these rows" in both.stderr

@@ -213,9 +213,13 @@ def test_a_zero_amid_hundreds_is_named_and_the_comparison_says_it(tmp_path) -> N
     assert zero.severity == "warning" and zero.section == "Durham" and zero.cell == "D5"
     assert zero.message.startswith("Burglary in Durham is 0 in 2023/24, where its other 3 periods are 1,650 to 1,702")
     result = CliRunner().invoke(app, ["compare", str(path), "--baseline", "2022/23", "--format", "json"])
-    notes = {c["area"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
+    rows = {c["area"]: c for c in json.loads(result.stdout)["comparisons"]}
+    notes = {area: c["notes"] for area, c in rows.items()}
     assert any("a series break or a figure not collected, coded 0?" in n for n in notes["Durham"])
     assert not any("series break" in n for n in notes["Kent"])
+    # 1,650 -> 0 is no small count that chance moves: the zero is in doubt, not the count small
+    assert not rows["Durham"]["small_numbers"] and not any("Small numbers" in n for n in notes["Durham"])
+    assert rows["Kent"]["small_numbers"] and any("Small numbers" in n for n in notes["Kent"])
 
 
 def test_a_percentage_whose_values_are_all_fractions_of_one_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -55,6 +55,14 @@ def _refuse(exc: InvalidDataError) -> None:
         err.out(finding_line(f), highlight=False)
     if len(exc.blocking) > REFUSAL_SHOWN:
         err.out(f"… and {len(exc.blocking) - REFUSAL_SHOWN} more", highlight=False)
+    if exc.unread_files and len(exc.unread_files) == len({f.file for f in exc.blocking}):
+        # --skip-invalid leaves out rows, and no row of these files can be read: it would compare nothing
+        err.out(
+            "See every finding with `kpitool validate` on the same files; fix the header as the line above says"
+            " (--skip-invalid leaves out rows with errors, not a file that cannot be read).",
+            highlight=False,
+        )
+        return
     err.out(
         "See every finding with `kpitool validate` on the same files; or compare without these rows with"
         " --skip-invalid (they are then named in the output).",

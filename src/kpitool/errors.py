@@ -44,10 +44,25 @@ class InvalidDataError(KpiError):
     exit_code = ExitCode.INVALID
 
     def __init__(self, report: ValidationReport, blocking: list[Finding]) -> None:
-        n = len(blocking)
-        super().__init__(f"{n} input {'row has an error' if n == 1 else 'rows have errors'}; nothing was compared")
+        files = sorted({f.file or "" for f in blocking if whole_file(f)})
+        rows = [f for f in blocking if not whole_file(f)]
+        said = []
+        if files:
+            said.append(f"{len(files)} {'file cannot' if len(files) == 1 else 'files cannot'} be read as it stands")
+        if rows:
+            said.append(f"{len(rows)} input {'row has an error' if len(rows) == 1 else 'rows have errors'}")
+        super().__init__(f"{' and '.join(said)}; nothing was compared")
         self.report = report
         self.blocking = blocking
+        self.unread_files = files  # --skip-invalid leaves out rows, not these
+
+
+# errors about a file as a whole (its header, its encoding): no row of it can be read
+WHOLE_FILE = frozenset({"unreadable-file", "mixed-encoding", "empty-file", "no-data", "missing-column", "no-periods"})
+
+
+def whole_file(f: Finding) -> bool:
+    return f.row is None or f.code in WHOLE_FILE
 
 
 class PeriodError(ValueError):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from kpitool.catalogue import find_config, load_catalogue, read_catalogue
 from kpitool.codes import Code
-from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError
+from kpitool.errors import ConfigError, InputError, InvalidDataError, UsageError, whole_file
+from kpitool.methods import SMALL_NUMBERS
 from kpitool.models import (
     Catalogue,
     CompareOptions,
@@ -160,7 +161,9 @@ def run_comparison(
     whole_files = {f.file for f in blocking if f.row is None}  # an empty file, say: nothing of it is used
     observations = Observations.of([d for d in read if d.path not in whole_files], skip=blocking)
     if observations.frame.empty:
-        raise UsageError("no observations to compare" + (": every input row has an error" if blocking else ""))
+        unread = [f for f in blocking if whole_file(f)]
+        why = f": {unread[0].file}: {unread[0].message}" if unread else ": every input row has an error"
+        raise UsageError("no observations to compare" + (why if blocking else ""))
     tables = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}  # each row's table
     del read  # the observations have the files' figures; the rows of the table reuse the memory
     release_read_buffers()
@@ -211,6 +214,11 @@ def _note_disagreements(
             for c in by_measure.get((f.measure or "").strip().lower(), []):
                 if (f.section or "") in (c.area, c.section):
                     c.notes.append(f"{f.message} ({f.file}:{f.cell}).")
+                    doubted = 0 in (c.current_value, c.baseline_value) and SMALL_NUMBERS in c.notes
+                    if f.code == Code.SUSPECT_ZERO and c.small_numbers and doubted:
+                        # 1,685 -> 0 is no small count that chance moves: the zero is in doubt, and said so
+                        c.small_numbers = False
+                        c.notes.remove(SMALL_NUMBERS)
             continue
         if f.severity != "error" or f.code not in DOUBTFUL or f.row is None:
             continue
