@@ -503,3 +503,15 @@ def test_skipped_rows_of_measures_not_asked_for_are_counted_not_listed(tmp_path:
         "2 more input rows with an error, of measures not asked for, left out (kpitool validate lists them)."
         in (report["notes"])
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "lines"),
+    [("Q1 2023/24", ["Q1", "2023/24"]), ("Baseline 12m to 2017-12", ["Baseline", "12m to 2017-12"]),
+     ("12m to 2018-12 value", ["12m to 2018-12", "value"]), ("2023/24 value", ["2023/24", "value"]),
+     ("Measure", ["Measure"]), ("% change", ["%", "change"])],
+)  # fmt: skip
+def test_a_heading_on_two_lines_keeps_its_period_whole(head: str, lines: list[str]) -> None:
+    from kpitool.render.terminal import head_lines
+
+    assert head_lines(head) == lines

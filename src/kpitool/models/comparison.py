@@ -105,9 +105,14 @@ class Comparison(BaseModel):
     quarters: list[PeriodValue]
     baseline_quarters: list[PeriodValue] = Field(default_factory=list)  # the baseline year's, where the data have them
     current_value: float | None
-    change: float | None
-    change_pct: float | None
-    change_unit: Literal["%", "pp"]
+    change: float | None = Field(description="current_value - baseline_value, in the measure's unit")
+    change_pct: float | None = Field(
+        description="the change relative to the baseline, in % of it (None for a zero baseline); for a percent"
+        " measure too, where the table's headline is `change` in percentage points, as change_unit says"
+    )
+    change_unit: Literal["%", "pp"] = Field(
+        description="what the table's % change column shows: change_pct (%), or change in percentage points (pp)"
+    )
     direction: Direction | None
     assessment: Assessment
     quarter_on_quarter: Delta | None = None

@@ -64,7 +64,7 @@ def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep:
     for i in keep:
         # two-line headings ("Q1" over "2023/24") so that columns are as wide as their figures
         table.add_column(
-            heads[i].replace(" ", "\n", 1),
+            "\n".join(head_lines(heads[i])),
             justify="left" if i in (0, len(heads) - 2) else "right",
             no_wrap=True,
             overflow="ellipsis" if i == 0 else "fold",
@@ -88,6 +88,15 @@ def _write(console: Console, lines: list[str]) -> None:
         console.file.write("".join(line + "\n" for line in lines))
 
 
+def head_lines(head: str) -> list[str]:
+    """A heading on two lines, as wide as its figures: ``Q1`` over ``2023/24``; a period of several
+    words kept whole over ``value`` (``12m to 2018-12`` over ``value``, not ``12m`` over the rest)."""
+    period, _, last = head.rpartition(" ")
+    if last == "value" and " " in period:
+        return [period, last]
+    return head.split(" ", 1)
+
+
 def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
@@ -100,7 +109,7 @@ def _natural(heads: list[str], grid: list[list[str]]) -> list[int]:
         widest = max(map(len, cells), default=0)
         if not _narrow(cells):  # a name in another script, a wide character
             widest = max(map(cell_len, cells), default=0)
-        out.append(max([widest, *(_width(h) for h in head.split(" ", 1))]))
+        out.append(max([widest, *(_width(h) for h in head_lines(head))]))
     return out
 
 
@@ -116,7 +125,7 @@ def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: li
     spaces between columns, headings on two lines aligned to the bottom, the measure column
     between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
     left = {0, len(heads) - 2}
-    parts = [heads[i].split(" ", 1) for i in keep]
+    parts = [head_lines(heads[i]) for i in keep]
     height = max(len(p) for p in parts)
     widths = [min(max(natural[i], MIN_NAME), max(name_width, MIN_NAME)) if i == 0 else natural[i] for i in keep]
 
