@@ -243,3 +243,44 @@ def test_an_annual_series_is_charted_by_year(tmp_path) -> None:  # type: ignore[
     chart = json.loads(result.stdout)["comparisons"][0]["spc"]
     assert chart["periods"][0] == "2000" and chart["periods"][-1] == "2017" and len(chart["periods"]) == 18
     assert chart["variation"] == "common cause"
+
+
+def _annual_file(tmp_path):  # type: ignore[no-untyped-def]
+    """Deaths 2000–2018; an average whose last value, 2017 far above its limit, is a year before
+    the current one."""
+    path = tmp_path / "y.csv"
+    deaths = "".join(f"Deaths,{2000 + i},{v}\n" for i, v in enumerate([10, 12] * 9 + [11]))
+    average = "".join(f"Average,{2000 + i},{v}\n" for i, v in enumerate([10, 12] * 8 + [11, 40]))
+    path.write_text("measure,period,value\n" + deaths + average, encoding="utf-8")
+    return path
+
+
+def test_no_arrow_for_a_row_without_a_current_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The chart's latest point is 2017, beyond the upper limit; but the current year is 2018, which
+    has no value: no arrow and no verdict, said."""
+    path = _annual_file(tmp_path)
+    args = ["compare", str(path), "--year-start", "january", "--baseline", "2017", "--current", "2018"]
+    result = CliRunner().invoke(app, [*args, "--method", "spc", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {c["measure"]: c for c in json.loads(result.stdout)["comparisons"]}
+    row = rows["Average"]
+    assert row["current_value"] is None
+    assert row["direction"] is None and row["assessment"] == "not assessed" and row["method"] == "band"
+    assert row["spc"]["variation"] is None and row["spc"]["rule"] is None
+    assert row["spc"]["periods"][-1] == "2017"
+    assert "No SPC (no value for 2018: the chart's latest point is 2017): no arrow." in row["notes"]
+    assert not any("special cause" in n for n in row["notes"])
+    assert rows["Deaths"]["method"] == "spc" and rows["Deaths"]["spc"]["latest"] == "2018"
+    table = CliRunner().invoke(app, [*args, "--method", "spc", "-f", "csv"])
+    assert table.exit_code == 0, table.output
+    line = next(x for x in table.stdout.splitlines() if x.startswith(",,Average,"))
+    assert "special cause" not in line and ",band,," in line and ",n/a,not assessed," in line
+
+
+def test_significance_draws_no_arrow_for_a_row_without_a_current_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = _annual_file(tmp_path)
+    args = ["compare", str(path), "--year-start", "january", "--baseline", "2017", "--current", "2018"]
+    result = CliRunner().invoke(app, [*args, "--method", "significance", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    row = next(c for c in json.loads(result.stdout)["comparisons"] if c["measure"] == "Average")
+    assert row["current_value"] is None and row["direction"] is None and row["significance"] is None

@@ -64,7 +64,7 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
     band: Direction | None = row.direction
     direction = band
     drawn: Method = "band"
-    fallback = f"the ±{row.tolerance:g}% band drew the arrow"
+    fallback = f"the ±{row.tolerance:g}% band drew the arrow" if band is not None else "no arrow"
     if method == "significance" and row.change is not None and row.not_compared is None:
         test = _test(r, basis, confidence)
         update["significance"] = test
@@ -76,6 +76,9 @@ def apply(r: Resolved, row: Comparison, method: Method, confidence: float, basis
     elif method == "spc":
         chart = chart_of(r, end)
         update["spc"] = chart
+        if chart.variation is not None and row.current_value is None:  # no point of its own to judge
+            chart = chart.model_copy(update={"variation": None, "rule": None, "reason": f"no value for {end}"})
+            update["spc"] = chart
         if chart.variation is None:
             notes.append(f"No SPC ({chart.reason}): {fallback}.")
         else:
@@ -192,6 +195,16 @@ def chart_of(r: Resolved, end: Period) -> ControlChart:
     target = r.measure.target if r.measure.aggregate != "sum" else None
     chart = xmr([(p.label, v) for p, v in points], r.measure.polarity, target, since)
     chart.gaps = gaps
+    if points and chart.variation is not None and points[-1][0].start < end.start:
+        # the series stops before the current period: its latest point says nothing of the current
+        # period, so the chart is kept (limits, signals) but gives no verdict and draws no arrow
+        return chart.model_copy(
+            update={
+                "variation": None,
+                "rule": None,
+                "reason": f"no value for {end}: the chart's latest point is {chart.latest}",
+            }
+        )
     return chart
 
 
