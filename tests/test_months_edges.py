@@ -293,6 +293,13 @@ def test_the_period_in_a_file_name() -> None:
     # a calendar quarter is ambiguous in a fiscal project: never the year it is in
     assert period_in_name("kpis 2031 Q1.csv") is None
     assert period_in_name("kpis 2031 Q1.csv", "january") == ("2031 Q1", period_of(2031, 1, True))
+    # so is one spelled in words, and a quarter's word without its number names no period
+    assert period_in_name("kpis Quarter 1 2031.csv") is None
+    assert period_in_name("kpis Qtr1 2031.csv") is None
+    assert period_in_name("kpis Quarter 2031.csv") is None
+    assert period_in_name("kpis Quarter 1 2031.csv", "january") == ("Quarter 1 2031", period_of(2031, 1, True))
+    assert period_in_name("kpis_2023-24_Quarter_1.csv") == ("2023-24 Quarter 1", period_of(2023, 1))
+    assert period_in_name("Q1 23-24 kpis.csv") == ("Q1 23-24", period_of(2023, 1))
     # a month as a spreadsheet's "Save as" numbers it, or its name apart from its year
     assert period_in_name("AE_2025_04.csv") == ("2025-04", month_period(2025, 4))
     assert period_in_name("April-AE-2025.csv") == ("April 2025", month_period(2025, 4))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kpitool.errors import PeriodError
@@ -21,6 +21,16 @@ from kpitool.periods import Period, parse_period, quarter_containing, quarter_sp
         "q1 2023/24",
         " 2023/24  Q1 ",
         "Q1 23/24",
+        "Quarter 1 2023/24",
+        "Qtr 1 2023/24",
+        "Qtr. 1 2023/24",
+        "Quarter1 2023/24",
+        "2023/24 Quarter 1",
+        "2023-24 Qtr 1",
+        "Quarter 1 2023/2024",
+        "Q1 23-24",
+        "Quarter 1 23-24",
+        "23-24 Q1",
     ],
 )
 def test_quarter_spellings_print_canonically(text: str) -> None:
@@ -33,7 +43,10 @@ def test_year_spellings(text: str) -> None:
     assert p.label == "2023/24" and p.quarter is None and not p.calendar
 
 
-@pytest.mark.parametrize("text", ["2023/25", "Q5 2023/24", "", "2023", "x", "2023/24 Q0", "1999/2001"])
+@pytest.mark.parametrize(
+    "text",
+    ["2023/25", "Q5 2023/24", "", "2023", "x", "2023/24 Q0", "1999/2001", "Quarter 5 2023/24", "Q1 23-25"],
+)
 def test_rejects(text: str) -> None:
     if text == "2023":  # a bare year is a calendar year, as in "2010 baseline"
         assert parse_period(text) == Period(year=2023, calendar=True)
@@ -49,6 +62,29 @@ def test_calendar_quarter_is_ambiguous_in_a_fiscal_project_but_fine_in_a_calenda
     assert p.label == "2024 Q1" and p.start == date(2024, 1, 1)
     with pytest.raises(PeriodError, match="calendar"):
         parse_period("2023/24", "january")
+
+
+@pytest.mark.parametrize("text", ["Quarter 1 2024", "Qtr 1 2024", "2024 Quarter 1", "2024 Qtr 1"])
+def test_quarter_words_with_a_calendar_year_are_calendar_quarters_or_ambiguous(text: str) -> None:
+    """``Quarter 1 2024`` is January–March 2024 in a calendar project; in a fiscal one it could be
+    either 2024/25 Q1 or 2023/24 Q1, so it is refused, as ``2024 Q1`` is."""
+    p = parse_period(text, "january")
+    assert p.label == "2024 Q1" and p.start == date(2024, 1, 1)
+    with pytest.raises(PeriodError, match="ambiguous"):
+        parse_period(text)
+
+
+@pytest.mark.parametrize("text", ["Quarter 1 2023/24", "2023/24 Qtr 1", "Q1 23-24"])
+def test_quarter_words_with_a_fiscal_year_are_refused_in_a_calendar_project(text: str) -> None:
+    with pytest.raises(PeriodError, match="calendar"):
+        parse_period(text, "january")
+
+
+@pytest.mark.parametrize("text", ["23-24", "16-17", "FY23-24"])
+def test_two_digit_years_with_a_dash_are_a_fiscal_year_only_beside_a_quarter(text: str) -> None:
+    """``16-17`` alone may as well be an age band: it is not read as the year 2016/17."""
+    with pytest.raises(PeriodError, match="not a period"):
+        parse_period(text)
 
 
 def test_fiscal_quarters_start_in_april() -> None:
@@ -87,10 +123,24 @@ quarters = st.integers(min_value=1, max_value=4)
 @given(
     years,
     quarters,
-    st.sampled_from(["{y}/{s} Q{q}", "Q{q} {y}/{s}", "{y}-{s} Q{q}", "FY{y}/{s} Q{q}", "{y}/{y1} Q{q}"]),
+    st.sampled_from(
+        [
+            "{y}/{s} Q{q}",
+            "Q{q} {y}/{s}",
+            "{y}-{s} Q{q}",
+            "FY{y}/{s} Q{q}",
+            "{y}/{y1} Q{q}",
+            "Quarter {q} {y}/{s}",
+            "Qtr {q} {y}-{s}",
+            "{y}/{s} Quarter {q}",
+            "Q{q} {s0}-{s}",
+            "Qtr {q} {y}/{y1}",
+        ]
+    ),
 )
 def test_every_spelling_round_trips(year: int, quarter: int, template: str) -> None:
-    text = template.format(y=year, s=f"{(year + 1) % 100:02d}", y1=year + 1, q=quarter)
+    assume("{s0}" not in template or 1969 <= year <= 2067)  # two-digit years are 1969–2068
+    text = template.format(y=year, s=f"{(year + 1) % 100:02d}", s0=f"{year % 100:02d}", y1=year + 1, q=quarter)
     p = parse_period(text)
     assert (p.year, p.quarter) == (year, quarter)
     assert parse_period(p.label) == p

@@ -75,6 +75,11 @@ def test_not_text_is_an_input_error(write) -> None:  # type: ignore[no-untyped-d
     [
         ("Q1-Q4 2022/23 baseline", "period", "2022/23", {"baseline": True}),
         ("Q1 2023/24", "period", "2023/24 Q1", {}),
+        ("Quarter 3 2023/24", "period", "2023/24 Q3", {}),
+        ("Qtr 1 2023/24", "period", "2023/24 Q1", {}),
+        ("2023/24 Quarter 1", "period", "2023/24 Q1", {}),
+        ("Q1 23-24", "period", "2023/24 Q1", {}),
+        ("Quarter 4 2023/2024 baseline", "period", "2023/24 Q4", {"baseline": True}),
         ("Q1 end (30/06/2023)", "period", "2023/24 Q1", {"stock": True}),
         ("2010 baseline", "period", "2010", {"baseline": True}),
         ("Q1-Q4 2023/24 total", "total", "2023/24", {"quarters": [1, 2, 3, 4]}),

@@ -9,6 +9,7 @@ from kpitool.errors import PeriodError
 from kpitool.periods import MONTHS, Period, YearStart, parse_period
 
 _NAME_SPLIT_RE = re.compile(r"[\s_.,()\[\]]+|(?<=[A-Za-z])-|-(?=[A-Za-z])")
+_QUARTER_WORD_RE = re.compile(r"q[1-4]|(?:qtr|quarter)[1-4]?", re.IGNORECASE)  # "Q1", "Qtr", "Quarter1"
 
 
 def period_in_name(name: str, year_start: YearStart = "april") -> tuple[str, Period] | None:
@@ -16,7 +17,7 @@ def period_in_name(name: str, year_start: YearStart = "april") -> tuple[str, Per
     ``AE_2025_04.csv``, ``kpis 2023-24 Q4.xlsx``): the words that spell it, and the period.
 
     None unless the name spells exactly one: a name of two periods (``Jan 2030 Apr 2031``), or with a
-    month or quarter word beside a spelling that leaves it out (``kpis 2031 Q1`` in a project of
+    month or quarter word beside a spelling that leaves it out (``kpis 2031 Q1``, ``kpis Quarter 1 2031`` in a project of
     financial years, where a calendar quarter is ambiguous), names none kpitool could rely on. A
     month's name apart from its year (``April-AE-2025``) is that month."""
     stem = re.sub(r"\[[^\]]*\]$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
@@ -40,7 +41,7 @@ def period_in_name(name: str, year_start: YearStart = "april") -> tuple[str, Per
     stray = [
         w
         for k, w in enumerate(words)
-        if not start <= k < end and (w.lower() in MONTHS or re.fullmatch(r"q[1-4]", w, re.IGNORECASE))
+        if not start <= k < end and (w.lower() in MONTHS or _QUARTER_WORD_RE.fullmatch(w))
     ]
     if not stray:
         return text, period

@@ -243,13 +243,17 @@ def rolling_period(cy: int, month: int, year_start: YearStart = "april") -> Peri
 
 _FY = r"(?:FY\s*)?(?P<y1>\d{4})\s*[/\-–]\s*(?P<y2>\d{4}|\d{2})"
 _SHORT_FY = r"(?:FY\s*)?(?P<s1>\d{2})\s*/\s*(?P<s2>\d{2})"
+# beside a quarter, "Q1 23-24" is a fiscal year too; alone, "16-17" may as well be an age band
+_SHORT_FY_Q = r"(?:FY\s*)?(?P<s1>\d{2})\s*[/\-–]\s*(?P<s2>\d{2})"
 _CAL = r"(?P<cy>\d{4})"
-_Q = r"Q\s*(?P<q>[1-4])"
+_Q = r"(?:Quarter|Qtr\.?|Q)\s*(?P<q>[1-4])"  # Q1, Qtr 1, Quarter 1
 _YEAR = rf"(?:{_FY}|{_SHORT_FY}|{_CAL})"
+_QYEAR = rf"(?:{_FY}|{_SHORT_FY_Q}|{_CAL})"
 _SEP = r"[\s,\-–_:]*"
 _PERIOD_RES = (
-    re.compile(rf"^{_YEAR}(?:{_SEP}{_Q})?$", re.IGNORECASE),
-    re.compile(rf"^{_Q}{_SEP}{_YEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_YEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_QYEAR}{_SEP}{_Q}$", re.IGNORECASE),
+    re.compile(rf"^{_Q}{_SEP}{_QYEAR}$", re.IGNORECASE),
 )
 
 MONTHS = {
@@ -430,10 +434,10 @@ def _fiscal_start(m: re.Match[str]) -> int | None:
 def _year_or_quarter(cleaned: str, text: str, year_start: YearStart) -> Period:
     """A year or a quarter of a year. A bare four-digit year (``2010``) is a calendar year in
     either mode, as in "2010 baseline"."""
-    m = _PERIOD_RES[0].match(cleaned) or _PERIOD_RES[1].match(cleaned)
+    m = next((m for pattern in _PERIOD_RES if (m := pattern.match(cleaned))), None)
     if not m:
         raise PeriodError(f"{text!r} is not a period (expected e.g. 2023/24, 2023/24 Q1, 2023-04 or 12m to 2023-06)")
-    quarter = int(m.group("q")) if m.group("q") else None
+    quarter = int(m.group("q")) if m.groupdict().get("q") else None
     fiscal = _fiscal_start(m)
     if fiscal is not None:
         if year_start == "january":
