@@ -44,6 +44,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.DUPLICATE_COLUMN: ([BAD / "duplicate_column.csv"], False),
     Code.LAYOUT: ([FIXTURES / "layouts" / "two_header_rows.csv"], False),
     Code.UNKNOWN_COLUMN: (["measure,period,value,colour\nA,2023/24 Q1,1,red\n"], False),
+    Code.UNREAD_COLUMN: (["T,2023/24 Q1,Qtr 2 2023/25,2023/24 Q3\nA,1,2,3\n"], False),
     Code.RAGGED_ROW: ([BAD / "ragged_rows.csv"], False),
     Code.BROKEN_QUOTE: ([BAD / "unclosed_quote.csv"], False),
     Code.STRAY_CARRIAGE_RETURN: (["measure,period,value\r\nA\rB,2023/24 Q1,1\r\n"], False),

@@ -40,8 +40,9 @@ def test_the_comparison_of_a_two_header_table() -> None:
 
 def test_a_blank_headed_column_of_numbers_is_reported(write) -> None:  # type: ignore[no-untyped-def]
     data = read_file(write("b.csv", "T,2022/23,,2023/24\nA,1,5,2\n"))
-    assert [(f.code, f.cell) for f in data.findings] == [("unknown-column", "C1")]
-    assert "holds numbers" in data.findings[0].message
+    assert [(f.code, f.cell) for f in data.findings] == [("unread-column", "C1")]
+    assert "has no heading but holds figures; they were not read" in data.findings[0].message
+    assert data.tables[0].unread == {3: ["A"]}
 
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

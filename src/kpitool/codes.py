@@ -24,6 +24,7 @@ class Code(StrEnum):
     MISSING_COLUMN = "missing-column"
     DUPLICATE_COLUMN = "duplicate-column"
     UNKNOWN_COLUMN = "unknown-column"
+    UNREAD_COLUMN = "unread-column"
     LAYOUT = "layout"
     RAGGED_ROW = "ragged-row"
     BROKEN_QUOTE = "broken-quote"
@@ -94,6 +95,11 @@ REGISTRY: dict[Code, CodeInfo] = {
         "a column given twice (the first is read; a warning, and kept apart, when not read by that name)",
     ),
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
+    Code.UNREAD_COLUMN: CodeInfo(
+        ("warning",),
+        "a report table's column of figures, or headed like a period (`Q3 2023/25` mistyped, `Year to date`),"
+        " that kpitool cannot read: compare names it in the notes of the rows whose figures it leaves out",
+    ),
     Code.LAYOUT: CodeInfo(
         ("info",),
         "how a file was read where its names do not make it evident: its shape, the area or period column"

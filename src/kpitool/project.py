@@ -165,6 +165,13 @@ def run_comparison(
         why = f": {unread[0].file}: {unread[0].message}" if unread else ": every input row has an error"
         raise UsageError("no observations to compare" + (why if blocking else ""))
     tables = {(d.path, r.row): t.section for d in read for t in d.tables for r in t.rows}  # each row's table
+    # each table's columns not read that hold figures: (file, header row, column) -> (section, its rows' names)
+    unread_columns = {
+        (d.path, t.header_row, column): (t.section, names)
+        for d in read
+        for t in d.tables
+        for column, names in t.unread.items()
+    }
     del read  # the observations have the files' figures; the rows of the table reuse the memory
     release_read_buffers()
     comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths], progress=progress)
@@ -188,7 +195,29 @@ def run_comparison(
                 what = f"{skipped.period} " if skipped.period else ""
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
     _note_disagreements(comparison, report.findings, tables, by_measure)
+    _note_unread_columns(report.findings, unread_columns, by_measure)
     return comparison
+
+
+def _note_unread_columns(
+    findings: Sequence[Finding],
+    unread: dict[tuple[str, int, int], tuple[str, list[str]]],
+    by_measure: dict[str, list[Comparison]],
+) -> None:
+    """A row with a figure in a column kpitool could not read (``Quarter 3 2023/24`` mistyped, ``Year to
+    date``) is compared without it, and its note says so: its values may leave a quarter out."""
+    for f in findings:
+        if f.code != Code.UNREAD_COLUMN or f.row is None or f.column is None:
+            continue
+        section, names = unread.get((f.file or "", f.row, f.column), ("", []))
+        note = f"{f.message[:1].upper()}{f.message[1:]} ({f.file}:{f.cell})."
+        for name in dict.fromkeys(n.strip().lower() for n in names):
+            rows = by_measure.get(name, [])
+            # the table's own rows, where the catalogue has not put the measure in another section
+            rows = [c for c in rows if c.section == section] or rows
+            for c in rows:
+                if note not in c.notes:
+                    c.notes.append(note)
 
 
 # the audit's errors that put an input figure in doubt: a table whose figures do not agree

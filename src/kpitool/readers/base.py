@@ -77,6 +77,7 @@ class TableColumn:
     basis_from: Basis = None
     basis_to: Basis = None
     absolute: bool = False  # a change column in the measure's units ("Change"), not in % ("% change")
+    reason: str | None = None  # why a heading that tries to be a period is not one ("'2024 Q1' is ambiguous: …")
 
 
 @dataclass
@@ -99,6 +100,9 @@ class Table:
     areas: bool = False  # its rows are areas in a hierarchy (a region's subtotal over its forces)
     subtotals: list[tuple[int, list[int]]] = field(default_factory=list)  # (a subtotal's row, its parts' rows)
     rounded_whole: bool = False  # its whole numbers are shown rounded (full-time equivalents): ±0.5 each
+    # the columns not read that hold figures (a heading kpitool cannot read as a period, say): for each
+    # column's index, the names of the rows with a figure in it, whose values leave that figure out
+    unread: dict[int, list[str]] = field(default_factory=dict)
 
     def by_role(self, role: Role) -> list[TableColumn]:
         return [c for c in self.columns if c.role == role]

@@ -20,6 +20,18 @@ _TARGET_RE = re.compile(r"((annual|year[- ]end|quarterly) )?target\b(?! met)")
 # what a change is in, in parentheses ("(%)", "(number)"): no period it runs from
 _UNIT_RE = re.compile(r"\s*(number|no\.?|count|%|per ?cent|percentage( points)?|pp)\s*", re.IGNORECASE)
 _BASIS_RE = re.compile(r"^(?:from\s+)?(?P<a>.+?)(?:\s+to\s+(?P<b>.+))?$", re.IGNORECASE)
+# a heading that tries to be a period: a quarter's word, a year, a year to date
+_PERIODISH_RE = re.compile(
+    r"\b(?:q|qtr|quarter)\.?\s*[1-4]\b|\b(?:qtr|quarter|fy|ytd)\b|\byear[\s-]+to[\s-]+date\b"
+    r"|\b(?:19|20)\d{2}\b|\b\d{2}\s*[/\-–]\s*\d{2}\b",
+    re.IGNORECASE,
+)
+YEAR_TO_DATE_RE = re.compile(r"\byear[\s-]+to[\s-]+date\b", re.IGNORECASE)
+
+
+def looks_like_period(heading: str) -> bool:
+    """A heading that names (or tries to name) a period: ``Quarter 3 2023/24``, ``Year to date``."""
+    return bool(_PERIODISH_RE.search(heading))
 
 
 def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
@@ -70,8 +82,8 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
         core = m.group(3)
     try:
         period = parse_period(core, year_start)
-    except PeriodError:
-        return TableColumn(0, raw, "ignored")
+    except PeriodError as exc:
+        return TableColumn(0, raw, "ignored", reason=str(exc))
     if m:
         if period.quarter is not None:
             return TableColumn(0, raw, "ignored")

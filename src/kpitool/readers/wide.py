@@ -33,7 +33,7 @@ from kpitool.readers.base import (
     ragged_row,
 )
 from kpitool.readers.columns import area_headings
-from kpitool.readers.headings import parse_header
+from kpitool.readers.headings import YEAR_TO_DATE_RE, looks_like_period, parse_header
 from kpitool.readers.hierarchy import name_within_subtotals
 from kpitool.readers.layout import blocks, combined_header
 from kpitool.readers.rows import periods_in_rows
@@ -236,17 +236,6 @@ def _wide_table(
         col.index = i
         if not text.strip():
             col.role = "ignored"
-            if any(i <= len(r) and parse_cell(r[i - 1]).value is not None for _, r in rows_below):
-                findings.append(
-                    Finding(
-                        code=Code.UNKNOWN_COLUMN,
-                        file=name,
-                        row=header_line,
-                        column=i,
-                        message=f"column {column_letter(i)} has no heading but holds numbers; it was not read"
-                        " (give it a period heading such as 2023/24 Q1)",
-                    )
-                )
         columns.append(col)
     periods = [c for c in columns if c.role == "period"]
     if not periods:
@@ -264,18 +253,8 @@ def _wide_table(
         return None, findings
     findings.extend(_months_of_header(periods, name, header_line, options.year_start))
     _counts_at_month_ends(columns, periods)
-    for col in columns:
-        if col.role == "ignored" and col.header.strip():
-            findings.append(
-                Finding(
-                    code=Code.UNKNOWN_COLUMN,
-                    file=name,
-                    row=header_line,
-                    column=col.index,
-                    column_name=col.header,
-                    message=f"column heading {col.header.strip()!r} is not a period, total, % change or direction; the column is ignored",
-                )
-            )
+    unread_findings, unread = _unread_columns(columns, periods, block[1:], name, header_line)
+    findings.extend(unread_findings)
     # a bare "Total" column is the total of the table's latest year
     latest = max((c.period for c in periods if c.period is not None), default=None)
     for c in columns:
@@ -394,4 +373,69 @@ def _wide_table(
     # its rows are areas under subtotals, or under a first heading that names an area ("Police Division")
     areas = bool(hierarchy) or bool(header and area_headings(header[:1], set())[0])
     table = Table(title, section, header_line, columns, rows, areas=areas, subtotals=groups, rounded_whole=whole)
+    table.unread = unread
     return table, findings
+
+
+def _unread_columns(
+    columns: list[TableColumn], periods: list[TableColumn], records: list[tuple[int, list[str]]], name: str, line: int
+) -> tuple[list[Finding], dict[int, list[str]]]:
+    """The columns not read, each said: ``unknown-column`` for words beside the figures (``Notes``),
+    ``unread-column`` for one that holds figures, or whose heading tries to be a period
+    (``Quarter 3 2031/32`` mistyped, ``Year to date``): those figures are left out of the rows' values,
+    so compare names the column in each row's notes (the names of the rows with a figure, by column)."""
+    findings: list[Finding] = []
+    unread: dict[int, list[str]] = {}
+    first, last = min(c.index for c in periods), max(c.index for c in periods)
+    for col in columns:
+        if col.role != "ignored":
+            continue
+        i, heading = col.index, col.header.strip()
+        figures = [
+            r[0].strip()
+            for _, r in records
+            if i <= len(r) and r and r[0].strip() and parse_cell(r[i - 1]).value is not None
+        ]
+        periodish = bool(heading) and looks_like_period(heading)
+        among = bool(figures) and (not heading or first < i < last)
+        if not periodish and not among:
+            if heading:
+                findings.append(
+                    Finding(
+                        code=Code.UNKNOWN_COLUMN,
+                        file=name,
+                        row=line,
+                        column=i,
+                        column_name=col.header,
+                        message=f"column heading {heading!r} is not a period, total, % change or direction;"
+                        " the column is ignored",
+                    )
+                )
+            continue
+        if not heading:
+            message = (
+                f"column {column_letter(i)} has no heading but holds figures; they were not read"
+                " (give it a period heading such as 2023/24 Q1)"
+            )
+        elif YEAR_TO_DATE_RE.search(heading):
+            message = (
+                f"column heading {heading!r} is a year to date, but says neither its year nor its quarters;"
+                " its figures were not read (head it with the quarters it covers, e.g. Q1-Q3 2023/24)"
+            )
+        elif periodish:
+            why = re.sub(r"^'[^']*':?\s*", "", col.reason or "") or "not a period, total, % change or direction"
+            why = why[3:] if why.startswith("is ") else why  # "'Q5 2031/32' is not a period (…)": the heading is said
+            message = f"column heading {heading!r} looks like a period but is not one kpitool reads ({why}); its figures were not read"
+        else:
+            message = (
+                f"column heading {heading!r} is not a period, total, % change or direction, but its column holds"
+                " figures among the period columns; they were not read"
+            )
+        findings.append(
+            Finding(
+                code=Code.UNREAD_COLUMN, file=name, row=line, column=i, column_name=col.header or None, message=message
+            )
+        )
+        if figures:
+            unread[i] = figures
+    return findings, unread
