@@ -11,7 +11,9 @@ from kpitool.periods import YearStart, is_quarter_end, parse_period, quarter_con
 from kpitool.readers.base import Basis, TableColumn
 
 _PARENS_RE = re.compile(r"\(([^)]*)\)")
-_QRANGE_RE = re.compile(r"Q([1-4])\s*[-–]\s*Q([1-4])\s+(.+)$", re.IGNORECASE)
+_QWORD = r"(?:Quarter|Qtr\.?|Q)\s*"
+# "Q1-Q3 2023/24", "Qtr 1 - Qtr 3 2023/24", "Quarter 1-3 2023/24"
+_QRANGE_RE = re.compile(rf"{_QWORD}([1-4])\s*(?:[-–]|to)\s*(?:{_QWORD})?([1-4])\s+(.+)$", re.IGNORECASE)
 _QEND_RE = re.compile(r"^Q([1-4])\s+end\b.*?(\d{1,2})/(\d{1,2})/(\d{2,4})", re.IGNORECASE)
 _STATUS_RE = re.compile(
     r"(rag|rag status|rag rating|status|target met\??|met\??|achieved\??|on track\??|(performance )?against target)"
@@ -95,14 +97,14 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
 
 
 def _span(text: str, year_start: YearStart) -> tuple[Basis, Basis] | None:
-    """The two periods of "… Sep-18 to Sep-19 …" outside parentheses (each of one or two words), or
-    the one of "… from 2022" (to the table's current period)."""
+    """The two periods of "… Sep-18 to Sep-19 …" outside parentheses (each of one to three words:
+    "Quarter 1 2023/24"), or the one of "… from 2022" (to the table's current period)."""
     words = _PARENS_RE.sub(" ", text).split()
     if "to" not in (w.lower() for w in words):
         for i, word in enumerate(words[:-1]):
             if word.lower() != "from":
                 continue
-            for a in (2, 1):
+            for a in (3, 2, 1):
                 try:
                     return parse_period(" ".join(words[i + 1 : i + 1 + a]), year_start), None
                 except PeriodError:
@@ -111,8 +113,8 @@ def _span(text: str, year_start: YearStart) -> tuple[Basis, Basis] | None:
     for i, word in enumerate(words):
         if word.lower() != "to":
             continue
-        for a in (2, 1):
-            for b in (2, 1):
+        for a in (3, 2, 1):
+            for b in (3, 2, 1):
                 if i - a < 0 or i + b >= len(words):
                     continue
                 try:
