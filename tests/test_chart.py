@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -62,6 +63,23 @@ def test_too_few_points_drawn_without_limits() -> None:
     assert "too few points for SPC (4; it needs 15)" in svg
     assert description(row, chart).endswith("so no mean or limits are drawn.")
     assert len(ET.fromstring(svg).findall("s:circle", NS)) == 4
+
+
+def test_a_chart_that_stops_before_the_current_period_gives_no_verdict_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "y.csv"
+    deaths = "".join(f"Deaths,{2000 + i},{v}\n" for i, v in enumerate([10, 12] * 9 + [11]))
+    average = "".join(f"Average,{2000 + i},{v}\n" for i, v in enumerate([10, 12] * 8 + [11, 40]))
+    path.write_text("measure,period,value\n" + deaths + average, encoding="utf-8")
+    args = ["compare", str(path), "--year-start", "january", "--current", "2018", "--method", "spc", "-f", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [Comparison.model_validate(c) for c in json.loads(result.stdout)["comparisons"]]
+    row = next(r for r in rows if r.measure == "Average")
+    assert row.spc is not None and row.spc.variation is None
+    text = description(row, row.spc)
+    assert "Latest point 40 (2017): no verdict, no value for 2018: the chart's latest point is 2017." in text
+    assert "None" not in text
+    assert "no value for 2018" in chart_svg(row, row.spc)
 
 
 def test_chart_command_writes_one_file_per_measure_and_never_overwrites(tmp_path: Path) -> None:

@@ -111,7 +111,10 @@ def description(row: Comparison, c: ControlChart) -> str:
     if c.since:
         text += f" (from {c.since})"
     latest = format_number(c.values[-1], places)
-    text += f". Latest point {latest} ({c.latest}): {c.variation}" + (f", {c.rule}" if c.rule else "") + "."
+    if c.variation is None:  # the series stops before the current period: its latest point is not judged
+        text += f". Latest point {latest} ({c.latest}): no verdict, {c.reason}."
+    else:
+        text += f". Latest point {latest} ({c.latest}): {c.variation}" + (f", {c.rule}" if c.rule else "") + "."
     if row.target is not None and c.assurance is not None:
         text += f" Target {format_number(row.target, places)}: {c.assurance}."
     if c.gaps:
