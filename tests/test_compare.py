@@ -515,3 +515,17 @@ def test_a_heading_on_two_lines_keeps_its_period_whole(head: str, lines: list[st
     from kpitool.render.terminal import head_lines
 
     assert head_lines(head) == lines
+
+
+def test_a_series_of_year_figures_has_a_trend_of_years(write) -> None:  # type: ignore[no-untyped-def]
+    text = "".join(
+        f"Deaths,{y}/{(y + 1) % 100:02d},{v}\n" for y, v in zip(range(2015, 2024), range(100, 190, 10), strict=True)
+    )
+    (c,) = compare(_frame(write, text)).comparisons
+    assert c.history_grain == "year"
+    assert [(p.period, p.value) for p in c.history] == [
+        (f"{y}/{(y + 1) % 100:02d}", float(v)) for y, v in zip(range(2016, 2024), range(110, 190, 10), strict=True)
+    ]  # the eight years to the current one
+    from kpitool.render.values import sparkline
+
+    assert sparkline(c.history_values) == "▁▂▃▄▅▆▇█"

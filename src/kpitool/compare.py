@@ -479,7 +479,8 @@ def _delta(r: Resolved, before: Period, after: Period) -> Delta | None:
 
 def _history(r: Resolved, end: Period) -> dict[str, Any]:
     """The trend's points to the end of ``end`` and their grain, the data's own: up to 24 months
-    for monthly data, eight rolling years a quarter apart for rolling data, else eight quarters; a
+    for monthly data, eight rolling years a quarter apart for rolling data, else eight quarters (or
+    eight years, for a series of year figures alone); a
     period inside it without a value is a point without one (a gap, never bridged)."""
     last = end.last_month()
     grain: HistoryGrain
@@ -489,6 +490,10 @@ def _history(r: Resolved, end: Period) -> dict[str, Any]:
         points, grain = [last.shifted(-3 * i).rolling_to() for i in range(SPARK_QUARTERS)], "rolling year"
     else:
         points, grain = _quarter_trend(end)[::-1], "quarter"
+        if end.is_year and all(r.value(p) is None for p in points):  # year figures alone: a trend of years
+            points, grain = [end], "year"
+            while len(points) < SPARK_QUARTERS:
+                points.append(points[-1].previous())
     values = [PeriodValue(period=p.label, value=r.value(p)) for p in reversed(points)]
     while values and values[0].value is None:
         values.pop(0)

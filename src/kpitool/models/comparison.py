@@ -33,7 +33,7 @@ class Delta(BaseModel):
     relative: float | None
 
 
-HistoryGrain = Literal["month", "quarter", "rolling year"]
+HistoryGrain = Literal["month", "quarter", "rolling year", "year"]
 
 
 class PeriodValue(BaseModel):

@@ -48,8 +48,11 @@ GRAIN_WORDS: dict[HistoryGrain, str] = {
     "quarter": "by quarter",
     "month": "by month",
     "rolling year": "by rolling year, a quarter apart",
+    "year": "by year",
 }
-GRAIN_PLURAL: dict[HistoryGrain, str] = {"quarter": "quarters", "month": "months", "rolling year": "rolling years"}
+GRAIN_PLURAL: dict[HistoryGrain, str] = {
+    "quarter": "quarters", "month": "months", "rolling year": "rolling years", "year": "years"
+}  # fmt: skip
 NO_TREND = "No trend chart: no measure here has two or more periods with values."
 
 

@@ -18,6 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Literal
 
 from kpitool.numbers import format_number
+from kpitool.render.safe import visible_line
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -254,7 +255,7 @@ def _svg_mark(m: Mark) -> str:
         attrs += f' font-size="{_n(m.size)}"'
     if m.bold:
         attrs += ' font-weight="bold"'
-    return f'<text{attrs} fill="{m.fill}">{escape(m.text)}</text>'
+    return f'<text{attrs} fill="{m.fill}">{_text(m.text)}</text>'
 
 
 def svg(scene: Scene, ident: str) -> str:
@@ -271,8 +272,8 @@ def svg(scene: Scene, ident: str) -> str:
     return "\n".join(
         [
             f"<svg {attrs}>",
-            f'<title id="{ident}-t">{escape(scene.title)}</title>',
-            f'<desc id="{ident}-d">{escape(scene.desc)}</desc>',
+            f'<title id="{ident}-t">{_text(scene.title)}</title>',
+            f'<desc id="{ident}-d">{_text(scene.desc)}</desc>',
             *(_svg_mark(m) for m in scene.marks),
             "</svg>",
         ]
@@ -398,3 +399,8 @@ def png(scene: Scene, scale: float = 2) -> bytes:
     image = Image.new("RGB", (round(scene.width * scale), round(scene.height * scale)), "white")
     draw_png(scene, ImageDraw.Draw(image), scale=scale)
     return encode_png(image)
+
+
+def _text(text: str) -> str:
+    """Text from the data inside SVG markup: escaped, control characters written out (\\x1b)."""
+    return escape(visible_line(text))
