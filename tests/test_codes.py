@@ -77,6 +77,13 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.RATIO_MISMATCH: ([SEED], False),
     Code.ROUNDING: ([SEED], False),
     Code.CHANGE_IN_POINTS: ([SEED], False),
+    Code.CHANGE_BASIS: (
+        [
+            "T\tQ1 2022/23\tQ2 2022/23\tQ3 2022/23\tQ4 2022/23\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ4 2023/24"
+            "\t% change\nA\t1\t1\t1\t1\t2\t2\t2\t2\t100%\n"
+        ],
+        False,
+    ),
     Code.BAD_STATUS: (["T\t2022/23\t2023/24\tRAG\nA\t1\t2\tPurple\n"], False),
     Code.TARGET_MISMATCH: (
         ["Public Access to Services\t2022/23\t2023/24\tTarget\tRAG\n101 calls abandoned\t52171\t33179\t30000\tGreen\n"],

@@ -56,6 +56,7 @@ class Code(StrEnum):
     ROUNDING = "rounding"
     AUDIT_BOUNDED = "audit-bounded"
     CHANGE_IN_POINTS = "change-in-points"
+    CHANGE_BASIS = "change-basis"
     BAD_DATE = "bad-date"
     BLANK_VALUE = "blank-value"
     MISSING_MONTH = "missing-month"
@@ -175,6 +176,12 @@ REGISTRY: dict[Code, CodeInfo] = {
         audit=True,
     ),
     Code.CHANGE_IN_POINTS: CodeInfo(("info",), "a change in percentage points under a `%` heading", audit=True),
+    Code.CHANGE_BASIS: CodeInfo(
+        ("info",),
+        "a change or arrow checked against a baseline year the table gives only as its quarters: which years"
+        " (and quarters) were compared",
+        audit=True,
+    ),
     Code.BAD_DATE: CodeInfo(
         ("error",), "a record whose date is not a month, a date or a timestamp: in no month, named by its row"
     ),

@@ -30,6 +30,21 @@ def audit_table(table: Table, name: str, catalogue: Catalogue | None = None) -> 
         check_change(view, row)
         check_direction(view, row)
         check_target(view, row)
+    if view.baseline_year_used:
+        said = [c for c in table.columns if c.role in ("change", "direction")]
+        col = said[0] if said else None
+        view.findings.append(
+            Finding(
+                severity="info",
+                code=Code.CHANGE_BASIS,
+                file=name,
+                row=table.header_row,
+                column=col.index if col else None,
+                column_name=col.header if col else None,
+                message=f"{table.section}: no column gives the baseline year, so the changes and arrows"
+                f" were checked as {view.baseline_reading()}",
+            )
+        )
     return view.findings
 
 

@@ -219,10 +219,10 @@ def check_direction(view: TableView, row: TableRow) -> None:
         to = None
         if change_cols and (frm == "baseline" or frm is None):
             frm, to = change_cols[0].basis_from, change_cols[0].basis_to
-        if isinstance(frm, Period) and not any(c.period == frm for c in view.periods):
-            frm = "baseline"
-        if isinstance(frm, Period):
+        if isinstance(frm, Period) and any(c.period == frm for c in view.periods):
             base = view.period_value(row, frm)
+        elif isinstance(frm, Period) and frm.is_year and frm != view.current and view.quarters_within(frm):
+            base = view.named_year(row, frm)  # "from 2022/23" without its column: its quarters
         else:
             base = view.basis_value(row, "baseline", default_to_year=False)
         cur = view.basis_value(row, to, default_to_year=True)

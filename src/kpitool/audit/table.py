@@ -12,7 +12,7 @@ from kpitool.audit.rounding import Estimate, half, shown_half
 from kpitool.codes import Code, Severity
 from kpitool.models import Aggregate, Catalogue, Finding, Measure
 from kpitool.numbers import Cell
-from kpitool.periods import Period, YearStart, quarter_containing
+from kpitool.periods import Period, YearStart, quarter_containing, quarter_span
 from kpitool.readers import Table, TableColumn, TableRow
 from kpitool.readers.base import Basis
 
@@ -37,7 +37,20 @@ class TableView:
         )
         baselines = [c for c in self.periods if c.baseline]
         years = [c for c in self.periods if c.period and not c.period.is_quarter]
-        self.baseline_col = baselines[0] if baselines else (years[0] if years else None)
+        year_baselines = [c for c in baselines if c.period and not c.period.is_quarter]
+        self.baseline_col = (
+            year_baselines[0] if year_baselines else (None if baselines else (years[0] if years else None))
+        )
+        # a baseline year given as its quarters (headed baseline, or, with no year column at all, the
+        # year before the current one): its year value is made from them, as the current year's is
+        self.baseline_year: Period | None = None
+        self.baseline_year_used = False
+        if self.baseline_col is None and self.current is not None:
+            marked = {c.period.year_period() for c in baselines if c.period}
+            if baselines and len(marked) == 1 and self.current not in marked:
+                self.baseline_year = marked.pop()
+            elif not baselines and not years:
+                self.baseline_year = self.current.previous()
         self.stock_table = any(c.stock for c in self.periods)
         # a table of year columns only (2022/23, 2023/24, % change): the latest year is the current one
         # against the year before it, unless a column is headed as the baseline
@@ -189,6 +202,44 @@ class TableView:
         cols = [c for c in self.quarter_cols if quarters is None or (c.period and c.period.quarter in quarters)]
         return self._of_quarters(row, cols, lambda r: self.year_from_quarters(r, quarters))
 
+    def named_year(self, row: TableRow, year: Period) -> tuple[Estimate, str] | None:
+        """A year other than the current one from all its quarters, named so in messages."""
+        got = self.year_from_quarters(row, year=year)
+        return (got[0], f"{year.label} ({got[1]})") if got is not None else None
+
+    def baseline_from_quarters(self, row: TableRow) -> tuple[Estimate, str] | None:
+        """The baseline year made from its quarters, like for like: the quarters of the current year
+        the table shows, or None unless it shows every one of them for the baseline year too."""
+        year = self.baseline_year
+        if year is None:
+            return None
+        shown = [c.period.quarter for c in self.quarter_cols if c.period]
+        cols = [
+            c
+            for c in self.periods
+            if c.period is not None
+            and c.period.is_quarter
+            and c.period.year_period() == year
+            and c.period.quarter in shown
+        ]
+        if not shown or len(cols) != len(shown):
+            return None
+        got = self._of_quarters(row, cols, self.baseline_from_quarters)
+        if got is None:
+            return None
+        self.baseline_year_used = True
+        return got[0], f"{year.label} ({got[1]})"
+
+    def baseline_reading(self) -> str:
+        """What a change without a baseline column ran between, in words."""
+        shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
+        span = "" if shown == [1, 2, 3, 4] else f" {quarter_span(shown)}"
+        assert self.baseline_year is not None and self.current is not None
+        return (
+            f"{self.current.label}{span} against {self.baseline_year.label}{span}, each made from its quarters"
+            " (summed for counts, by its aggregate otherwise)"
+        )
+
     def _of_quarters(
         self,
         row: TableRow,
@@ -228,6 +279,8 @@ class TableView:
         """The value a change is measured from or to: the baseline column, a period column, or the year."""
         if basis == "baseline" or (basis is None and not default_to_year):
             col = self.baseline_col
+            if col is None and self.baseline_year is not None:
+                return self.baseline_from_quarters(row)
             cell = self.cell(row, col) if col else None
             if cell is None or cell.value is None or col is None:
                 return None
@@ -243,7 +296,7 @@ class TableView:
             if basis.is_quarter:
                 return None
             if basis != self.current:  # a year without a column of its own: from all its quarters, or none
-                return self.year_from_quarters(row, year=basis)
+                return self.named_year(row, basis)
         if self.latest_year_col is not None:
             cell = self.cell(row, self.latest_year_col)
             if cell is None or cell.value is None:

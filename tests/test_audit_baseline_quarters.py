@@ -1,0 +1,84 @@
+"""A report table that gives its baseline year as four quarters, not as one year column: its % change
+and arrows are checked against that year made from its quarters, and the audit says which years."""
+
+from __future__ import annotations
+
+from kpitool.models import Finding
+from kpitool.validate import validate_files
+
+YEARS = "Q1 2022/23,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24"
+ROWS = "Burglary,100,110,120,130,90,95,100,105,{b}\nRobbery,50,50,50,50,60,60,60,60,{r}\nTotal,150,160,170,180,150,155,160,165,{t}\n"
+WRONG = ROWS.format(b="-15.2%,↑", r="20.0%,↔", t="50%,↑")
+RIGHT = ROWS.format(b="-15.2%,↓", r="20.0%,↑", t="-4.5%,↔")
+
+
+def _audit(write, text: str) -> list[Finding]:  # type: ignore[no-untyped-def]
+    return validate_files([write("t.csv", text)]).findings
+
+
+def _cells(findings: list[Finding]) -> list[tuple[str, str, str | None, str | None]]:
+    return sorted((f.severity, f.code, f.cell, f.expected) for f in findings)
+
+
+ERRORS = [
+    ("error", "change-mismatch", "J4", "-5%"),
+    ("error", "direction-mismatch", "K2", "↓"),
+    ("error", "direction-mismatch", "K3", "↑"),
+    ("error", "direction-mismatch", "K4", "↔"),
+]
+SAID = (
+    "Crime: no column gives the baseline year, so the changes and arrows were checked as 2023/24 against"
+    " 2022/23, each made from its quarters (summed for counts, by its aggregate otherwise)"
+)
+
+
+def test_two_years_of_quarters_and_a_bare_change_compare_the_two_years(write) -> None:  # type: ignore[no-untyped-def]
+    findings = _audit(write, f"Crime,{YEARS},% change,Direction of travel\n{WRONG}")
+    assert _cells(findings) == sorted([*ERRORS, ("info", "change-basis", "J1", None)])
+    (info,) = [f for f in findings if f.code == "change-basis"]
+    assert info.message == SAID
+    (total,) = [f for f in findings if f.code == "change-mismatch"]
+    assert "2022/23 (sum of the quarters) 660 to 630" in total.message
+
+
+def test_a_right_table_of_two_years_of_quarters_is_valid_and_says_how(write) -> None:  # type: ignore[no-untyped-def]
+    findings = _audit(write, f"Crime,{YEARS},% change,Direction of travel\n{RIGHT}")
+    assert _cells(findings) == [("info", "change-basis", "J1", None)]
+
+
+def test_a_year_total_column_beside_the_quarters_changes_nothing(write) -> None:  # type: ignore[no-untyped-def]
+    head = f"Crime,{YEARS},2023/24 total,% change,Direction of travel\n"
+    findings = _audit(write, head + "Burglary,100,110,120,130,90,95,100,105,390,50%,↑\n")
+    assert _cells(findings) == [
+        ("error", "change-mismatch", "K2", "-15%"),
+        ("error", "direction-mismatch", "L2", "↓"),
+        ("info", "change-basis", "K1", None),
+    ]
+
+
+def test_quarters_headed_baseline_are_the_baseline_year_not_its_first_quarter(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Crime," + ",".join(f"Q{q} 2022/23 baseline" for q in range(1, 5)) + ","
+    head += YEARS.split(",", 4)[4] + ",% change (baseline to 23/24),Direction of travel\n"
+    findings = _audit(write, head + WRONG)
+    assert _cells(findings) == sorted([*ERRORS, ("info", "change-basis", "J1", None)])
+
+
+def test_arrows_from_a_named_year_without_its_column_are_judged_from_its_quarters(write) -> None:  # type: ignore[no-untyped-def]
+    findings = _audit(write, f"Crime,{YEARS},% change from 2022/23,Direction of travel (from 2022/23)\n{WRONG}")
+    assert _cells(findings) == ERRORS  # the heading names the year: nothing to say about the reading
+    (arrow, *_) = [f for f in findings if f.code == "direction-mismatch"]
+    assert "the change from 2022/23 (sum of the quarters) is -15.2%" in arrow.message
+
+
+def test_a_part_year_is_compared_with_the_same_quarters_of_the_baseline_year(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Crime,Q1 2022/23,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,% change,Direction of travel\n"
+    # Q1–Q2: 210 -> 185 is -11.9%; against the whole year (460) it would be -59.8%
+    findings = _audit(write, head + "Burglary,100,110,120,130,90,95,-11.9%,↔\n")
+    assert _cells(findings) == [("error", "direction-mismatch", "I2", "↓"), ("info", "change-basis", "H1", None)]
+    (info,) = [f for f in findings if f.code == "change-basis"]
+    assert "2023/24 Q1–Q2 against 2022/23 Q1–Q2" in info.message
+
+
+def test_a_baseline_year_missing_a_quarter_is_not_made_up(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Crime,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change\n"
+    assert _audit(write, head + "Burglary,110,120,130,90,95,100,105,50%\n") == []
