@@ -67,6 +67,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     ),
     Code.RESTATED: ([LONG + "A,2023/24 Q1,1\n", LONG + "A,2023/24 Q1,2\n"], False),
     Code.TOTAL_MISMATCH: ([SEED], False),
+    Code.UNCHECKED_YEAR: (
+        [LONG + "".join(f"Satisfaction,2023/24 Q{q},80%\n" for q in range(1, 5)) + "Satisfaction,2023/24,85%\n"],
+        False,
+    ),
     Code.AUDIT_BOUNDED: (
         ["T\t2023/24 Q1\t2023/24 Q2\n" + "".join(f"Count {i}\t{i}\t{i}\n" for i in range(30)) + "Rate\t5%\t6%\n"],
         False,

@@ -48,6 +48,7 @@ class Code(StrEnum):
     CONFIG_SYNTAX = "config-syntax"
     CONFIG_INVALID = "config-invalid"
     TOTAL_MISMATCH = "total-mismatch"
+    UNCHECKED_YEAR = "unchecked-year"
     CHANGE_MISMATCH = "change-mismatch"
     DIRECTION_MISMATCH = "direction-mismatch"
     TARGET_MISMATCH = "target-mismatch"
@@ -146,7 +147,15 @@ REGISTRY: dict[Code, CodeInfo] = {
         ("error",), "`kpitool.toml` has a wrong key or value, with its line (exit 2)", _USAGE
     ),
     Code.TOTAL_MISMATCH: CodeInfo(
-        ("error",), "a published year total that its quarters do not give, or a quarter its months do not", audit=True
+        ("error",),
+        "a published year total, or a year figure, that its quarters do not give, or a quarter its months do not",
+        audit=True,
+    ),
+    Code.UNCHECKED_YEAR: CodeInfo(
+        ("info",),
+        "a year figure beside its four quarters that kpitool cannot check: a rate or average no catalogue"
+        " describes (its year may be weighted), or a ratio (its terms' year); compare uses the quarters",
+        audit=True,
     ),
     Code.CHANGE_MISMATCH: CodeInfo(
         ("error", "warning", "info"),

@@ -252,9 +252,14 @@ def _note_disagreements(
         if f.severity != "error" or f.code not in DOUBTFUL or f.row is None:
             continue
         section = sections.get((f.file or "", f.row))
+        tables = set(sections.values())
+        how = "" if f.message.endswith("compare uses the quarters") else "; compared as published"
         for c in by_measure.get((f.measure or "").strip().lower(), []):
-            if section is None or c.section == section:
-                c.notes.append(
-                    f"The published table does not agree with itself ({f.file}:{f.cell}): {f.message};"
-                    " compared as published."
-                )
+            if section is not None:
+                concerned = c.section == section
+            elif f.section:  # a row of a long file: its section (or area) column
+                concerned = f.section in (c.section, c.area)
+            else:  # a long file without one: not a report table's row of the same name
+                concerned = c.section not in tables
+            if concerned:
+                c.notes.append(f"The published table does not agree with itself ({f.file}:{f.cell}): {f.message}{how}.")

@@ -7,15 +7,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpitool.arithmetic import EDGE, inferred_aggregate, is_missing, year_value
+from kpitool.arithmetic import is_missing
 from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Catalogue, Finding, Measure, ValidationReport
 from kpitool.numbers import decimal_text, show_value
-from kpitool.periods import Period
 from kpitool.progress import Progress, silent
 from kpitool.readers import DataFile, ReadOptions, check_areas, read_path
 from kpitool.readers.base import listed
+from kpitool.rollups import check_rollups
 from kpitool.sources import Source
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
         return []
     findings: list[Finding] = []
     findings.extend(_duplicates(frame, data.path, catalogue, areas=data.layout == "long" or data.by_area))
-    findings.extend(_months_against_quarters(frame, data, catalogue))
+    findings.extend(check_rollups(frame, data, catalogue))
     findings.extend(_suspect_zeros(frame, data.path, areas=data.layout == "long" or data.by_area))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
@@ -269,71 +269,6 @@ def _duplicates(
             )
         )
     return findings
-
-
-def _months_against_quarters(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
-    """A quarter's figure beside its three months must be what they make, by the measure's aggregate."""
-    periods = data.periods
-    if not any(p.is_month for p in periods.values()) or not any(p.is_quarter for p in periods.values()):
-        return []
-    cells: dict[tuple[str, str], dict[Period, tuple[float, int, int]]] = {}
-    for section, measure, period, value, row, column in zip(
-        frame["section"].astype(str),
-        frame["measure"].astype(str),
-        frame["period"].astype(str),
-        frame["value"].to_numpy(dtype="float64"),
-        frame["row"],
-        frame["column"],
-        strict=True,
-    ):
-        if not is_missing(value):
-            cells.setdefault((section, measure), {})[periods[period]] = (float(value), int(row), int(column))
-    findings: list[Finding] = []
-    for (section, measure), values in cells.items():
-        quarters = [q for q in values if q.is_quarter]
-        if not quarters or not any(p.is_month for p in values):
-            continue
-        m = catalogue.resolve(measure, section) if catalogue is not None else None
-        how = m.aggregate if m is not None else inferred_aggregate(measure, percent=False, stock=False)
-        if how == "ratio":
-            continue  # a ratio's months make its quarter only through its terms
-        for q in quarters:
-            months = [values.get(mo) for mo in q.month_periods()]
-            if any(v is None for v in months):
-                continue
-            made = year_value([v[0] for v in months if v is not None], how)
-            figure, row, column = values[q]
-            if made is None or _within_rounding(made, figure, [v[0] for v in months if v is not None], how):
-                continue
-            findings.append(
-                Finding(
-                    code=Code.TOTAL_MISMATCH,
-                    file=data.path,
-                    row=row,
-                    column=column,
-                    measure=measure,
-                    period=q.label,
-                    expected=show_value(made),
-                    actual=show_value(figure),
-                    section=section or None,
-                    message=f"{measure} {q} is {show_value(figure)}, but its months give {show_value(made)}"
-                    f" ({how} of {', '.join(mo.label for mo in q.month_periods())})",
-                )
-            )
-    return findings
-
-
-def _decimals(value: float) -> int:
-    text = repr(value)
-    return min(len(text.split(".")[1]), 6) if "." in text and not text.endswith(".0") else 0
-
-
-def _within_rounding(made: float, figure: float, months: list[float], how: str) -> bool:
-    """Whole numbers add up exactly; a figure with decimals (or any mean) stands for its rounding,
-    and its months for theirs."""
-    allowance = 0.5 * 10.0 ** -_decimals(figure) if _decimals(figure) or how == "mean" else 0.0
-    allowance += max((0.5 * 10.0 ** -_decimals(v) for v in months if _decimals(v)), default=0.0)
-    return abs(made - figure) <= allowance + EDGE * max(1.0, abs(figure))
 
 
 def _measure_keys(frame: pd.DataFrame, catalogue: Catalogue | None) -> np.ndarray:

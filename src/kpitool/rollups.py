@@ -1,0 +1,195 @@
+"""A period's figure against the periods it is made of: a quarter beside its three months, a year
+beside its four quarters. ``compare`` uses the parts (the quarters are the data), so a figure they do
+not make is a ``total-mismatch``; a figure whose aggregate cannot be known is said, not judged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kpitool.arithmetic import EDGE, inferred_aggregate, is_missing, year_value
+from kpitool.codes import Code
+from kpitool.models import Aggregate, Catalogue, Finding
+from kpitool.numbers import show_value
+from kpitool.periods import Period
+from kpitool.readers import DataFile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class _Cells:
+    """One (section, measure)'s figures by period, each with its row and column."""
+
+    values: dict[Period, tuple[float, int, int]] = field(default_factory=dict)
+    percent: bool = False
+    stock: bool = False
+
+
+def check_rollups(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
+    """Every quarter beside its months and every year beside its quarters, by the measure's aggregate."""
+    periods = data.periods
+    kinds = {p.kind for p in periods.values()}
+    if "quarter" not in kinds or not kinds & {"month", "year"}:
+        return []
+    cells: dict[tuple[str, str], _Cells] = {}
+    for section, measure, period, value, row, column, percent, stock in zip(
+        frame["section"].astype(str),
+        frame["measure"].astype(str),
+        frame["period"].astype(str),
+        frame["value"].to_numpy(dtype="float64"),
+        frame["row"],
+        frame["column"],
+        frame["percent"].to_numpy(dtype=bool),
+        frame["stock"].to_numpy(dtype=bool),
+        strict=True,
+    ):
+        got = cells.setdefault((section, measure), _Cells())
+        got.percent = got.percent or bool(percent)
+        got.stock = got.stock or bool(stock)
+        if not is_missing(value):
+            got.values[periods[period]] = (float(value), int(row), int(column))
+    findings: list[Finding] = []
+    for (section, measure), got in cells.items():
+        findings.extend(_months_against_quarters(section, measure, got.values, data, catalogue))
+        findings.extend(_quarters_against_years(section, measure, got, data, catalogue))
+    return findings
+
+
+def _months_against_quarters(
+    section: str,
+    measure: str,
+    values: dict[Period, tuple[float, int, int]],
+    data: DataFile,
+    catalogue: Catalogue | None,
+) -> list[Finding]:
+    """A quarter's figure beside its three months must be what they make, by the measure's aggregate."""
+    quarters = [q for q in values if q.is_quarter]
+    if not quarters or not any(p.is_month for p in values):
+        return []
+    m = catalogue.resolve(measure, section) if catalogue is not None else None
+    how = m.aggregate if m is not None else inferred_aggregate(measure, percent=False, stock=False)
+    if how == "ratio":
+        return []  # a ratio's months make its quarter only through its terms
+    findings: list[Finding] = []
+    for q in quarters:
+        months = [values.get(mo) for mo in q.month_periods()]
+        if any(v is None for v in months):
+            continue
+        parts = [v[0] for v in months if v is not None]
+        made = year_value(parts, how)
+        figure, row, column = values[q]
+        if made is None or _within_rounding(made, figure, parts, how):
+            continue
+        findings.append(
+            _mismatch(
+                data,
+                section,
+                measure,
+                q,
+                values[q],
+                made,
+                f"{measure} {q} is {show_value(figure)}, but its months give {show_value(made)}"
+                f" ({how} of {', '.join(mo.label for mo in q.month_periods())})",
+            )
+        )
+    return findings
+
+
+def _quarters_against_years(
+    section: str, measure: str, got: _Cells, data: DataFile, catalogue: Catalogue | None
+) -> list[Finding]:
+    """A year's figure beside all four of its quarters: what compare makes of them (the sum of a
+    flow's, a stock's last, an average's mean), or said unchecked when that cannot be known."""
+    values = got.values
+    years = [y for y in values if y.is_year and all(q in values for q in y.quarters())]
+    if not years:
+        return []
+    m = catalogue.resolve(measure, section) if catalogue is not None else None
+    how: Aggregate = m.aggregate if m is not None else inferred_aggregate(measure, percent=got.percent, stock=got.stock)
+    findings: list[Finding] = []
+    for year in years:
+        parts = [values[q][0] for q in year.quarters()]
+        figure = values[year][0]
+        sign = "%" if got.percent else ""
+        quarters = ", ".join(q.label for q in year.quarters())
+        if how == "ratio" or (m is None and how == "mean"):
+            made = year_value(parts, "mean")
+            if how == "mean" and made is not None and _within_rounding(made, figure, parts, "mean"):
+                continue
+            why = (
+                "a ratio's year is its terms' (numerator over denominator), which this check does not reach"
+                if how == "ratio"
+                else "a rate's or an average's year may be weighted by figures the file does not give"
+                " (declare its aggregate in kpitool.toml to have it checked)"
+            )
+            findings.append(
+                Finding(
+                    severity="info",
+                    code=Code.UNCHECKED_YEAR,
+                    file=data.path,
+                    row=values[year][1],
+                    column=values[year][2],
+                    measure=measure,
+                    period=year.label,
+                    actual=show_value(figure),
+                    section=section or None,
+                    message=f"{measure} {year} is {show_value(figure)}{sign} beside its four quarters, not checked"
+                    f" against them: {why}; compare uses the quarters",
+                )
+            )
+            continue
+        made = year_value(parts, how)
+        if made is None or _within_rounding(made, figure, parts, how):
+            continue
+        message = (
+            f"{measure} {year} is {show_value(figure)}, but its quarters give {show_value(made)} ({how} of {quarters})"
+        )
+        if m is None and how == "sum" and _within_rounding(parts[-1], figure, parts[-1:], "last"):
+            message += (
+                f"; it is their last, as a stock's year is: if {measure} is a stock, declare"
+                ' aggregate = "last" in kpitool.toml'
+            )
+        findings.append(
+            _mismatch(data, section, measure, year, values[year], made, message + "; compare uses the quarters")
+        )
+    return findings
+
+
+def _mismatch(
+    data: DataFile,
+    section: str,
+    measure: str,
+    period: Period,
+    cell: tuple[float, int, int],
+    made: float,
+    message: str,
+) -> Finding:
+    figure, row, column = cell
+    return Finding(
+        code=Code.TOTAL_MISMATCH,
+        file=data.path,
+        row=row,
+        column=column,
+        measure=measure,
+        period=period.label,
+        expected=show_value(made),
+        actual=show_value(figure),
+        section=section or None,
+        message=message,
+    )
+
+
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return min(len(text.split(".")[1]), 6) if "." in text and not text.endswith(".0") else 0
+
+
+def _within_rounding(made: float, figure: float, parts: list[float], how: str) -> bool:
+    """Whole numbers add up exactly; a figure with decimals (or any mean) stands for its rounding,
+    and its parts for theirs (each of them, in a sum)."""
+    allowance = 0.5 * 10.0 ** -_decimals(figure) if _decimals(figure) or how == "mean" else 0.0
+    each = max((0.5 * 10.0 ** -_decimals(v) for v in parts if _decimals(v)), default=0.0)
+    allowance += each * (len(parts) if how == "sum" else 1)
+    return abs(made - figure) <= allowance + EDGE * max(1.0, abs(figure))
