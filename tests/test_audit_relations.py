@@ -244,3 +244,43 @@ def test_in_a_large_table_a_rates_terms_are_looked_for_within_12_rows_of_it(writ
 
     assert [f.code for f in _audit(write, table(12))] == ["ratio-mismatch", "audit-bounded"]  # N is 12 rows below
     assert [f.code for f in _audit(write, table(13))] == ["audit-bounded"]  # N is 13 rows below: not looked for
+
+
+# -- a total without one of its parts ------------------------------------------------------------
+
+PART_MISSING = (
+    "Crime,Q1-Q4 2022/23 baseline,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24\n"
+    "Burglary,1000,240,250,260,\nRobbery,200,50,[c],55,45\nTheft,500,120,130,140,150\nTotal,1700,410,380,455,{q4}\n"
+)
+
+
+def test_a_total_that_is_the_sum_of_the_parts_shown_says_it_lacks_the_others(write) -> None:  # type: ignore[no-untyped-def]
+    findings = validate_files([write("t.csv", PART_MISSING.format(q4=195))]).findings
+    assert [(f.severity, f.code, f.cell) for f in findings] == [
+        ("warning", "incomplete-total", "D5"),
+        ("warning", "incomplete-total", "F5"),
+    ]
+    assert findings[1].message == (
+        "Crime — Total: Q4 2023/24 (195) is Robbery + Theft alone: Burglary has no figure there, so the"
+        " total leaves it out (or it is 0), and so does a year made from it"
+    )
+    assert "Robbery ([c]) has no figure there" in findings[0].message
+
+
+def test_a_total_holding_more_than_the_parts_shown_is_complete(write) -> None:  # type: ignore[no-untyped-def]
+    findings = validate_files([write("t.csv", PART_MISSING.format(q4=395))]).findings  # Burglary's 200 in it
+    assert [(f.code, f.cell) for f in findings] == [("incomplete-total", "D5")]
+
+
+def test_compare_notes_on_the_total_that_its_quarter_lacks_a_part(runner, write) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kpitool.cli import app
+
+    path = write("t.csv", PART_MISSING.format(q4=195))
+    result = runner.invoke(app, ["compare", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    notes = {c["measure"]: c["notes"] for c in json.loads(result.stdout)["comparisons"]}
+    said = [n for n in notes["Total"] if "without one of its parts" in n]
+    assert len(said) == 2 and "t.csv:F5" in said[1] and "Q4 2023/24 (195) is Robbery + Theft alone" in said[1]
+    assert not [n for n in notes["Theft"] if "without one of its parts" in n]

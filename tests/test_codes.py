@@ -79,6 +79,10 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.DIRECTION_MISMATCH: ([SEED], False),
     Code.PARTS_MISMATCH: ([SEED], False),
     Code.RATIO_MISMATCH: ([SEED], False),
+    Code.INCOMPLETE_TOTAL: (
+        ["T\t2022/23\t2023/24 Q1\t2023/24 Q2\nA\t10\t5\t..\nB\t20\t6\t7\nTotal\t30\t11\t7\n"],
+        False,
+    ),
     Code.ROUNDING: ([SEED], False),
     Code.CHANGE_IN_POINTS: ([SEED], False),
     Code.CHANGE_BASIS: (

@@ -53,6 +53,7 @@ class Code(StrEnum):
     DIRECTION_MISMATCH = "direction-mismatch"
     TARGET_MISMATCH = "target-mismatch"
     PARTS_MISMATCH = "parts-mismatch"
+    INCOMPLETE_TOTAL = "incomplete-total"
     RATIO_MISMATCH = "ratio-mismatch"
     ROUNDING = "rounding"
     AUDIT_BOUNDED = "audit-bounded"
@@ -176,6 +177,12 @@ REGISTRY: dict[Code, CodeInfo] = {
     ),
     Code.PARTS_MISMATCH: CodeInfo(
         ("error",), "a total that is not the sum of its parts, in the columns where it fails", audit=True
+    ),
+    Code.INCOMPLETE_TOTAL: CodeInfo(
+        ("warning",),
+        "a total that, where one of its parts has no figure, is the sum of the others: it leaves that part out,"
+        " and so does its year (compare's note on the total says so)",
+        audit=True,
     ),
     Code.RATIO_MISMATCH: CodeInfo(("error",), "a rate that is not its numerator over its denominator", audit=True),
     Code.ROUNDING: CodeInfo(("info",), "a published figure truncated rather than rounded", audit=True),

@@ -249,11 +249,13 @@ def _note_disagreements(
                         c.small_numbers = False
                         c.notes.remove(SMALL_NUMBERS)
             continue
-        if f.severity != "error" or f.code not in DOUBTFUL or f.row is None:
+        lacking = f.code == Code.INCOMPLETE_TOTAL
+        if not (lacking or (f.severity == "error" and f.code in DOUBTFUL)) or f.row is None:
             continue
         section = sections.get((f.file or "", f.row))
         tables = set(sections.values())
         how = "" if f.message.endswith("compare uses the quarters") else "; compared as published"
+        said = "does not agree with itself" if not lacking else "gives this total without one of its parts"
         for c in by_measure.get((f.measure or "").strip().lower(), []):
             if section is not None:
                 concerned = c.section == section
@@ -262,4 +264,4 @@ def _note_disagreements(
             else:  # a long file without one: not a report table's row of the same name
                 concerned = c.section not in tables
             if concerned:
-                c.notes.append(f"The published table does not agree with itself ({f.file}:{f.cell}): {f.message}{how}.")
+                c.notes.append(f"The published table {said} ({f.file}:{f.cell}): {f.message}{how}.")

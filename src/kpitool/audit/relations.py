@@ -67,6 +67,8 @@ def check_parts(view: TableView, cols: list[TableColumn]) -> None:
         if not declared and (good <= len(bad) or good < 2):
             continue
         names = " + ".join(p.name for p in parts)
+        for c in cols:
+            _lacking_part(view, row, parts, c)
         for c, r in bad:
             view.add(
                 "error",
@@ -77,6 +79,35 @@ def check_parts(view: TableView, cols: list[TableColumn]) -> None:
                 expected=fmt(r[1], 0),
                 actual=row.raw.get(c.index, "").strip(),
             )
+
+
+def _lacking_part(view: TableView, row: TableRow, parts: list[TableRow], col: TableColumn) -> None:
+    """A total whose figure in a column is the sum of the parts shown there, one part having none:
+    the total leaves that part out, and so does every year or change made from it."""
+    total = view.cell(row, col)
+    missing = [p for p in parts if view.cell(p, col) is None]
+    present = [p for p in parts if p not in missing]
+    if total is None or total.value is None or not missing or len(present) < 1:
+        return
+    check = _sum_check(view, row, present, col)
+    if check is None or not check[0]:
+        return  # the total holds more than the parts shown: the missing one's figure, presumably
+    said = ", ".join(
+        f"{p.name} ({p.raw.get(col.index, '').strip()})" if p.raw.get(col.index, "").strip() else p.name
+        for p in missing
+    )
+    view.add(
+        "warning",
+        Code.INCOMPLETE_TOTAL,
+        row,
+        col,
+        f"{col.header} ({fmt(total.value, 0)}) is {' + '.join(p.name for p in present)} alone: {said}"
+        f" {'has' if len(missing) == 1 else 'have'} no figure there, so the total leaves"
+        f" {'it' if len(missing) == 1 else 'them'} out (or {'it is' if len(missing) == 1 else 'they are'} 0),"
+        " and so does a year made from it",
+        expected=None,
+        actual=row.raw.get(col.index, "").strip(),
+    )
 
 
 def _declared_parts(view: TableView, row: TableRow) -> tuple[list[TableRow] | None, bool]:
