@@ -127,3 +127,32 @@ def test_compare_notes_the_year_its_quarters_do_not_make_on_that_measure_alone(r
     (said,) = [n for n in notes[("Crime", "Burglary")] if "does not agree" in n]
     assert "wide.csv:G2" in said and "is 999, but its quarters give 950" in said
     assert not [n for n in notes[("", "Robbery")] if "does not agree" in n]
+
+
+def test_a_calendar_year_is_made_of_the_financial_quarters_it_spans(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Deaths,Jan-Mar 2023,Apr-Jun 2023,Jul-Sep 2023,Oct-Dec 2023,2023\n"
+    assert _findings(write, head + "Total,10,20,30,40,100\n") == []
+    (f,) = _findings(write, head + "Total,10,20,30,40,110\n")
+    assert (f.code, f.cell, f.expected, f.actual) == ("total-mismatch", "F2", "100", "110")
+    assert "(sum of 2022/23 Q4, 2023/24 Q1, 2023/24 Q2, 2023/24 Q3)" in f.message
+
+
+def test_a_catalogue_ratios_year_is_its_terms_years_ratio(write) -> None:  # type: ignore[no-untyped-def]
+    catalogue = Catalogue(
+        measures=[
+            Measure(name="Solved", section="Measures", unit="count"),
+            Measure(name="Crimes", section="Measures", unit="count"),
+            Measure(
+                name="Solved rate", section="Measures", unit="percent", aggregate="ratio",
+                numerator="Solved", denominator="Crimes",
+            ),
+        ]
+    )  # fmt: skip
+    text = "measure,period,value\n" + "".join(
+        f"Solved,2023/24 Q{q},{10 * q}\nCrimes,2023/24 Q{q},{50 * (q + 1)}\nSolved rate,2023/24 Q{q},{20 * q / (q + 1):.1f}%\n"
+        for q in range(1, 5)
+    )  # the quarters' rates: 10.0%, 13.3%, 15.0%, 16.0%, their mean 13.6%; the year's 100 / 700 = 14.3%
+    assert [f for f in _findings(write, text + "Solved rate,2023/24,14.3%\n", catalogue) if f.severity != "info"] == []
+    found = [f for f in _findings(write, text + "Solved rate,2023/24,13.6%\n", catalogue) if f.severity != "info"]
+    assert _seen(found) == [("error", "total-mismatch", "C14", "14.3", "13.6")]
+    assert "its terms give" in found[0].message and "(Solved / Crimes of the year: 100 / 700)" in found[0].message

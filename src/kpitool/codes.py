@@ -155,7 +155,7 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.UNCHECKED_YEAR: CodeInfo(
         ("info",),
         "a year figure beside its four quarters that kpitool cannot check: a rate or average no catalogue"
-        " describes (its year may be weighted), or a ratio (its terms' year); compare uses the quarters",
+        " describes (its year may be weighted), or a ratio whose terms the file does not give; compare uses the quarters",
         audit=True,
     ),
     Code.CHANGE_MISMATCH: CodeInfo(

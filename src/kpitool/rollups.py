@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kpitool.arithmetic import EDGE, inferred_aggregate, is_missing, year_value
+from kpitool.arithmetic import EDGE, inferred_aggregate, is_missing, ratio, year_value
 from kpitool.codes import Code
-from kpitool.models import Aggregate, Catalogue, Finding
-from kpitool.numbers import show_value
+from kpitool.models import Aggregate, Catalogue, Finding, Measure
+from kpitool.numbers import format_number, show_value
 from kpitool.periods import Period
 from kpitool.readers import DataFile
 
@@ -50,11 +50,32 @@ def check_rollups(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue | No
         got.stock = got.stock or bool(stock)
         if not is_missing(value):
             got.values[periods[period]] = (float(value), int(row), int(column))
+    named: dict[tuple[str, str], tuple[Measure, _Cells]] = {}  # by catalogue name: a ratio's terms
+    if catalogue is not None:
+        for (section, measure), got in cells.items():
+            m = catalogue.resolve(measure, section)
+            if m is not None:
+                named[(section, m.name.strip().lower())] = (m, got)
     findings: list[Finding] = []
     for (section, measure), got in cells.items():
         findings.extend(_months_against_quarters(section, measure, got.values, data, catalogue))
-        findings.extend(_quarters_against_years(section, measure, got, data, catalogue))
+        findings.extend(_quarters_against_years(section, measure, got, data, catalogue, named))
     return findings
+
+
+def _term_year(
+    section: str, name: str, year: Period, named: dict[tuple[str, str], tuple[Measure, _Cells]]
+) -> float | None:
+    """A ratio's term for the year: made from its four quarters (the data), else its year's figure."""
+    found = named.get((section, name.strip().lower()))
+    if found is None or found[0].aggregate == "ratio":
+        return None
+    m, got = found
+    quarters = _quarters_within(year, got.values)
+    if quarters:
+        return year_value([got.values[q][0] for q in quarters], m.aggregate)
+    figure = got.values.get(year)
+    return figure[0] if figure is not None else None
 
 
 def _months_against_quarters(
@@ -98,28 +119,57 @@ def _months_against_quarters(
 
 
 def _quarters_against_years(
-    section: str, measure: str, got: _Cells, data: DataFile, catalogue: Catalogue | None
+    section: str,
+    measure: str,
+    got: _Cells,
+    data: DataFile,
+    catalogue: Catalogue | None,
+    named: dict[tuple[str, str], tuple[Measure, _Cells]],
 ) -> list[Finding]:
     """A year's figure beside all four of its quarters: what compare makes of them (the sum of a
     flow's, a stock's last, an average's mean), or said unchecked when that cannot be known."""
     values = got.values
-    years = [y for y in values if y.is_year and all(q in values for q in y.quarters())]
+    within = {y: _quarters_within(y, values) for y in values if y.is_year}
+    years = [y for y, qs in within.items() if qs]
     if not years:
         return []
     m = catalogue.resolve(measure, section) if catalogue is not None else None
     how: Aggregate = m.aggregate if m is not None else inferred_aggregate(measure, percent=got.percent, stock=got.stock)
     findings: list[Finding] = []
     for year in years:
-        parts = [values[q][0] for q in year.quarters()]
+        parts = [values[q][0] for q in within[year]]
         figure = values[year][0]
         sign = "%" if got.percent else ""
-        quarters = ", ".join(q.label for q in year.quarters())
+        quarters = ", ".join(q.label for q in within[year])
+        if m is not None and how == "ratio" and m.numerator and m.denominator:
+            num = _term_year(section, m.numerator, year, named)
+            den = _term_year(section, m.denominator, year, named)
+            made = ratio(num, den, m.ratio_scale)
+            if made is not None and num is not None and den is not None:
+                places = _decimals(figure)
+                if abs(made - figure) <= 0.5 * 10.0**-places + EDGE * max(1.0, abs(figure)):
+                    continue
+                shown = format_number(made, places)
+                findings.append(
+                    _mismatch(
+                        data,
+                        section,
+                        measure,
+                        year,
+                        values[year],
+                        shown,
+                        f"{measure} {year} is {show_value(figure)}{sign}, but its terms give {shown}{sign}"
+                        f" ({m.numerator} / {m.denominator} of the year: {show_value(num)} / {show_value(den)});"
+                        " compare uses the terms",
+                    )
+                )
+                continue
         if how == "ratio" or (m is None and how == "mean"):
             made = year_value(parts, "mean")
             if how == "mean" and made is not None and _within_rounding(made, figure, parts, "mean"):
                 continue
             why = (
-                "a ratio's year is its terms' (numerator over denominator), which this check does not reach"
+                "a ratio's year is its terms' (numerator over denominator), and the file does not give them for it"
                 if how == "ratio"
                 else "a rate's or an average's year may be weighted by figures the file does not give"
                 " (declare its aggregate in kpitool.toml to have it checked)"
@@ -144,7 +194,8 @@ def _quarters_against_years(
         if made is None or _within_rounding(made, figure, parts, how):
             continue
         message = (
-            f"{measure} {year} is {show_value(figure)}, but its quarters give {show_value(made)} ({how} of {quarters})"
+            f"{measure} {year} is {show_value(figure)}{sign}, but its quarters give {show_value(made)}{sign}"
+            f" ({how} of {quarters})"
         )
         if m is None and how == "sum" and _within_rounding(parts[-1], figure, parts[-1:], "last"):
             message += (
@@ -157,15 +208,27 @@ def _quarters_against_years(
     return findings
 
 
+def _quarters_within(year: Period, values: dict[Period, tuple[float, int, int]]) -> list[Period]:
+    """The year's four quarters in order, of either kind (a calendar year in a project of financial
+    years is made of the quarters of two), or none unless all four have a figure."""
+    first = year.start.year * 12 + year.start.month
+    quarters = sorted(
+        (q for q in values if q.is_quarter and first <= q.start.year * 12 + q.start.month < first + year.months),
+        key=lambda q: q.start,
+    )
+    return quarters if len(quarters) * 3 == year.months else []
+
+
 def _mismatch(
     data: DataFile,
     section: str,
     measure: str,
     period: Period,
     cell: tuple[float, int, int],
-    made: float,
+    made: float | str,
     message: str,
 ) -> Finding:
+    """A total-mismatch at the figure's cell; ``made``: what its parts give (a number, or as shown)."""
     figure, row, column = cell
     return Finding(
         code=Code.TOTAL_MISMATCH,
@@ -174,7 +237,7 @@ def _mismatch(
         column=column,
         measure=measure,
         period=period.label,
-        expected=show_value(made),
+        expected=made if isinstance(made, str) else show_value(made),
         actual=show_value(figure),
         section=section or None,
         message=message,
