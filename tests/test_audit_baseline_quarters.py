@@ -27,7 +27,7 @@ ERRORS = [
     ("error", "direction-mismatch", "K4", "↔"),
 ]
 SAID = (
-    "Crime: no column gives the baseline year, so the changes and arrows were checked as 2023/24 against"
+    "Crime: no period column gives the baseline year, so the changes and arrows were checked as 2023/24 against"
     " 2022/23, each made from its quarters (summed for counts, by its aggregate otherwise)"
 )
 
@@ -82,3 +82,18 @@ def test_a_part_year_is_compared_with_the_same_quarters_of_the_baseline_year(wri
 def test_a_baseline_year_missing_a_quarter_is_not_made_up(write) -> None:  # type: ignore[no-untyped-def]
     head = "Crime,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change\n"
     assert _audit(write, head + "Burglary,110,120,130,90,95,100,105,50%\n") == []
+
+
+def test_a_baseline_year_given_only_as_a_total_column_is_the_baseline(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Crime,Q1-Q4 2022/23 total,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change,Direction of travel\n"
+    findings = _audit(write, head + "Burglary,460,90,95,100,105,50%,↑\n")
+    assert _cells(findings) == [
+        ("error", "change-mismatch", "G2", "-15%"),
+        ("error", "direction-mismatch", "H2", "↓"),
+        ("info", "change-basis", "G1", None),
+    ]
+    (info,) = [f for f in findings if f.code == "change-basis"]
+    assert info.message.endswith("2023/24 (from its quarters) against 2022/23, the total column 'Q1-Q4 2022/23 total'")
+    assert _cells(_audit(write, head + "Burglary,460,90,95,100,105,-15.2%,↓\n")) == [
+        ("info", "change-basis", "G1", None)
+    ]

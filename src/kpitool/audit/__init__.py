@@ -41,7 +41,7 @@ def audit_table(table: Table, name: str, catalogue: Catalogue | None = None) -> 
                 row=table.header_row,
                 column=col.index if col else None,
                 column_name=col.header if col else None,
-                message=f"{table.section}: no column gives the baseline year, so the changes and arrows"
+                message=f"{table.section}: no period column gives the baseline year, so the changes and arrows"
                 f" were checked as {view.baseline_reading()}",
             )
         )

@@ -51,6 +51,19 @@ class TableView:
                 self.baseline_year = marked.pop()
             elif not baselines and not years:
                 self.baseline_year = self.current.previous()
+        # ... or, with none of its quarters either, as a total column over the whole year
+        self.baseline_total: TableColumn | None = None
+        if self.baseline_year is not None and not any(
+            c.period and c.period.is_quarter and c.period.year_period() == self.baseline_year for c in self.periods
+        ):
+            self.baseline_total = next(
+                (
+                    c
+                    for c in table.by_role("total")
+                    if c.period == self.baseline_year and c.quarters in ([], [1, 2, 3, 4])
+                ),
+                None,
+            )
         self.stock_table = any(c.stock for c in self.periods)
         # a table of year columns only (2022/23, 2023/24, % change): the latest year is the current one
         # against the year before it, unless a column is headed as the baseline
@@ -213,6 +226,12 @@ class TableView:
         year = self.baseline_year
         if year is None:
             return None
+        if self.baseline_total is not None:
+            cell = self.cell(row, self.baseline_total)
+            if cell is None or cell.value is None:
+                return None
+            self.baseline_year_used = True
+            return Estimate(cell.value, self.error(row, cell)), self.baseline_total.header
         shown = [c.period.quarter for c in self.quarter_cols if c.period]
         cols = [
             c
@@ -231,10 +250,15 @@ class TableView:
         return got[0], f"{year.label} ({got[1]})"
 
     def baseline_reading(self) -> str:
-        """What a change without a baseline column ran between, in words."""
+        """What a change without a baseline year column ran between, in words."""
         shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
         span = "" if shown == [1, 2, 3, 4] else f" {quarter_span(shown)}"
         assert self.baseline_year is not None and self.current is not None
+        if self.baseline_total is not None:
+            return (
+                f"{self.current.label}{span} (from its quarters) against {self.baseline_year.label}, the total"
+                f" column {self.baseline_total.header!r}"
+            )
         return (
             f"{self.current.label}{span} against {self.baseline_year.label}{span}, each made from its quarters"
             " (summed for counts, by its aggregate otherwise)"
@@ -269,7 +293,11 @@ class TableView:
     # -- the figures a change runs from and to ---------------------------------------------
     def total_col(self, year: Period | None = None) -> TableColumn | None:
         """The table's total for ``year`` (or its only year): over all its quarters, if several are shown."""
-        totals = [c for c in self.table.by_role("total") if year is None or c.period == year]
+        totals = [
+            c
+            for c in self.table.by_role("total")
+            if (year is None and c is not self.baseline_total) or (year is not None and c.period == year)
+        ]
         shown = [c.period.quarter for c in self.quarter_cols if c.period]
         whole = [c for c in totals if not c.quarters or c.quarters in ([1, 2, 3, 4], shown)]
         chosen = whole or totals
