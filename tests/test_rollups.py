@@ -95,17 +95,21 @@ def test_an_uncatalogued_rates_year_is_said_unchecked_never_judged(write) -> Non
     assert _findings(write, text + "Satisfaction,2023/24,81.5%\n") == []  # their mean: nothing to say
 
 
+# a rate declared as the ratio of two counts of the file
+RATE = Catalogue(
+    measures=[
+        Measure(name="Solved", section="Measures", unit="count"),
+        Measure(name="Crimes", section="Measures", unit="count"),
+        Measure(
+            name="Solved rate", section="Measures", unit="percent", aggregate="ratio",
+            numerator="Solved", denominator="Crimes",
+        ),
+    ]
+)  # fmt: skip
+
+
 def test_a_catalogue_ratios_year_is_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
-    catalogue = Catalogue(
-        measures=[
-            Measure(name="Solved", section="Measures", unit="count"),
-            Measure(name="Crimes", section="Measures", unit="count"),
-            Measure(
-                name="Solved rate", section="Measures", unit="percent", aggregate="ratio",
-                numerator="Solved", denominator="Crimes",
-            ),
-        ]
-    )  # fmt: skip
+    catalogue = RATE
     text = "measure,period,value\n" + "".join(f"Solved rate,2023/24 Q{q},{20 + q}%\n" for q in range(1, 5))
     found = _findings(write, text + "Solved rate,2023/24,30%\n", catalogue)
     assert [(f.severity, f.code, f.cell) for f in found if f.code in ("unchecked-year", "total-mismatch")] == [
@@ -138,16 +142,7 @@ def test_a_calendar_year_is_made_of_the_financial_quarters_it_spans(write) -> No
 
 
 def test_a_catalogue_ratios_year_is_its_terms_years_ratio(write) -> None:  # type: ignore[no-untyped-def]
-    catalogue = Catalogue(
-        measures=[
-            Measure(name="Solved", section="Measures", unit="count"),
-            Measure(name="Crimes", section="Measures", unit="count"),
-            Measure(
-                name="Solved rate", section="Measures", unit="percent", aggregate="ratio",
-                numerator="Solved", denominator="Crimes",
-            ),
-        ]
-    )  # fmt: skip
+    catalogue = RATE
     text = "measure,period,value\n" + "".join(
         f"Solved,2023/24 Q{q},{10 * q}\nCrimes,2023/24 Q{q},{50 * (q + 1)}\nSolved rate,2023/24 Q{q},{20 * q / (q + 1):.1f}%\n"
         for q in range(1, 5)
