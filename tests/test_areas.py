@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from kpitool.compare import compare
 from kpitool.errors import UsageError
+from kpitool.models import CompareOptions
+from kpitool.periods import parse_period
 from kpitool.readers import ReadOptions, read_file, read_observations
 from kpitool.readers.base import in_areas
 
@@ -412,12 +415,27 @@ def test_a_column_headed_as_a_percentage_holds_percentages_with_or_without_the_s
     text = "Code,Name,Attendances,Percentage in 4 hours or less (all)\nR1,Trust A,1200,73.5\nR2,Trust B,900,80%\n"
     data = read_file(write("April-2025-AE.csv", text))
     got = data.frame[["section", "measure", "value", "percent"]].astype(str).values.tolist()
-    assert got == [
+    assert got == [  # the frame says which figures were written with a % sign
         ["Trust A", "Attendances", "1200.0", "False"],
         ["Trust B", "Attendances", "900.0", "False"],
-        ["Trust A", "Percentage in 4 hours or less (all)", "73.5", "True"],
+        ["Trust A", "Percentage in 4 hours or less (all)", "73.5", "False"],
         ["Trust B", "Percentage in 4 hours or less (all)", "80.0", "True"],
     ]
+    # and the measure its heading names is a percentage in both areas (kpitool.units), said so
+    may = write("May-2025-AE.csv", text.replace("73.5", "75.0").replace("80%", "81"))
+    report = compare(
+        read_observations([write("April-2025-AE.csv", text), may]),
+        options=CompareOptions(baseline=parse_period("2025-04"), current=parse_period("2025-05")),
+    )
+    rows = {(c.area, c.measure): c for c in report.comparisons}
+    for area in ("Trust A", "Trust B"):
+        c = rows[(area, "Percentage in 4 hours or less (all)")]
+        assert (c.unit, c.change_unit) == ("percent", "pp")
+        assert rows[(area, "Attendances")].unit == "count"
+    assert any(
+        "taken as a percent measure (its name says so)" in n
+        for n in rows[("Trust A", "Percentage in 4 hours or less (all)")].notes
+    )
 
 
 def test_a_code_beside_two_names_of_its_area_is_said_on_the_rows_of_both(runner, write) -> None:  # type: ignore[no-untyped-def]

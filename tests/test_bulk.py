@@ -24,7 +24,9 @@ from kpitool.readers import FRAME_COLUMNS, Observations
 
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2021, 2022, 2023) for q in (1, 2, 3, 4)]
 OTHER = ["2022/23", "2023-04", "2023-05", "2023-06", "Q2 2023/24"]  # a year figure, months, another spelling
-NAMES = ["Calls", "Average wait", "Crimes", "Officers", "Satisfied %"]
+# "Satisfied %" is written with % signs; "Detection rate (%)" is a percentage by its name alone, and
+# "Offences (% change)" a number by its name ("Average wait" too): kpitool.units, on both paths
+NAMES = ["Calls", "Average wait", "Crimes", "Officers", "Satisfied %", "Detection rate (%)", "Offences (% change)"]
 SECTIONS = ["", "North", "South"]
 MARKERS = ["[x]", "[c]", "..", ""]
 
@@ -69,7 +71,7 @@ def observations(draw: st.DrawFn) -> Observations:
         if draw(st.integers(0, 5)) == 0:
             periods = periods + OTHER
         suppressed = draw(st.integers(0, 3)) if draw(st.integers(0, 4)) == 0 else 0  # the latest quarters, marked
-        stock, percent = draw(st.integers(0, 5)) == 0, name.endswith("%")
+        stock, percent = draw(st.integers(0, 5)) == 0, name == "Satisfied %"
         scale = draw(st.sampled_from(SCALES))
         for n, label in enumerate(periods):
             value, marker = draw(cells(scale))
@@ -107,7 +109,8 @@ def catalogues(draw: st.DrawFn) -> Catalogue | None:
         polarity = draw(st.sampled_from(["up", "down", "neutral"]))
         m: dict[str, object] = {
             "name": name,
-            "unit": "percent" if name.endswith("%") else draw(st.sampled_from(["count", "number", "seconds"])),
+            # a catalogue's unit wins over what a name says ("Detection rate (%)" as a count, say)
+            "unit": "percent" if name == "Satisfied %" else draw(st.sampled_from(["count", "number", "seconds"])),
             "aggregate": draw(st.sampled_from(["sum", "mean", "last"])),
             "polarity": polarity,
             "tolerance": draw(st.one_of(st.none(), st.sampled_from([0.0, 2.5, 10.0]))),

@@ -77,7 +77,8 @@ def test_a_chart_that_stops_before_the_current_period_gives_no_verdict_in_words(
     row = next(r for r in rows if r.measure == "Average")
     assert row.spc is not None and row.spc.variation is None
     text = description(row, row.spc)
-    assert "Latest point 40 (2017): no verdict, no value for 2018: the chart's latest point is 2017." in text
+    # an average is a number shown to one decimal, not a whole-number count (kpitool.units)
+    assert "Latest point 40.0 (2017): no verdict, no value for 2018: the chart's latest point is 2017." in text
     assert "None" not in text
     assert "no value for 2018" in chart_svg(row, row.spc)
 

@@ -29,6 +29,7 @@ from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, 
 from kpitool.periods import Period, quarter_span
 from kpitool.readers import Observations
 from kpitool.series import Key
+from kpitool.units import inferred_note, inferred_unit
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,12 +196,13 @@ def _rows(
     for i in np.flatnonzero(ok & (present == 0) & ~have_base.any(axis=1)).tolist():
         out[asked[i].place] = None  # no value for either year: not a row of this table
 
-    aggregates = [_aggregate(grid, p) for p in asked]
-    # a measure no catalogue describes: its unit as series.inferred_measure decides it
+    # a measure no catalogue describes: its unit (and why) as series.inferred_measure decides it
     percent, fractional = grid.percent[series].tolist(), grid.fractional[series].tolist()
-    units: list[Unit] = [
-        "percent" if pc else ("number" if fr else "count") for pc, fr in zip(percent, fractional, strict=True)
+    inferred = [
+        _inferred_unit(p.name, pc, fr) if p.unit is None else (p.unit, "")
+        for p, pc, fr in zip(asked, percent, fractional, strict=True)
     ]
+    aggregates = [_aggregate(grid, p, unit) for p, (unit, _) in zip(asked, inferred, strict=True)]
     labels = [q.label for q in year.quarters()]
     base_labels = [q.label for q in base.quarters()]
     trend = [grid.columns[p] for p in trend_periods]
@@ -222,7 +224,7 @@ def _rows(
         p = asked[i]
         g = p.series
         marks = grid.markers if g in marked else {}
-        unit = p.unit or units[i]
+        unit, why = inferred[i]
         how = aggregates[i]
         got = which[year_mask]
         pattern = patterns.get(got) or patterns.setdefault(got, _Pattern.of(got, year, base, grid.columns))
@@ -277,7 +279,7 @@ def _rows(
             if base_value < 0 and pct is not None:
                 notes.append(NEGATIVE_BASELINE)
         if p.unit is None:
-            notes.append(_inferred_note(unit, how))
+            notes.append(_inferred_note(unit, how, why))
         small = unit == "count" and (abs(current) < SMALL or (base_value is not None and abs(base_value) < SMALL))
         if small:
             notes.append(SMALL_NUMBERS)
@@ -415,14 +417,19 @@ ASSESSMENT: dict[tuple[Direction | None, Polarity], Assessment] = {
 
 
 @lru_cache(maxsize=64)
-def _inferred_note(unit: Unit, how: Aggregate) -> str:
-    return f"Not in a catalogue: taken as a {unit} measure, year = {how} of the quarters, no polarity."
+def _inferred_note(unit: Unit, how: Aggregate, why: str) -> str:
+    return inferred_note(unit, how, why)
 
 
-def _aggregate(grid: Pivot, p: Plain) -> Aggregate:
+@lru_cache(maxsize=4096)
+def _inferred_unit(name: str, percent: bool, fractional: bool) -> tuple[Unit, str]:
+    return inferred_unit(name, percent=percent, fractional=fractional)
+
+
+def _aggregate(grid: Pivot, p: Plain, unit: Unit) -> Aggregate:
     if p.aggregate is not None:
         return p.aggregate
-    return _inferred_aggregate(p.name, bool(grid.percent[p.series]), bool(grid.stock[p.series]))
+    return _inferred_aggregate(p.name, unit == "percent", bool(grid.stock[p.series]))
 
 
 @lru_cache(maxsize=4096)

@@ -200,7 +200,8 @@ def compare(
     """The KPI table: each measure's year value against the baseline, with change and arrow.
 
     With no files it reads the data named by kpitool.toml; with files it needs no catalogue
-    (counts are summed by quarter, values with % signs are percentages).
+    (counts are summed by quarter; values with % signs, and measures named as percentages,
+    are percentages).
 
     Input rows with errors stop it (exit 1) unless --skip-invalid, which names each row left
     out. A part-year count against a full-year baseline gets no change or arrow, unless

@@ -31,6 +31,7 @@ from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
 from kpitool.readers.base import gc_paused
 from kpitool.series import Key, Resolved, Resolver, Row, Series, collect_series, plan_rows
+from kpitool.units import inferred_note
 
 SPARK_QUARTERS = 8
 HISTORY_MONTHS = 24
@@ -428,9 +429,7 @@ def _change(
         notes.append("The baseline is negative: the % change is relative to its size.")
     notes.extend(r.series.restated)
     if r.inferred:
-        notes.append(
-            f"Not in a catalogue: taken as a {m.unit} measure, year = {m.aggregate} of the quarters, no polarity."
-        )
+        notes.append(inferred_note(m.unit, m.aggregate, r.why))
     return change, pct, direction
 
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kpitool import arithmetic as ar
-from kpitool.models import Catalogue, Measure, Unit
+from kpitool.models import Catalogue, Measure
 from kpitool.numbers import show_value
 from kpitool.periods import Period, period_of
 from kpitool.readers import Observations
+from kpitool.units import inferred_unit
 
 
 @dataclass
@@ -112,6 +113,7 @@ class Resolved:
     numerator: Resolved | None = None  # the terms of a ratio, each with its own aggregation
     denominator: Resolved | None = None
     area: str = ""
+    why: str = ""  # an inferred measure's unit, when its name decided it ("its name says so")
     _last_month: Period | None | bool = field(default=False, repr=False)  # False: not yet known
 
     @property
@@ -270,10 +272,10 @@ class Resolver:
         m = row.measure
         if m is None:
             s = self.series[row.keys[0]]
-            inferred = inferred_measure(s)
+            inferred, why = inferred_measure(s)
             if row.area:
                 inferred = inferred.model_copy(update={"section": ""})
-            return Resolved(inferred, s, True, area=row.area)
+            return Resolved(inferred, s, True, area=row.area, why=why)
         num = self(row.numerator) if row.numerator else None
         den = self(row.denominator) if row.denominator else None
         return Resolved(m, self._merge(row, m), False, num, den, area=row.area)
@@ -287,11 +289,11 @@ class Resolver:
         return found
 
 
-def inferred_measure(s: Series) -> Measure:
-    """What a measure no catalogue describes evidently is: a percentage, a count, or another number."""
-    unit: Unit = "percent" if s.percent else "count"
+def inferred_measure(s: Series) -> tuple[Measure, str]:
+    """What a measure no catalogue describes evidently is: a percentage, a count, or another number
+    (by its figures, else by its name: ``kpitool.units``), and why when its name decided it."""
     values = [v for v, _ in s.values.values() if v is not None]
-    if unit == "count" and any(v < 0 or v != int(v) for v in values if math.isfinite(v)):
-        unit = "number"
-    how = ar.inferred_aggregate(s.name, percent=s.percent, stock=s.stock)
-    return Measure(name=s.name, section=s.section, unit=unit, aggregate=how)
+    fractional = any(v < 0 or v != int(v) for v in values if math.isfinite(v))
+    unit, why = inferred_unit(s.name, percent=s.percent, fractional=fractional)
+    how = ar.inferred_aggregate(s.name, percent=unit == "percent", stock=s.stock)
+    return Measure(name=s.name, section=s.section, unit=unit, aggregate=how), why

@@ -17,6 +17,7 @@ from kpitool.readers import DataFile, ReadOptions, check_areas, read_path
 from kpitool.readers.base import listed
 from kpitool.rollups import check_rollups
 from kpitool.sources import Source
+from kpitool.units import says_percent
 
 if TYPE_CHECKING:
     import numpy as np
@@ -135,8 +136,8 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
     findings.extend(_suspect_zeros(frame, data.path, areas=data.layout == "long" or data.by_area))
     if catalogue is not None:
         findings.extend(_against_catalogue(frame, data, catalogue))
-    else:
-        percent = frame["percent"].to_numpy(dtype=bool)
+    else:  # a percentage by its % signs, or by its name (kpitool.units), as compare takes it
+        percent = frame["percent"].to_numpy(dtype=bool) | _named_percent(frame)
         findings.extend(_percent_range(frame, percent, data.path))
         findings.extend(_percent_fractions(frame, percent, data.path, areas=data.layout == "long" or data.by_area))
     return findings
@@ -379,6 +380,15 @@ def _parts(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue) -> list[Fi
             )
         )
     return findings
+
+
+def _named_percent(frame: pd.DataFrame) -> np.ndarray:
+    """Per row: does its measure's name say per cent (``kpitool.units``)? Each name asked once."""
+    import numpy as np
+    import pandas as pd
+
+    codes, names = pd.factorize(frame["measure"].astype(str))
+    return np.array([says_percent(str(n)) for n in names] + [False], dtype=bool)[codes]
 
 
 def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Finding]:

@@ -15,6 +15,7 @@ from kpitool.numbers import Cell
 from kpitool.periods import Period, YearStart, quarter_containing, quarter_span
 from kpitool.readers import Table, TableColumn, TableRow
 from kpitool.readers.base import Basis
+from kpitool.units import says_percent
 
 
 class TableView:
@@ -96,7 +97,8 @@ class TableView:
         if measure is not None:
             return measure.unit == "percent"
         cells = [row.cells.get(c.index) for c in self.periods]
-        return any(c is not None and c.percent for c in cells)
+        # a % sign in a figure, or a name that says per cent ("Detection rate (%)"), as compare takes it
+        return any(c is not None and c.percent for c in cells) or says_percent(row.name)
 
     def cell(self, row: TableRow, col: TableColumn) -> Cell | None:
         cell = row.cells.get(col.index)

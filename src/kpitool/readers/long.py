@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import TYPE_CHECKING
 
 from kpitool.codes import Code
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 MAX_QUOTE_REPAIRS = 200
-# a value column whose heading says its figures are percentages, with or without a % sign in the cells
-PERCENT_HEADING_RE = re.compile(r"\b(percentage|percent|per cent)\b|%", re.IGNORECASE)
 # a number as the bulk path reads it: optional minus, digits (grouped by thousands or not), decimals, a % sign
 FAST_NUMBER = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?: ?%)?$"
 
@@ -306,9 +303,8 @@ def _long_frame(
     if huge.any():
         fast_np = fast_np & ~huge
         value[huge] = np.nan
+    # written with a % sign; a measure whose name (or heading) says per cent is one too, by kpitool.units
     percent = pc.and_(fast, pc.ends_with(raw_values, "%")).to_numpy(zero_copy_only=False).astype(bool)
-    if m_i is None and PERCENT_HEADING_RE.search(header[v_i]):  # "Percentage in 4 hours or less": 73.5 is %
-        percent |= fast_np
     marker_codes = np.full(n, -1, dtype="int32")
     marker_words: list[str] = []
     not_number = np.zeros(n, dtype=bool)
