@@ -9,6 +9,8 @@ catalogue's unit always wins.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kpitool.audit.table import TableView
@@ -168,6 +170,40 @@ def test_a_catalogue_unit_wins_in_the_audit_too(write) -> None:  # type: ignore[
     )
     findings = validate_files([write("wide.csv", WIDE)], catalogue).findings
     assert {f.code for f in findings if f.measure == "Detection rate (%)"} >= {"change-mismatch", "direction-mismatch"}
+
+
+# -- (c) measures in columns ----------------------------------------------------------------
+
+
+def test_a_column_headed_as_a_percentage_is_a_measure_whatever_the_spelling(write) -> None:  # type: ignore[no-untyped-def]
+    heads = ["Detection rate (%)", "Detection rate %", "% detected", "Percent detected", "Percentage solved"]
+    text = (
+        f"Force,Period,{','.join(heads)},Crimes\nA,2022/23,{'25,' * len(heads)}100\nA,2023/24,{'27,' * len(heads)}110\n"
+    )
+    report = _both(read_observations([write("cols.csv", text)]))
+    assert [c.measure for c in report.comparisons] == [*heads, "Crimes"]
+    for name in heads:
+        c = _row(report, name)
+        assert (c.unit, c.change, c.change_unit, c.direction) == ("percent", pytest.approx(2.0), "pp", "level")
+    assert _row(report, "Crimes").unit == "count"
+
+
+def test_a_published_change_column_is_not_read_and_validate_says_why(runner, write) -> None:  # type: ignore[no-untyped-def]
+    text = "Force,Period,Detection rate (%),Crimes,% change,Change\nA,2022/23,25,100,,\nA,2023/24,27,110,10.0,10\n"
+    path = write("cols.csv", text)
+    report = _both(read_observations([path]))
+    assert [c.measure for c in report.comparisons] == ["Detection rate (%)", "Crimes"]
+    unread = {f.column_name: f for f in validate_files([path]).findings if f.code == "unknown-column"}
+    assert set(unread) == {"% change", "Change"}
+    for f in unread.values():
+        assert f.severity == "warning" and "a published change or direction, a figure derived from others" in f.message
+    out = json.loads(runner.invoke(app, ["validate", str(path), "--format", "json"]).stdout)
+    assert {f["column"] for f in out["findings"] if f["code"] == "unknown-column"} == {5, 6}
+    # and compare, which reads the rest, says so under its table
+    shown = runner.invoke(app, ["compare", str(path), "--format", "json"])
+    assert shown.exit_code == 0
+    (said,) = [n for n in json.loads(shown.stdout)["notes"] if n.startswith("Not read from")]
+    assert said.startswith(f"Not read from {path}: '% change', 'Change', headed as a published change or direction")
 
 
 # -- (d) averages --------------------------------------------------------------------------

@@ -196,6 +196,7 @@ def run_comparison(
                 c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
     _note_disagreements(comparison, report.findings, tables, by_measure)
     _note_unread_columns(report.findings, unread_columns, by_measure)
+    comparison.notes.extend(_derived_not_read(report.findings))
     return comparison
 
 
@@ -218,6 +219,22 @@ def _note_unread_columns(
             for c in rows:
                 if note not in c.notes:
                     c.notes.append(note)
+
+
+def _derived_not_read(findings: Sequence[Finding]) -> list[str]:
+    """A column headed as a published change or arrow (``% change``) is not read, and the table
+    says so: a column of figures is never dropped without a word."""
+    from kpitool.readers.columns import derived
+
+    named: dict[str, list[str]] = {}
+    for f in findings:
+        if f.code == Code.UNKNOWN_COLUMN and f.column_name and derived(f.column_name):
+            named.setdefault(f.file or "", []).append(repr(f.column_name.strip()))
+    return [
+        f"Not read from {file}: {', '.join(columns)}, headed as a published change or direction — a figure"
+        " derived from others, which kpitool computes itself (--value-col reads one as a measure)."
+        for file, columns in named.items()
+    ]
 
 
 # the audit's errors that put an input figure in doubt: a table whose figures do not agree

@@ -14,6 +14,7 @@ from kpitool.period_names import period_in_name
 from kpitool.periods import MONTHS
 from kpitool.readers.base import ReadOptions
 from kpitool.readers.headings import parse_header
+from kpitool.units import says_percent
 
 LONG_COLUMNS = ("measure", "period", "value")
 OPTIONAL_COLUMNS = ("section", "note", "unit")
@@ -260,12 +261,9 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
         columns.guessed_area = None
     if not columns.measures_in_columns:
         return
-    # a published change ("change from previous year") is a reported figure, never an input
-    values = [
-        i
-        for i in sorted(columns.named - columns.taken)
-        if numbers(i) > 0 and parse_header(header[i]).role not in ("change", "direction")
-    ]
+    # a published change ("change from previous year", "% change") is a reported figure, never an
+    # input; a heading that says per cent of a measure ("Detection rate (%)", "% detected") is a measure
+    values = [i for i in sorted(columns.named - columns.taken) if numbers(i) > 0 and not derived(header[i])]
     if not values:
         return
     # a row per area (or period): a text column that varies within one area and period is a
@@ -311,10 +309,26 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
     )
 
 
+def derived(heading: str) -> bool:
+    """Is a column of measures in columns a published change or arrow, derived from other figures
+    (``% change``, ``Change from previous year``, ``Direction``, a bare ``%``), not a measure? A
+    heading that says per cent of something (``Detection rate (%)``) is a measure: ``kpitool.units``."""
+    return parse_header(heading).role in ("change", "direction") and not says_percent(heading)
+
+
 def name_unread(columns: Columns, header: list[str], name: str, line: int) -> None:
     """A warning for each column not read (the first of its name; a repeat of a read one has its error)."""
     for i in sorted(columns.named - columns.taken):
         raw = header[i]
+        why = (
+            "a long file's columns are measure, period, value, section; others can be named with"
+            " --measure-col, --period-col, --value-col, --area-col"
+        )
+        if columns.measures_in_columns and derived(raw):
+            why = (
+                "its heading names a published change or direction, a figure derived from others, which"
+                " kpitool computes itself and never reads as an input; --value-col reads it as a measure"
+            )
         columns.findings.append(
             Finding(
                 code=Code.UNKNOWN_COLUMN,
@@ -322,7 +336,6 @@ def name_unread(columns: Columns, header: list[str], name: str, line: int) -> No
                 row=line,
                 column=i + 1,
                 column_name=raw,
-                message=f"column {raw!r} is not read (a long file's columns are measure, period, value,"
-                " section; others can be named with --measure-col, --period-col, --value-col, --area-col)",
+                message=f"column {raw!r} is not read ({why})",
             )
         )
