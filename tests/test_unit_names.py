@@ -156,6 +156,17 @@ def test_a_report_row_named_as_a_percentage_has_its_right_change_and_arrow_accep
     assert (c.unit, c.change, c.change_unit, c.direction) == ("percent", pytest.approx(2.0), "pp", "level")
 
 
+def test_a_wrong_change_and_arrow_of_a_percentage_row_are_found_from_the_year_the_table_shows(write) -> None:  # type: ignore[no-untyped-def]
+    # no catalogue: a percentage's year is not the mean of its quarters (a rate), so its change runs
+    # to the year shown (27.0); by its name or by its % signs, alike
+    body = "Detection rate (%),25.0,24.0,26.0,28.0,30.0,27.0,9.0,↑\nSolved rate,25.0%,24.0%,26.0%,28.0%,30.0%,27.0%,9.0,↑\n"
+    found = {(f.measure, f.code, f.severity) for f in validate_files([write("wide.csv", WIDE_HEAD + body)]).findings}
+    for name in ("Detection rate (%)", "Solved rate"):
+        assert {(name, "change-mismatch", "error"), (name, "direction-mismatch", "error")} <= found
+    right = validate_files([write("right.csv", WIDE)]).findings
+    assert [(f.code, f.severity, f.expected) for f in right] == [("change-in-points", "info", "2.0 pp")]
+
+
 def test_a_report_row_is_a_percentage_by_its_name_but_not_a_percent_change_row(write) -> None:  # type: ignore[no-untyped-def]
     body = "Detection rate (%),25,24,26,28,30,27,2.0,↔\nOffences (% change),-4,-3,1,2,6,1.5,,\nCrimes,10,2,3,3,2,10,0.0,↔\n"
     data = read_file(write("wide.csv", WIDE_HEAD + body))

@@ -332,7 +332,15 @@ class TableView:
             if cell is None or cell.value is None:
                 return None
             return Estimate(cell.value, self.error(row, cell)), self.latest_year_col.header
-        return self.year_from_quarters(row)
+        found = self.year_from_quarters(row)
+        if found is None and row.row in self.percent_rows and self.aggregate_for(row) is None:
+            # a percentage no catalogue describes has no year from its quarters (a rate is not their
+            # mean): the year the table shows is what its change and arrow were drawn from
+            total = self.total_col(self.current)
+            cell = self.cell(row, total) if total is not None else None
+            if cell is not None and cell.value is not None and total is not None:
+                return Estimate(cell.value, self.error(row, cell)), total.header
+        return found
 
     def period_value(self, row: TableRow, period: Period) -> tuple[Estimate, str] | None:
         for c in self.periods:
