@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SEED
 from kpitool.errors import InputError
-from kpitool.readers import parse_header, read_file
+from kpitool.readers import parse_header, read_file, read_observations
 
 
 def test_long_file_keeps_rows_columns_and_markers(write) -> None:  # type: ignore[no-untyped-def]
@@ -173,3 +173,26 @@ def test_a_quarter_end_date_heading_is_a_stock_column(header: str, period: str) 
 @pytest.mark.parametrize("header", ["2019-03-30", "15/06/2023", "31 April 2019"])
 def test_a_date_that_is_not_a_quarter_end_is_not_a_period(header: str) -> None:
     assert parse_header(header).role == "ignored"
+
+
+def test_a_unit_column_saying_percent_is_a_percent_sign_and_other_units_are_said_unread(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.compare import compare
+    from kpitool.validate import validate_files
+
+    rows = "".join(
+        f"{m},{y} Q{q},{v},{u}\n"
+        for q in range(1, 5)
+        for m, u, values in (("Answered in 10s", "percent", (90, 92)), ("Answer time", "seconds", (30, 31)))
+        for y, v in zip(("2022/23", "2023/24"), values, strict=True)
+    )
+    path = write("units.csv", "measure,period,value,unit\n" + rows)
+    report = compare(read_observations([path]))
+    answered = next(c for c in report.comparisons if c.measure == "Answered in 10s")
+    assert (answered.unit, answered.aggregate, answered.current_value, answered.change_unit) == (
+        "percent",
+        "mean",
+        92,
+        "pp",
+    )
+    (said,) = [f for f in validate_files([path]).findings if f.code == "unknown-column"]
+    assert said.cell == "D4" and "'seconds' is not read" in said.message and "kpitool.toml" in said.message

@@ -198,6 +198,17 @@ def _read_long(buf: bytes, encoding: str, delimiter: str, name: str, options: Re
     return data
 
 
+# a long file's unit column, in words: what it says of the figures ("" and count: nothing to add)
+PERCENT_UNITS = frozenset({"percent", "percentage", "%", "pct", "per cent", "percent (%)"})
+COUNT_UNITS = frozenset({"", "count", "number of", "n"})
+
+
+def _unit_word(word: str) -> str | None:
+    """``percent`` or ``count`` for a unit cell kpitool reads, None for one it does not (seconds, £)."""
+    low = word.strip().lower()
+    return "percent" if low in PERCENT_UNITS else ("count" if low in COUNT_UNITS else None)
+
+
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     """(codes, stripped unique values) of a string column."""
     import numpy as np
@@ -328,6 +339,25 @@ def _long_frame(
             lambda p: cell_error(p[0], Code.NOT_A_NUMBER, v_i, "value", f"{cells[p[1]].error}", texts[p[1]]),
             lambda p: int(rows[p[0]]),
         )
+    u_i = roles.get("unit")
+    if u_i is not None:  # a unit column: "percent" says what a % sign says; the other units are said unread
+        u_codes, u_words = _dictionary(table.column(u_i))
+        said = [_unit_word(w) for w in u_words]
+        percent |= np.array([k == "percent" for k in said], dtype=bool)[u_codes] & fast_np
+        unread = [w for w, k in zip(u_words, said, strict=True) if k is None]
+        if unread and rows_checked:
+            first = int(np.flatnonzero(np.isin(u_codes, [u_words.index(w) for w in unread]))[0])
+            findings.append(
+                Finding(
+                    code=Code.UNKNOWN_COLUMN,
+                    file=name,
+                    row=int(rows[first]),
+                    column=u_i + 1,
+                    message=f"the unit column's {', '.join(map(repr, unread[:5]))} {'is' if len(unread) == 1 else 'are'}"
+                    " not read (only percent is, as a % sign): each measure's unit is inferred as the notes say;"
+                    ' declare it in kpitool.toml ([[measure]] unit = "seconds", say)',
+                )
+            )
     if rows_checked:  # the rows' own problems, once a file (the value columns share the rows)
 
         def period_error(i: int) -> Finding:
