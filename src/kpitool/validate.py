@@ -408,20 +408,25 @@ def _percent_fractions(frame: pd.DataFrame, percent: object, name: str, *, areas
     most likely fractions of one (a spreadsheet's 2.1% stored as 0.021, saved without its format),
     which read as 0.021% would compare as nothing at all. Taken as written, and said once a measure."""
     import numpy as np
+    import pandas as pd
 
     mask = np.asarray(percent, dtype=bool) & ~np.isnan(frame["value"].to_numpy(dtype="float64"))
     if not mask.any():
         return []
     sub = frame.loc[mask, ["section", "measure", "period", "value", "row", "column"]]
+    figures = sub["value"].to_numpy(dtype="float64")
+    # each measure's least and most, its count and its values strictly inside 0-1, all at once
+    groups = sub.groupby(["section", "measure"], sort=False, observed=True).ngroup().to_numpy()
+    stats = pd.DataFrame({"g": groups, "v": figures, "inside": (figures > 0) & (figures < 1)}).groupby("g")
+    low, high, count, inside = stats["v"].min(), stats["v"].max(), stats["v"].size(), stats["inside"].any()
+    flagged = low.index[(count >= FRACTION_PERIODS) & inside & (low >= 0) & (high <= 1)].to_numpy()
     findings: list[Finding] = []
-    for (section, measure), g in sub.groupby(["section", "measure"], sort=False, observed=True):
-        figures = g["value"].to_numpy(dtype="float64")
-        inside = (figures > 0) & (figures < 1)
-        if len(figures) < FRACTION_PERIODS or not inside.any() or figures.min() < 0 or figures.max() > 1:
-            continue
-        first = g.iloc[int(np.flatnonzero(inside)[0])]
+    picked = sub[np.isin(groups, flagged)]
+    for (section, measure), g in picked.groupby(["section", "measure"], sort=False, observed=True):
+        values = g["value"].to_numpy(dtype="float64")
+        first = g.iloc[int(np.flatnonzero((values > 0) & (values < 1))[0])]
         place = f" in {section}" if areas and section else ""
-        low, high, value = decimal_text(float(figures.min())), decimal_text(float(figures.max())), float(first["value"])
+        least, most, value = decimal_text(float(values.min())), decimal_text(float(values.max())), float(first["value"])
         findings.append(
             Finding(
                 code=Code.PERCENT_FRACTION,
@@ -431,7 +436,7 @@ def _percent_fractions(frame: pd.DataFrame, percent: object, name: str, *, areas
                 measure=str(measure),
                 period=str(first["period"]),
                 section=str(section) or None,
-                message=f"{measure}{place} is a percentage whose every value lies between 0 and 1 ({low} to {high}):"
+                message=f"{measure}{place} is a percentage whose every value lies between 0 and 1 ({least} to {most}):"
                 f" fractions of one, {decimal_text(value)} for {decimal_text(value, 2)}%?"
                 " They are taken as written; write them as percentages (× 100) if they are fractions",
             )
