@@ -176,3 +176,4 @@ def test_a_column_of_figures_each_to_its_own_places(cells: list[tuple[float | No
     column = cells * (1 + 32 // len(cells))
     values, places = [v for v, _ in column], [p for _, p in column]
     assert format_number_column(values, places) == [format_number(v, p) for v, p in column]
+    assert format_signed_column(values, places, " pp") == [format_signed(v, p, " pp") for v, p in column]

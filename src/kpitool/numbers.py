@@ -205,14 +205,19 @@ def format_number_column(values: Sequence[float | None], places: int | Sequence[
     ]  # specs: maybe endless
 
 
-def format_signed_column(values: Sequence[float | None], places: int = 1, suffix: str = "") -> list[str]:
-    """``format_signed`` of each, a column at a time."""
-    if len(values) < _BATCH or not 0 <= places <= MAX_PLACES:
-        return [format_signed(v, places, suffix) for v in values]
-    spec = _SPECS[(places, True)]
+def format_signed_column(
+    values: Sequence[float | None], places: int | Sequence[int] = 1, suffix: str = ""
+) -> list[str]:
+    """``format_signed`` of each, a column at a time (``places``: one for all, or each figure's own)."""
+    each = [places] * len(values) if isinstance(places, int) else list(places)
+    kinds = set(each)
+    if len(values) < _BATCH or not all(0 <= p <= MAX_PLACES for p in kinds):
+        return [format_signed(v, p, suffix) for v, p in zip(values, each, strict=True)]
+    specs = repeat(_SPECS[(each[0], True)]) if len(kinds) == 1 else [_SPECS[(p, True)] for p in each]
+    rounded = _rounded_column(values, each)
     return [
         "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix
-        for r in _rounded_column(values, [places] * len(values))
+        for r, spec in zip(rounded, specs, strict=False)  # specs: maybe endless
     ]
 
 

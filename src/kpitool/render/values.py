@@ -64,14 +64,7 @@ class Units:
 
 def change_texts(rows: Sequence[Comparison]) -> list[str]:
     """Each row's change in its unit's places (a percentage's in points, to one place)."""
-    out = [""] * len(rows)
-    by_places: dict[int, list[int]] = {}
-    for i, c in enumerate(rows):
-        by_places.setdefault(PLACES[c.unit] if c.unit != "percent" else 1, []).append(i)
-    for places, at in by_places.items():
-        for i, t in zip(at, format_signed_column([rows[i].change for i in at], places), strict=True):
-            out[i] = t
-    return out
+    return format_signed_column([c.change for c in rows], [PLACES[c.unit] if c.unit != "percent" else 1 for c in rows])
 
 
 def pct_texts(rows: Sequence[Comparison]) -> list[str]:
