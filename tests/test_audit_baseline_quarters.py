@@ -97,3 +97,14 @@ def test_a_baseline_year_given_only_as_a_total_column_is_the_baseline(write) -> 
     assert _cells(_audit(write, head + "Burglary,460,90,95,100,105,-15.2%,↓\n")) == [
         ("info", "change-basis", "G1", None)
     ]
+
+
+def test_a_current_year_column_after_its_quarters_is_no_baseline(write) -> None:  # type: ignore[no-untyped-def]
+    """``2023/24`` after both years' quarters is the current year's total, never the baseline: the
+    change runs from 2022/23 made from its quarters (Calls' 0.0% and ↔ are wrong, Arrests' right)."""
+    head = "Measure,2022/23 Q1,2022/23 Q2,2022/23 Q3,2022/23 Q4,2023/24 Q1,2023/24 Q2,2023/24 Q3,2023/24 Q4,2023/24"
+    rows = "Calls,100,100,100,100,150,150,150,150,600,0.0%,↔\nArrests,100,100,100,100,150,150,150,150,600,+50.0%,↑\n"
+    findings = _audit(write, f"{head},% change,Direction\n{rows}")
+    errors = sorted((f.code, f.cell, f.expected) for f in findings if f.severity == "error")
+    assert errors == [("change-mismatch", "K2", "50.0%"), ("direction-mismatch", "L2", "↑")]
+    assert any(f.code == "change-basis" for f in findings)

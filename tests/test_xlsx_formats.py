@@ -10,7 +10,7 @@ import pytest
 from kpitool.compare import compare
 from kpitool.readers import read_observations
 from kpitool.readers.base import ReadOptions
-from kpitool.readers.xlsx_formats import is_percent_format, percent_cells, percent_text
+from kpitool.readers.xlsx_formats import is_percent_format, is_percent_sign_format, percent_cells, percent_text
 from kpitool.validate import validate_files
 
 QUARTERS = [f"2022/23 Q{q}" for q in range(1, 5)] + [f"2023/24 Q{q}" for q in range(1, 5)]
@@ -60,7 +60,7 @@ def test_percent_formatted_cells_are_percentages_not_small_numbers(tmp_path: Pat
     for c in range(2, 10):
         sheet.cell(3, c).number_format = "General"
     book.save(path)
-    assert percent_cells(path) == {"Data": {(2, c) for c in range(2, 10)}}
+    assert percent_cells(path) == {"Data": {(2, c): True for c in range(2, 10)}}
     report = compare(read_observations([path], ReadOptions()))
     calls, counts = report.comparisons
     assert (calls.unit, calls.aggregate) == ("percent", "mean")
@@ -94,3 +94,19 @@ def test_a_workbook_without_percent_formats_or_not_a_zip_has_none(tmp_path: Path
     assert percent_cells(_book(tmp_path / "plain.xlsx", [["Measure", *QUARTERS], ["A", *range(8)]], set())) == {}
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     assert percent_cells(tmp_path / "bad.xlsx") == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "sign"),
+    [('0.0"%"', True), ("0.0\\%", True), ('0" %"', True), ("0.0%", False), ("#,##0", False), ('"%"', False)],
+)
+def test_a_literal_percent_sign_shows_the_figure_as_it_is(code: str, sign: bool) -> None:
+    assert is_percent_sign_format(code) is sign
+
+
+def test_a_cell_shown_with_a_literal_percent_sign_is_that_percentage(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Measure", *QUARTERS], ["Answered", 91, 92, 91.5, 91.5, 80, 81, 82, 83]]
+    path = _book(tmp_path / "signed.xlsx", rows, set(range(2, 10)), fmt='0.0"%"')
+    assert percent_cells(path) == {"Data": {(2, c): False for c in range(2, 10)}}
+    (row,) = compare(read_observations([path], ReadOptions())).comparisons
+    assert row.unit == "percent" and row.baseline_value == pytest.approx(91.5) and row.change == pytest.approx(-10.0)

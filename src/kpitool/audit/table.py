@@ -39,8 +39,10 @@ class TableView:
         baselines = [c for c in self.periods if c.baseline]
         years = [c for c in self.periods if c.period and not c.period.is_quarter]
         year_baselines = [c for c in baselines if c.period and not c.period.is_quarter]
+        # a year column that is the current year (2023/24 after its own quarters) is no baseline
+        earlier = [c for c in years if self.current is None or (c.period is not None and c.period < self.current)]
         self.baseline_col = (
-            year_baselines[0] if year_baselines else (None if baselines else (years[0] if years else None))
+            year_baselines[0] if year_baselines else (None if baselines else (earlier[0] if earlier else None))
         )
         # a baseline year given as its quarters (headed baseline, or, with no year column at all, the
         # year before the current one): its year value is made from them, as the current year's is
@@ -50,7 +52,7 @@ class TableView:
             marked = {c.period.year_period() for c in baselines if c.period}
             if baselines and len(marked) == 1 and self.current not in marked:
                 self.baseline_year = marked.pop()
-            elif not baselines and not years:
+            elif not baselines and not earlier:
                 self.baseline_year = self.current.previous()
         # ... or, with none of its quarters either, as a total column over the whole year
         self.baseline_total: TableColumn | None = None

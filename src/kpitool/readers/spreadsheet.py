@@ -86,16 +86,16 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
 
 
 def _as_percentages(
-    rows: Sequence[Sequence[object]], records: list[tuple[int, list[str]]], cells: set[tuple[int, int]]
+    rows: Sequence[Sequence[object]], records: list[tuple[int, list[str]]], cells: dict[tuple[int, int], bool]
 ) -> int:
     """The numbers of cells formatted as percentages written as the percentages they show
     (``records``' texts changed in place); how many there were."""
     done = 0
-    for row, column in cells:
+    for (row, column), scaled in cells.items():
         if row <= len(rows) and column <= len(rows[row - 1]):
             value = rows[row - 1][column - 1]
             if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
-                records[row - 1][1][column - 1] = percent_text(float(value))
+                records[row - 1][1][column - 1] = percent_text(float(value), scaled)
                 done += 1
     return done
 
@@ -126,7 +126,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
         with gc_paused():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             records = [(n, list(map(cell_text, row))) for n, row in enumerate(rows, start=1)]
-            percents = _as_percentages(rows, records, shown_as_percent.get(sheet, set()))
+            percents = _as_percentages(rows, records, shown_as_percent.get(sheet, {}))
             del rows
             name = f"{path}[{sheet}]"
             data = _as_rows(records, name, options, first_index + len(files))

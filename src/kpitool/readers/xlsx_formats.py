@@ -23,17 +23,22 @@ BUILT_IN_PERCENT = frozenset({9, 10})  # 0% and 0.00%: built-in formats, not lis
 _REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 
 
-def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
+def percent_cells(path: Path) -> dict[str, dict[tuple[int, int], bool]]:
     """Each sheet's cells (row, column; both from 1) whose number format shows a percentage, by
-    sheet name; sheets without any are left out. Empty for a workbook that is not an .xlsx zip."""
+    sheet name, each True where the format multiplies by 100 (``0.0%``: 0.915 shows 91.5%) and
+    False where its % is a literal sign (``0.0"%"``: 91.5 shows 91.5%); sheets without any are
+    left out. Empty for a workbook that is not an .xlsx zip."""
     try:
         with zipfile.ZipFile(path) as book:
             styles = _percent_styles(book)
             if not styles:
                 return {}
-            out: dict[str, set[tuple[int, int]]] = {}
+            out: dict[str, dict[tuple[int, int], bool]] = {}
             for sheet, part in _sheet_parts(book).items():
-                cells = _cells_styled(book.read(part), styles)
+                xml = book.read(part)
+                scaled = {s for s, times in styles.items() if times}
+                cells = dict.fromkeys(_cells_styled(xml, set(styles) - scaled), False)
+                cells |= dict.fromkeys(_cells_styled(xml, scaled), True)
                 if cells:
                     out[sheet] = cells
             return out
@@ -42,30 +47,44 @@ def percent_cells(path: Path) -> dict[str, set[tuple[int, int]]]:
 
 
 def is_percent_format(code: str) -> bool:
-    """Whether a number format code shows its number as a percentage: a ``%`` outside quoted text
-    and escapes, in the format's first (positive) section."""
+    """Whether a number format code shows its number as a percentage, multiplied by 100: a ``%``
+    outside quoted text and escapes, in the format's first (positive) section."""
     unquoted = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";", 1)[0])
     return "%" in unquoted
 
 
-def percent_text(value: float) -> str:
-    """The percentage a fraction shows as, exactly as its decimal reads: 0.91 -> ``91%``,
-    0.0157 -> ``1.57%`` (never 91.00000000000001)."""
-    return f"{decimal_text(value, 2)}%"
+def is_percent_sign_format(code: str) -> bool:
+    """Whether a number format shows a literal % sign after the number as it is (``0.0"%"``,
+    ``0.0\\%``): a percentage written as its figure."""
+    first = re.sub(r"\[[^\]]*\]", "", code.split(";", 1)[0])
+    return not is_percent_format(code) and bool(re.search(r'"\s*%\s*"|\\%', first)) and "0" in first
 
 
-def _percent_styles(book: zipfile.ZipFile) -> set[int]:
-    """The indices of ``cellXfs`` whose number format shows a percentage."""
+def percent_text(value: float, scaled: bool = True) -> str:
+    """The percentage a cell shows, exactly as its decimal reads: 0.91 -> ``91%``, 0.0157 ->
+    ``1.57%`` (never 91.00000000000001); a literal % sign's 91.5 -> ``91.5%``."""
+    return f"{decimal_text(value, 2 if scaled else 0)}%"
+
+
+def _percent_styles(book: zipfile.ZipFile) -> dict[int, bool]:
+    """The indices of ``cellXfs`` whose number format shows a percentage: True where it
+    multiplies by 100, False where its % is a literal sign."""
     try:
         root = ElementTree.fromstring(book.read("xl/styles.xml"))
     except KeyError:
-        return set()
+        return {}
     codes = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{MAIN}numFmt")}
-    percent_ids = set(BUILT_IN_PERCENT) | {i for i, code in codes.items() if is_percent_format(code)}
+    scaled = set(BUILT_IN_PERCENT) | {i for i, code in codes.items() if is_percent_format(code)}
+    signed = {i for i, code in codes.items() if is_percent_sign_format(code)}
     xfs = root.find(f"{MAIN}cellXfs")
     if xfs is None:
-        return set()
-    return {n for n, xf in enumerate(xfs.iter(f"{MAIN}xf")) if int(xf.get("numFmtId", "0")) in percent_ids}
+        return {}
+    out = {}
+    for n, xf in enumerate(xfs.iter(f"{MAIN}xf")):
+        number_format = int(xf.get("numFmtId", "0"))
+        if number_format in scaled or number_format in signed:
+            out[n] = number_format in scaled
+    return out
 
 
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
@@ -84,6 +103,8 @@ def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
 def _cells_styled(xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
     """The cells (row, column) of a sheet's XML that use one of ``styles``: a scan for the ``<c>``
     elements carrying one of those ``s`` attributes (the sheet is not parsed whole)."""
+    if not styles:
+        return set()
     wanted = b"|".join(str(s).encode() for s in sorted(styles))
     found = set()
     for element in re.finditer(rb'<(?:\w+:)?c\b[^>]*?\bs="(?:' + wanted + rb')"[^>]*>', xml):
