@@ -108,3 +108,18 @@ def test_a_current_year_column_after_its_quarters_is_no_baseline(write) -> None:
     errors = sorted((f.code, f.cell, f.expected) for f in findings if f.severity == "error")
     assert errors == [("change-mismatch", "K2", "50.0%"), ("direction-mismatch", "L2", "↑")]
     assert any(f.code == "change-basis" for f in findings)
+
+
+def test_a_rate_no_catalogue_describes_is_judged_only_where_no_weighting_of_its_quarters_explains_it(
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    """A percentage's year is some weighted mean of its quarters, between the least and the most of
+    them: 25 -> 27 in every quarter is +2.0 pp whatever the weights (9.0 and ↑ are wrong); 90 -> 80..83
+    is -7 to -10 pp, ↓ under any weighting; a year of 99% is no mean of 80..83 at all."""
+    head = "Measure,2022/23,2023/24 Q1,2023/24 Q2,2023/24 Q3,2023/24 Q4"
+    rows = "Detection rate (%),25,27,27,27,27,9.0,↑\nAnswered,90%,80%,81%,82%,83%,-8.0,↓\n"
+    findings = _audit(write, f"{head},% change,Direction\n{rows}")
+    errors = sorted((f.code, f.cell) for f in findings if f.severity == "error")
+    assert errors == [("change-mismatch", "G2"), ("direction-mismatch", "H2")]  # Answered's -8.0 pp and ↓ stand
+    year = _audit(write, f"{head},2023/24\nAnswered,90%,80%,81%,82%,83%,99%\nKept,90%,80%,81%,82%,83%,82.4%\n")
+    assert sorted((f.code, f.cell) for f in year if f.severity == "error") == [("total-mismatch", "G2")]

@@ -68,7 +68,11 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.RESTATED: ([LONG + "A,2023/24 Q1,1\n", LONG + "A,2023/24 Q1,2\n"], False),
     Code.TOTAL_MISMATCH: ([SEED], False),
     Code.UNCHECKED_YEAR: (
-        [LONG + "".join(f"Satisfaction,2023/24 Q{q},80%\n" for q in range(1, 5)) + "Satisfaction,2023/24,85%\n"],
+        [
+            LONG
+            + "".join(f"Satisfaction,2023/24 Q{q},{79 + q}%\n" for q in range(1, 5))
+            + "Satisfaction,2023/24,82.6%\n"
+        ],
         False,
     ),
     Code.AUDIT_BOUNDED: (

@@ -89,9 +89,11 @@ def test_a_year_that_is_the_last_quarter_of_an_uncatalogued_count_says_it_may_be
 
 def test_an_uncatalogued_rates_year_is_said_unchecked_never_judged(write) -> None:  # type: ignore[no-untyped-def]
     text = "measure,period,value\n" + "".join(f"Satisfaction,2023/24 Q{q},{79 + q}%\n" for q in range(1, 5))
-    (f,) = _findings(write, text + "Satisfaction,2023/24,85%\n")  # weighted by respondents? not known
-    assert (f.severity, f.code, f.cell, f.actual) == ("info", "unchecked-year", "C6", "85")
-    assert f.message.startswith("Satisfaction 2023/24 is 85% beside its four quarters, not checked against them")
+    (f,) = _findings(write, text + "Satisfaction,2023/24,82.6%\n")  # weighted by respondents? not known
+    assert (f.severity, f.code, f.cell, f.actual) == ("info", "unchecked-year", "C6", "82.6")
+    assert f.message.startswith("Satisfaction 2023/24 is 82.6% beside its four quarters, not checked against them")
+    (wrong,) = _findings(write, text + "Satisfaction,2023/24,85%\n")  # above its every quarter: no weighting gives it
+    assert (wrong.severity, wrong.code, wrong.cell) == ("error", "total-mismatch", "C6")
     assert _findings(write, text + "Satisfaction,2023/24,81.5%\n") == []  # their mean: nothing to say
 
 
@@ -111,9 +113,14 @@ RATE = Catalogue(
 def test_a_catalogue_ratios_year_is_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
     catalogue = RATE
     text = "measure,period,value\n" + "".join(f"Solved rate,2023/24 Q{q},{20 + q}%\n" for q in range(1, 5))
-    found = _findings(write, text + "Solved rate,2023/24,30%\n", catalogue)
+    found = _findings(write, text + "Solved rate,2023/24,23%\n", catalogue)
     assert [(f.severity, f.code, f.cell) for f in found if f.code in ("unchecked-year", "total-mismatch")] == [
         ("info", "unchecked-year", "C6")
+    ]
+    # 30% is no ratio of the year's terms, whatever they are: each quarter's is 21-24%
+    found = _findings(write, text + "Solved rate,2023/24,30%\n", catalogue)
+    assert [(f.severity, f.code) for f in found if f.code in ("unchecked-year", "total-mismatch")] == [
+        ("error", "total-mismatch")
     ]
 
 
@@ -151,3 +158,11 @@ def test_a_catalogue_ratios_year_is_its_terms_years_ratio(write) -> None:  # typ
     found = [f for f in _findings(write, text + "Solved rate,2023/24,13.6%\n", catalogue) if f.severity != "info"]
     assert _seen(found) == [("error", "total-mismatch", "C14", "14.3", "13.6")]
     assert "its terms give" in found[0].message and "(Solved / Crimes of the year: 100 / 700)" in found[0].message
+
+
+def test_a_rate_or_average_year_no_weighting_of_its_quarters_gives_is_a_mismatch(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Measure,2023/24 Q1,2023/24 Q2,2023/24 Q3,2023/24 Q4,2023/24\n"
+    path = write("t.csv", head + "Average wait (seconds),10,12,14,16,52\nAverage wait b (seconds),10,12,14,16,12.5\n")
+    found = sorted((f.code, f.cell, f.severity) for f in validate_files([path]).findings if f.code != "layout")
+    # 52 is no weighted mean of 10..16; 12.5 may be one (said unchecked)
+    assert found == [("total-mismatch", "F2", "error"), ("unchecked-year", "F3", "info")]

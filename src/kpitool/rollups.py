@@ -168,6 +168,23 @@ def _quarters_against_years(
             made = year_value(parts, "mean")
             if how == "mean" and made is not None and _within_rounding(made, figure, parts, "mean"):
                 continue
+            # however it is weighted, a rate's or an average's year lies between its least and most quarter
+            low, high = min(parts), max(parts)
+            nearest = low if figure < low else (high if figure > high else figure)
+            if not _within_rounding(nearest, figure, parts, "mean"):
+                findings.append(
+                    _mismatch(
+                        data,
+                        section,
+                        measure,
+                        year,
+                        values[year],
+                        format_number(nearest, _decimals(figure)),
+                        f"{measure} {year} is {show_value(figure)}{sign}, but no weighting of its quarters gives it:"
+                        f" a year of {quarters} lies between {show_value(low)}{sign} and {show_value(high)}{sign}",
+                    )
+                )
+                continue
             why = (
                 "a ratio's year is its terms' (numerator over denominator), and the file does not give them for it"
                 if how == "ratio"

@@ -288,7 +288,12 @@ class TableView:
             return (Estimate(value), f"{num.name} / {den.name}") if value is not None else None
         how = self.aggregate_for(row)
         if how is None or how == "ratio":
-            return None
+            if row.row not in self.percent_rows or self.total_col() is not None:
+                return None  # a percentage's change runs to the year its table shows, where it shows one
+            # a rate without its terms: however its quarters are weighted, its year lies between
+            # the least and the most of them (and a change is judged only where no weighting explains it)
+            low, high = min(values), max(values)
+            return Estimate((low + high) / 2, (high - low) / 2 + err), "weighted mean of the quarters"
         total = year_value(values, how)
         if total is None or not math.isfinite(total):
             return None
