@@ -16,6 +16,7 @@ from kpitool.errors import UsageError
 from kpitool.models import Catalogue, CompareOptions, Measure
 from kpitool.periods import parse_period, parse_year
 from kpitool.readers import read_observations
+from kpitool.readers.base import ReadOptions
 from kpitool.render.terminal import render_table
 
 
@@ -480,6 +481,19 @@ def test_a_row_whose_every_cell_is_a_marker_is_named_not_dropped(tmp_path: Path)
     report = compare(read_observations([path]))
     assert [c.measure for c in report.comparisons] == ["Durham"]
     assert "Not compared, with no figure for either period (their cells are markers such as ..): Cleveland (" in (
+        " ".join(report.notes)
+    )
+
+
+def test_a_measure_with_figures_only_for_other_years_is_named_not_dropped(tmp_path: Path) -> None:
+    from kpitool.compare import compare
+    from kpitool.readers import read_observations
+
+    path = tmp_path / "deaths.csv"
+    path.write_text("year,Deaths,5-year average\n2018,1187,1121.6\n2019,1280,1214\n2020,1339,\n2021,1330,\n")
+    report = compare(read_observations([path], ReadOptions(year_start="january")))
+    assert [c.measure for c in report.comparisons] == ["Deaths"]
+    assert "Not compared, with figures for other periods but none for 2020 or 2021: 5-year average" in (
         " ".join(report.notes)
     )
 

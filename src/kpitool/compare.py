@@ -13,7 +13,7 @@ from typing import Any
 
 from kpitool import arithmetic as ar
 from kpitool import bulk, methods
-from kpitool.compare_notes import listed, method_notes, nothing_to_compare, only_markers
+from kpitool.compare_notes import listed, method_notes, nothing_to_compare, unmade_notes
 from kpitool.errors import UsageError
 from kpitool.models import (
     Catalogue,
@@ -159,7 +159,7 @@ def _compare(
         comparisons=rows,
         notes=[
             *method_notes(rows, default_base, current_year, band, confidence),
-            *only_markers(unmade, observations),
+            *unmade_notes(unmade, observations, default_base, current_year),
         ],
         files=list(files),
     )

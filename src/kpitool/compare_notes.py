@@ -11,23 +11,32 @@ from kpitool.readers import Observations
 from kpitool.series import Row
 
 
-def only_markers(unmade: list[Row], observations: Observations) -> list[str]:
-    """The rows left out for want of any figure whose cells are markers (``..``, ``[x]``): named, so
-    that a force whose every cell is ``..`` is not simply absent from the table."""
+def unmade_notes(unmade: list[Row], observations: Observations, base: Period, current: Period) -> list[str]:
+    """The rows left out for want of any figure, named, so that none is simply absent from the
+    table: those whose cells are markers (``..``, ``[x]``: a force whose every cell is ``..``), and
+    those with figures for other periods only (NRS's 5-year average, none yet for 2020 or 2021)."""
     if not unmade:
         return []
     frame = observations.frame
     marked = frame[frame["marker"].notna()]
     keys = set(zip(marked["section"].astype(str), marked["measure"].astype(str), strict=True))
-    named = [
-        f"{row.name} ({row.area or row.section})" if (row.area or row.section) else row.name
-        for row in unmade
-        if any(key in keys for part in row.parts for key in part.keys)
-    ]
-    if not named:
-        return []
-    shown = ", ".join(named[:12]) + (f" and {len(named) - 12} more" if len(named) > 12 else "")
-    return [f"Not compared, with no figure for either period (their cells are markers such as ..): {shown}."]
+    markers: list[str] = []
+    others: list[str] = []
+    for row in unmade:
+        name = f"{row.name} ({row.area or row.section})" if (row.area or row.section) else row.name
+        (markers if any(key in keys for part in row.parts for key in part.keys) else others).append(name)
+    out = []
+    if markers:
+        out.append(
+            f"Not compared, with no figure for either period (their cells are markers such as ..): {_listed(markers)}."
+        )
+    if others:
+        out.append(f"Not compared, with figures for other periods but none for {base} or {current}: {_listed(others)}.")
+    return out
+
+
+def _listed(names: list[str], shown: int = 12) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def nothing_to_compare(planned: Sequence[Row], options: CompareOptions, current: Period, periods: list[Period]) -> str:
