@@ -63,10 +63,22 @@ def _row(report: ComparisonReport, name: str) -> Comparison:
         (" % ", False),
         ("percent", True),  # NRS's share of all deaths, headed so
         ("Percentage", True),
+        ("Number of percent-coded records", False),  # it counts records
+        ("Count of % cases", False),
     ],
 )
 def test_what_a_name_says_of_percentages(name: str, percent: bool) -> None:
     assert says_percent(name) is percent
+
+
+def test_a_count_a_change_in_points_and_a_percentile_by_their_names() -> None:
+    from kpitool.arithmetic import inferred_aggregate
+
+    assert inferred_unit("Number of percent-coded records", percent=False, fractional=False) == ("count", "")
+    assert inferred_aggregate("Number of percent-coded records", percent=False, stock=False) == "sum"
+    assert inferred_unit("Change (pp)", percent=False, fractional=False)[0] == "number"
+    assert inferred_unit("Percentile 90 wait", percent=False, fractional=False)[0] == "number"
+    assert inferred_aggregate("Percentile 90 wait", percent=False, stock=False) == "mean"
 
 
 def test_the_unit_a_name_gives_and_why() -> None:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kpitool.units import says_count
+
 if TYPE_CHECKING:
     from kpitool.models import Aggregate, Assessment, Direction, Measure, Unit
 
@@ -33,12 +35,14 @@ DEFAULT_AGGREGATE: dict[Unit, Aggregate] = {
 
 
 # A row whose name says it is an average or a rate is not a flow to add up.
-AVERAGE_NAME_RE = re.compile(r"\b(average|avg|mean|median|rate|per\s?cent|percentage|proportion)\b|%", re.IGNORECASE)
+AVERAGE_NAME_RE = re.compile(
+    r"\b(average|avg|mean|median|percentiles?|rate|per\s?cent|percentage|proportion)\b|%", re.IGNORECASE
+)
 
 
 def inferred_aggregate(name: str, *, percent: bool, stock: bool) -> Aggregate:
     """How quarters make a year for a measure no catalogue describes."""
-    if percent or AVERAGE_NAME_RE.search(name):
+    if percent or (AVERAGE_NAME_RE.search(name) and not says_count(name)):
         return "mean"
     return "last" if stock else "sum"
 

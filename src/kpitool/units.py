@@ -9,8 +9,9 @@ catalogue describes.
   ``% detected``) is a percentage, its figures with or without ``%`` signs — unless it also says a
   change (``Offences (% change)``, ``% difference``): a % change is not a share of a whole (it can
   be −40 or +250), and is taken as a number; and unless it is a bare ``%`` sign (a heading that
-  names no measure: a published change or share).
-- A name that says ``average``, ``mean`` or ``median`` is a number with decimals, not a count,
+  names no measure: a published change or share); and unless it says it counts (``Number of
+  percent-coded records``). A change in percentage points (``Change (pp)``) is a number.
+- A name that says ``average``, ``mean``, ``median`` or ``percentile`` is a number with decimals, not a count,
   even when its figures are written whole (``12.0``): the year is their mean, which need not be whole.
 """
 
@@ -27,13 +28,21 @@ CHANGE_WORDS_RE = re.compile(
     r"\b(change[sd]?|diff|difference|variance|variation|increase|decrease|growth|reduction|vs|versus)\b|\+/-",
     re.IGNORECASE,
 )
-AVERAGE_WORDS_RE = re.compile(r"\b(average|avg|mean|median)\b", re.IGNORECASE)
+AVERAGE_WORDS_RE = re.compile(r"\b(average|avg|mean|median|percentiles?)\b", re.IGNORECASE)
+# "Number of percent-coded records" counts records, whatever word follows
+COUNT_NAME_RE = re.compile(r"^\s*(number|count|no\.?|total|sum)\s+of\b", re.IGNORECASE)
+POINTS_RE = re.compile(r"\b(pp|p\.p\.|percentage points?|% points?)\b", re.IGNORECASE)
+
+
+def says_count(name: str) -> bool:
+    """Does the name say it counts (``Number of …``, ``Count of …``), whatever words follow?"""
+    return bool(COUNT_NAME_RE.search(name))
 
 
 def says_percent(name: str) -> bool:
     """Does the name say its figures are percentages (and not a change, and more than a ``%`` sign)?
     A measure named ``percent`` alone is one (NRS's deaths tables head their share so)."""
-    if not PERCENT_WORDS_RE.search(name) or CHANGE_WORDS_RE.search(name):
+    if not PERCENT_WORDS_RE.search(name) or CHANGE_WORDS_RE.search(name) or says_count(name):
         return False
     return bool(re.search(r"[^\W\d_]", name))
 
@@ -58,6 +67,8 @@ def inferred_unit(name: str, *, percent: bool, fractional: bool) -> tuple[Unit, 
         return "percent", "its name says so"
     if says_percent_change(name):
         return "number", "its name says a % change, not a percentage of a whole"
+    if POINTS_RE.search(name) and not says_count(name):
+        return "number", "its name says a change in percentage points"
     if says_average(name):
         return "number", "its name says an average, not a count"
     return ("number" if fractional else "count"), ""
