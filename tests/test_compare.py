@@ -437,6 +437,9 @@ def test_a_shortened_name_keeps_its_end_only_where_two_would_read_the_same() -> 
     pair = ["Calls answered within 10 seconds (North)", "Calls answered within 20 seconds (North)"]
     assert shortened(pair, 28) == ["Calls answered within 10 se…", "Calls answered within 20 se…"]  # apart already
     assert shortened(pair, 22) == ["Cal…10 seconds (North)", "Cal…20 seconds (North)"]  # alike: their ends kept
+    assert shortened(["Calls answered (urban)", "Calls answered (rural)"], 14) == ["Calls a…urban)", "Calls a…rural)"]
+    places = [f"Violent crime recorded in {p} per 1,000 population" for p in ("County Durham", "Darlington")]
+    assert shortened(places, 22) == ["Violent…County Durham", "Violent…Darlington per"]  # they part in the middle
 
 
 @pytest.mark.parametrize("width", [80, 100, 120, 160])

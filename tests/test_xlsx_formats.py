@@ -110,3 +110,12 @@ def test_a_cell_shown_with_a_literal_percent_sign_is_that_percentage(tmp_path: P
     assert percent_cells(path) == {"Data": {(2, c): False for c in range(2, 10)}}
     (row,) = compare(read_observations([path], ReadOptions())).comparisons
     assert row.unit == "percent" and row.baseline_value == pytest.approx(91.5) and row.change == pytest.approx(-10.0)
+
+
+def test_a_sheet_of_measure_period_value_rows_is_read_as_a_long_file(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["measure", "period", "value"]]
+    rows += [["Answered", q, 0.9 - n / 100] for n, q in enumerate(QUARTERS)]
+    path = _book(tmp_path / "long.xlsx", rows, {3})
+    (row,) = compare(read_observations([path], ReadOptions())).comparisons
+    assert (row.measure, row.unit) == ("Answered", "percent")
+    assert row.baseline_value == pytest.approx(88.5) and row.current_value == pytest.approx(84.5)

@@ -400,11 +400,11 @@ def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Find
     return _listed_cells(frame, np.flatnonzero(mask).tolist(), name, Code.PERCENT_OUT_OF_RANGE, why)
 
 
-FRACTION_PERIODS = 3  # a percentage's values all within 0 to 1 over at least this many periods
+FRACTION_PERIODS = 2  # a percentage's values all within 0 to 1 over at least this many periods
 
 
 def _percent_fractions(frame: pd.DataFrame, percent: object, name: str, *, areas: bool = False) -> list[Finding]:
-    """A percentage measure whose every value (three or more, one not 0 or 1) lies between 0 and 1:
+    """A percentage measure whose every value (two or more, one not 0 or 1) lies between 0 and 1:
     most likely fractions of one (a spreadsheet's 2.1% stored as 0.021, saved without its format),
     which read as 0.021% would compare as nothing at all. Taken as written, and said once a measure."""
     import numpy as np

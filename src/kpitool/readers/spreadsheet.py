@@ -55,6 +55,7 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
     import io
 
     from kpitool.readers import detect_shape
+    from kpitool.readers.columns import LONG_COLUMNS
     from kpitool.readers.long import _read_long
 
     at = header_below_titles([cells for _, cells in records[: MAX_TITLE_ROWS + 1]])
@@ -63,9 +64,10 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
         return None
     header = first[: max(i + 1 for i, c in enumerate(first) if c.strip())]
     shape, why = detect_shape(header, options, name)  # the header alone: a report sheet is not scanned
+    canonical = all(n in {h.strip().lower() for h in header} for n in LONG_COLUMNS)  # measure, period, value
     if (
         shape != "long"
-        or not (why or options.has_roles)
+        or not (why or options.has_roles or canonical)
         or any("\n" in c or "\r" in c for _, cells in records for c in cells)
     ):
         return None

@@ -194,11 +194,26 @@ def shortened(names: list[str], width: int) -> list[str]:
     for name, short in zip(names, cut, strict=True):
         group = alike[short]
         if len(group) > 1:
-            same_end = len(os.path.commonprefix([n[::-1] for n in group]))
-            tail = min(same_end + 1, width - 2)
-            if tail >= 1:
+            tail = len(os.path.commonprefix([n[::-1] for n in group])) + 1
+            while tail < len(name) and name[-tail - 1].isalnum():  # from the start of the word where they part
+                tail += 1
+            if tail <= width - 2:  # they part near the end: keep it
                 short = set_cell_size(name, width - 1 - tail) + "…" + _last_cells(name, tail)
+            else:  # they part in the middle: the start, then from where they part
+                head = max(1, min(len(os.path.commonprefix(list(group))), (width - 1) // 3))
+                rest = name[len(os.path.commonprefix(list(group))) :]
+                short = set_cell_size(name, head) + "…" + _first_cells(rest, width - 1 - head).rstrip()
         out.append(short)
+    return out
+
+
+def _first_cells(text: str, width: int) -> str:
+    """The start of ``text`` that fills at most ``width`` columns."""
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width:
+            break
+        out += ch
     return out
 
 
