@@ -13,9 +13,9 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.models import Finding
 from kpitool.readers.base import DataFile, ReadOptions, gc_paused
+from kpitool.readers.cell_formats import percent_cells, percent_text
 from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.wide import read_records
-from kpitool.readers.xlsx_formats import percent_cells, percent_text
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 
@@ -123,7 +123,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
         chosen = names
     files: list[DataFile] = []
     skipped: list[str] = []
-    shown_as_percent = percent_cells(path) if path.suffix.lower() in {".xlsx", ".xlsm"} else {}
+    shown_as_percent = percent_cells(path)
     for sheet in chosen:
         with gc_paused():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

@@ -1,13 +1,16 @@
-"""Which cells of an .xlsx workbook are shown as percentages.
+"""Which cells of a workbook are shown as percentages.
 
-Excel stores 91% as 0.91 and shows it through the cell's number format (``0%``, ``0.0%``); python-
-calamine gives the 0.91 alone. So the format is read from the workbook itself: the styles whose
-number format shows a percentage (``xl/styles.xml``), then the cells of each sheet that use one of
-them. A workbook with no such style (most) costs one read of its styles part.
+Excel stores 91% as 0.91 and shows it through the cell's number format (``0%``, ``0.0%``); an .ods
+types the cell ``percentage`` with the value 0.91; python-calamine gives the 0.91 alone. So the
+format is read from the workbook itself. In an .xlsx, the styles whose number format shows a
+percentage (``xl/styles.xml``), then the cells of each sheet that use one of them: a workbook with
+no such style (most) costs one read of its styles part. In an .ods, the cells typed percentage in
+``content.xml``, walked only when it has one.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -24,6 +27,58 @@ _REF_RE = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 
 
 def percent_cells(path: Path) -> dict[str, dict[tuple[int, int], bool]]:
+    """``xlsx_percent_cells`` or ``ods_percent_cells``, by the file's suffix (none for .xls, .xlsb)."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        return xlsx_percent_cells(path)
+    if suffix == ".ods":
+        return ods_percent_cells(path)
+    return {}
+
+
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def ods_percent_cells(path: Path) -> dict[str, dict[tuple[int, int], bool]]:
+    """Each sheet's cells an .ods types ``percentage`` (their value the fraction: True, scaled), by
+    sheet name, with rows and cells repeated as the file repeats them."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            xml = book.read("content.xml")
+        if b'value-type="percentage"' not in xml:
+            return {}
+        out: dict[str, dict[tuple[int, int], bool]] = {}
+        cells: dict[tuple[int, int], bool] = {}
+        row = column = 0
+        in_row: list[int] = []  # the row's percentage columns
+        for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{ODS_TABLE}table":
+                    cells = out.setdefault(element.get(f"{ODS_TABLE}name", ""), {})
+                    row = 0
+                elif tag == f"{ODS_TABLE}table-row":
+                    column, in_row = 0, []
+                continue
+            if tag in (f"{ODS_TABLE}table-cell", f"{ODS_TABLE}covered-table-cell"):
+                repeated = int(element.get(f"{ODS_TABLE}number-columns-repeated", "1"))
+                if element.get(f"{ODS_OFFICE}value-type") == "percentage":
+                    in_row.extend(range(column + 1, column + repeated + 1))
+                column += repeated
+                element.clear()
+            elif tag == f"{ODS_TABLE}table-row":
+                repeated = int(element.get(f"{ODS_TABLE}number-rows-repeated", "1"))
+                for r in range(row + 1, row + repeated + 1) if in_row else ():
+                    cells.update(dict.fromkeys(((r, c) for c in in_row), True))
+                row += repeated
+                element.clear()
+        return {sheet: found for sheet, found in out.items() if found}
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        return {}
+
+
+def xlsx_percent_cells(path: Path) -> dict[str, dict[tuple[int, int], bool]]:
     """Each sheet's cells (row, column; both from 1) whose number format shows a percentage, by
     sheet name, each True where the format multiplies by 100 (``0.0%``: 0.915 shows 91.5%) and
     False where its % is a literal sign (``0.0"%"``: 91.5 shows 91.5%); sheets without any are

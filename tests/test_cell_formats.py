@@ -10,7 +10,7 @@ import pytest
 from kpitool.compare import compare
 from kpitool.readers import read_observations
 from kpitool.readers.base import ReadOptions
-from kpitool.readers.xlsx_formats import is_percent_format, is_percent_sign_format, percent_cells, percent_text
+from kpitool.readers.cell_formats import is_percent_format, is_percent_sign_format, percent_cells, percent_text
 from kpitool.validate import validate_files
 
 QUARTERS = [f"2022/23 Q{q}" for q in range(1, 5)] + [f"2023/24 Q{q}" for q in range(1, 5)]
@@ -119,3 +119,45 @@ def test_a_sheet_of_measure_period_value_rows_is_read_as_a_long_file(tmp_path: P
     (row,) = compare(read_observations([path], ReadOptions())).comparisons
     assert (row.measure, row.unit) == ("Answered", "percent")
     assert row.baseline_value == pytest.approx(88.5) and row.current_value == pytest.approx(84.5)
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    import zipfile
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Data">{rows_xml}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_an_ods_cell_typed_percentage_is_the_percentage_it_shows(tmp_path: Path) -> None:
+    def text(t: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>'
+
+    def pct(v: float, repeat: int = 1) -> str:
+        rep = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+        return f'<table:table-cell{rep} office:value-type="percentage" office:value="{v}"><text:p>x</text:p></table:table-cell>'
+
+    head = "<table:table-row>" + text("Measure") + "".join(text(q) for q in QUARTERS) + "</table:table-row>"
+    body = "<table:table-row>" + text("Answered") + pct(0.9, 4) + "".join(pct(v) for v in (0.8, 0.81, 0.82, 0.83))
+    path = _ods(tmp_path / "t.ods", head + body + "</table:table-row>")
+    assert percent_cells(path) == {"Data": {(2, c): True for c in range(2, 10)}}  # the repeated cell counted four times
+    (row,) = compare(read_observations([path], ReadOptions())).comparisons
+    assert row.unit == "percent" and row.baseline_value == pytest.approx(90.0) and row.change == pytest.approx(-8.5)
