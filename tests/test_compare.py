@@ -546,3 +546,12 @@ def test_a_series_of_year_figures_has_a_trend_of_years(write) -> None:  # type: 
     from kpitool.render.values import sparkline
 
     assert sparkline(c.history_values) == "▁▂▃▄▅▆▇█"
+
+
+def test_a_row_of_small_figures_shows_them_not_zero(write) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.render.markdown import row_cells
+
+    report = compare(_frame(write, "Tiny,2022/23,0.0004\nTiny,2023/24,0.0005\nBig,2022/23,0.5\nBig,2023/24,0.61\n"))
+    cells = {c.measure: row_cells(c, report) for c in report.comparisons}
+    assert cells["Tiny"][1:2] + cells["Tiny"][-4:-1] == ["0.00040", "0.00050", "+0.00010", "+25.0%"]
+    assert cells["Big"][1:2] + cells["Big"][-4:-2] == ["0.5", "0.6", "+0.1"]  # its unit's one place shows it

@@ -14,6 +14,7 @@ from kpitool.render.values import (
     arrow_words,
     change_texts,
     pct_texts,
+    row_places,
     rows_left_out,
     sparkline,
     value_heading,
@@ -47,7 +48,8 @@ def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
 
 def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[list[str]]:
     """The cells under ``headers``, a column at a time (a column's figures are formatted together)."""
-    units = Units.of([c.unit for c in rows])
+    places = [row_places(c) for c in rows]
+    units = Units.of([c.unit for c in rows], places)
     base = units.texts([c.baseline_value for c in rows])
     for i, c in enumerate(rows):
         if c.baseline_period and c.baseline_period != report.baseline:
@@ -71,7 +73,7 @@ def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[li
         base,
         *quarters,
         [t + value_label(c, report) for t, c in zip(current, rows, strict=True)],
-        change_texts(rows),
+        change_texts(rows, places),
         pct_texts(rows),
         [arrow_words(c) for c in rows],
     ]

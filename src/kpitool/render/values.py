@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -28,19 +29,36 @@ def value_texts(
     return Units.of(units).texts(values, markers)
 
 
+SMALL_PLACES = 6  # the most places a row of small figures is shown to
+
+
+def row_places(c: Comparison) -> int:
+    """The places a row's figures are shown to: its unit's, unless every figure of it would show as
+    0.0 there (0.0004 -> 0.0005 read "0.0 0.0 +25.0%"): then enough for two significant digits of
+    its least figure, up to six."""
+    places = PLACES[c.unit]
+    if places == 0 or (c.current_value is not None and abs(c.current_value) >= 0.5 * 10.0**-places):
+        return places
+    figures = [abs(v) for v in (c.baseline_value, c.current_value, *(q.value for q in c.quarters)) if v]
+    if not figures or max(figures) >= 0.5 * 10.0**-places:
+        return places
+    return min(SMALL_PLACES, max(places, 1 - math.floor(math.log10(min(figures)))))
+
+
 @dataclass(frozen=True)
 class Units:
-    """A column's units, looked up once for all of a table's columns of figures."""
+    """A column's units, looked up once for all of a table's columns of figures (``places``: each
+    row's own, where a row of small figures needs more than its unit's)."""
 
     places: list[int]
     suffixes: list[str] | None  # None: no row is a percentage
     currency: list[int]  # the rows in £
 
     @classmethod
-    def of(cls, units: Sequence[Unit]) -> Units:
+    def of(cls, units: Sequence[Unit], places: Sequence[int] | None = None) -> Units:
         percent = "percent" in units
         return cls(
-            places=[PLACES[u] for u in units],
+            places=list(places) if places is not None else [PLACES[u] for u in units],
             suffixes=["%" if u == "percent" else "" for u in units] if percent else None,
             currency=[i for i, u in enumerate(units) if u == "currency"] if "currency" in units else [],
         )
@@ -62,9 +80,11 @@ class Units:
         return out
 
 
-def change_texts(rows: Sequence[Comparison]) -> list[str]:
-    """Each row's change in its unit's places (a percentage's in points, to one place)."""
-    return format_signed_column([c.change for c in rows], [PLACES[c.unit] if c.unit != "percent" else 1 for c in rows])
+def change_texts(rows: Sequence[Comparison], places: Sequence[int] | None = None) -> list[str]:
+    """Each row's change in its figures' places (``places``: each row's, else its unit's)."""
+    return format_signed_column(
+        [c.change for c in rows], list(places) if places is not None else [PLACES[c.unit] for c in rows]
+    )
 
 
 def pct_texts(rows: Sequence[Comparison]) -> list[str]:
