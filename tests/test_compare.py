@@ -555,3 +555,6 @@ def test_a_row_of_small_figures_shows_them_not_zero(write) -> None:  # type: ign
     cells = {c.measure: row_cells(c, report) for c in report.comparisons}
     assert cells["Tiny"][1:2] + cells["Tiny"][-4:-1] == ["0.00040", "0.00050", "+0.00010", "+25.0%"]
     assert cells["Big"][1:2] + cells["Big"][-4:-2] == ["0.5", "0.6", "+0.1"]  # its unit's one place shows it
+    share = compare(_frame(write, "Share,2022/23,0.0076%\nShare,2023/24,0.0016%\n"))
+    (row,) = [row_cells(c, share) for c in share.comparisons]
+    assert row[1:2] + row[-4:-1] == ["0.0076%", "0.0016%", "-0.0060", "-0.0060 pp"]  # the points to the same places

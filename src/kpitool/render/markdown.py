@@ -74,7 +74,7 @@ def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[li
         *quarters,
         [t + value_label(c, report) for t, c in zip(current, rows, strict=True)],
         change_texts(rows, places),
-        pct_texts(rows),
+        pct_texts(rows, places),
         [arrow_words(c) for c in rows],
     ]
 

@@ -87,10 +87,11 @@ def change_texts(rows: Sequence[Comparison], places: Sequence[int] | None = None
     )
 
 
-def pct_texts(rows: Sequence[Comparison]) -> list[str]:
-    """Each row's % change, or its change in points (``-4.5 pp``) where it is a percentage."""
+def pct_texts(rows: Sequence[Comparison], places: Sequence[int] | None = None) -> list[str]:
+    """Each row's % change, or its change in points (``-4.5 pp``, to the row's places) where it is a percentage."""
     points = [c.change_unit == "pp" for c in rows]
-    texts = format_signed_column([c.change if pp else c.change_pct for c, pp in zip(rows, points, strict=True)], 1)
+    each = [p if pp else 1 for pp, p in zip(points, places or [1] * len(rows), strict=True)]
+    texts = format_signed_column([c.change if pp else c.change_pct for c, pp in zip(rows, points, strict=True)], each)
     return [t if t == "n/a" else t + (" pp" if pp else "%") for t, pp in zip(texts, points, strict=True)]
 
 
