@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kpitool import bulk
 from kpitool.compare import compare
 from kpitool.errors import UsageError
-from kpitool.models import Catalogue, CompareOptions, Comparison, PeriodValue
+from kpitool.models import Catalogue, CompareOptions, PeriodValue
 from kpitool.periods import Period, parse_period
 from kpitool.readers import FRAME_COLUMNS, Observations
 
@@ -176,9 +176,9 @@ def test_plain_rows_are_made_in_bulk_and_the_rest_one_by_one(monkeypatch: pytest
     made: list[str] = []
     real = bulk.plain_rows
 
-    def counted(*args, **kwargs) -> dict[int, Comparison | None]:  # type: ignore[no-untyped-def]
+    def counted(*args, **kwargs) -> bulk.Made:  # type: ignore[no-untyped-def]
         out = real(*args, **kwargs)
-        made.extend(c.measure for c in out.values() if c is not None)
+        made.extend(str(row[0]) for row in out.rows.values() if row is not None)  # each row's measure
         return out
 
     monkeypatch.setattr(bulk, "plain_rows", counted)

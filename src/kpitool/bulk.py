@@ -28,6 +28,7 @@ from kpitool.methods import SMALL, SMALL_NUMBERS
 from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, PeriodValue, Polarity, Unit
 from kpitool.periods import Period, quarter_span
 from kpitool.readers import Observations
+from kpitool.rows import FIELDS, Quarter, Rows
 from kpitool.series import Key
 from kpitool.units import inferred_note, inferred_unit
 
@@ -159,12 +160,11 @@ class Plain:
     base: Period
 
 
-def plain_rows(
-    grid: Pivot, asked: Sequence[Plain], year: Period, trend: Sequence[Period]
-) -> dict[int, Comparison | None]:
-    """The rows it can make, by place (None: the series makes no row, as the per-row path says);
-    the rest are left to the per-row path. ``trend``: the sparkline's quarters, oldest first."""
-    out: dict[int, Comparison | None] = {}
+def plain_rows(grid: Pivot, asked: Sequence[Plain], year: Period, trend: Sequence[Period]) -> Made:
+    """The rows it can make, by place, as row tuples (``kpitool.rows.COLUMNS``; None: the series
+    makes no row, as the per-row path says); the rest are left to the per-row path. ``trend``: the
+    sparkline's quarters, oldest first."""
+    out = Made({}, {})
     by_base: dict[Period, list[Plain]] = {}
     for p in asked:
         by_base.setdefault(p.base, []).append(p)
@@ -174,13 +174,119 @@ def plain_rows(
     return out
 
 
+@dataclass
+class Made:
+    """The bulk path's rows: each row's tuple by place (None: no row), and what its model is made
+    of, for the rows whose model something asks for (``model``)."""
+
+    rows: dict[int, tuple[object, ...] | None]
+    recipes: dict[int, _Recipe]
+
+    def model(self, place: int, rows: Rows, k: int) -> Comparison:
+        """The model of the row made at ``place``, row ``k`` of ``rows`` (its notes are that row's list)."""
+        return self.recipes[place].model(rows, k)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the rows of one baseline share: the periods, their labels and the trend's columns."""
+
+    year: Period
+    base: Period
+    in_base: list[int]
+    labels: list[str]
+    base_labels: list[str]
+    trend: list[int]
+    trend_labels: list[str]
+    trend_is_quarters: bool
+
+
+@dataclass(slots=True)
+class _Recipe:
+    """A bulk row's model, made when asked for: the row of the grid and what was decided of it."""
+
+    context: _Context
+    plain: Plain
+    row: list[float]
+    had: tuple[int, ...]  # the baseline's quarters with a value
+    pattern: _Pattern
+    marks: dict[tuple[int, int], str]
+    how: Aggregate  # the measure's aggregate (decided, where no catalogue says it)
+
+    def model(self, rows: Rows, k: int) -> Comparison:
+        cx, p, row, marks = self.context, self.plain, self.row, self.marks
+        shown = [_QUARTER({"period": q, "value": v, "marker": m}) for q, v, m in rows.quarters[k]]
+        g = p.series
+        if not marks:
+            shown_base = [
+                _QUARTER({"period": cx.base_labels[n], "value": row[cx.in_base[n]], "marker": None}) for n in self.had
+            ]
+            if cx.trend_is_quarters and len(shown) == len(shown_base) == 4:
+                history = [*shown_base, *shown]
+            else:
+                same = {q.period: q for q in (*shown, *shown_base)}
+                history = self._history(same)
+        else:
+            shown_base = [
+                _QUARTER({"period": q, "value": v, "marker": m})
+                for q, v, m in _marked_cells(row, cx.in_base, cx.base_labels, g, marks)
+            ]
+            # a quarter of the table without a marker is the trend's point for it too: one model, shared
+            same = {q.period: q for q in (*shown, *shown_base) if q.marker is None and q.value is not None}
+            history = self._history(same)
+        latest = row[self.pattern.at]
+        changes = []
+        for j, before_label in self.pattern.before:
+            a = row[j]
+            changes.append(
+                None
+                if a != a
+                else _DELTA(
+                    {
+                        "from_period": before_label,
+                        "to_period": self.pattern.latest,
+                        "from_value": a,
+                        "to_value": latest,
+                        "absolute": latest - a,
+                        "relative": None if a == 0 else (latest - a) / abs(a) * 100.0,
+                    }
+                )
+            )
+        values = {name: getattr(rows, name)[k] for name in _SCALARS}
+        values.update(
+            aggregate=self.how,
+            polarity=p.polarity,
+            tolerance=p.tolerance,
+            current_period=cx.year.label,
+            current_basis=self.pattern.current_basis,
+            quarters=shown,
+            baseline_quarters=shown_base,
+            quarter_on_quarter=changes[0],
+            year_on_year=changes[1],
+            history=history,
+            history_grain="quarter",
+            current_quarters=list(self.pattern.labels),
+            not_compared=None,
+            significance=None,
+            spc=None,
+            target=None,
+            target_met=None,
+        )
+        return _ROW({name: values[name] for name in _ORDER})
+
+    def _history(self, made: dict[str, PeriodValue]) -> list[PeriodValue]:
+        cx = self.context
+        values = [self.row[j] for j in cx.trend]
+        return _points(values, cx.trend_labels, _QUARTER, made)
+
+
 def _rows(
     grid: Pivot,
     asked: list[Plain],
     year: Period,
     base: Period,
     trend_periods: Sequence[Period],
-    out: dict[int, Comparison | None],
+    out: Made,
 ) -> None:
     series = np.array([p.series for p in asked], dtype=np.int64)
     values = grid.values[series]
@@ -194,7 +300,7 @@ def _rows(
     ok = grid.plain[series]
     makes = ok & ((present == 4) | ((present >= 1) & same_quarters))
     for i in np.flatnonzero(ok & (present == 0) & ~have_base.any(axis=1)).tolist():
-        out[asked[i].place] = None  # no value for either year: not a row of this table
+        out.rows[asked[i].place] = None  # no value for either year: not a row of this table
 
     # a measure no catalogue describes: its unit (and why) as series.inferred_measure decides it
     percent, fractional = grid.percent[series].tolist(), grid.fractional[series].tolist()
@@ -209,21 +315,31 @@ def _rows(
     trend_labels = [p.label for p in trend_periods]
     # the sparkline is the baseline's quarters then the year's (the default baseline, a year before):
     # a whole row's history is its quarters' models
-    trend_is_quarters = trend == [*in_base, *in_year]
+    context = _Context(
+        year=year,
+        base=base,
+        in_base=in_base,
+        labels=labels,
+        base_labels=base_labels,
+        trend=trend,
+        trend_labels=trend_labels,
+        trend_is_quarters=trend == [*in_base, *in_year],
+    )
     patterns: dict[tuple[int, ...], _Pattern] = {}
     missing_base: dict[tuple[int, ...], str] = {}
-    quarter, delta, row_of = _maker(PeriodValue), _maker(Delta), _maker(Comparison)
+    base_shown: dict[tuple[int, ...], tuple[str, ...]] = {}
     marked = {g for g, _ in grid.markers}
     # which quarters of the year, and of the baseline, have a value: a bit each, one tuple a mask
     bits = np.array([1, 2, 4, 8], dtype=np.int64)
     which = [tuple(n for n in range(4) if m >> n & 1) for m in range(16)]
     at = np.flatnonzero(makes)
+    no_marks: dict[tuple[int, int], str] = {}
     for i, row, year_mask, base_mask in zip(
         at.tolist(), values[at].tolist(), (have[at] @ bits).tolist(), (have_base[at] @ bits).tolist(), strict=True
     ):
         p = asked[i]
         g = p.series
-        marks = grid.markers if g in marked else {}
+        marks = grid.markers if g in marked else no_marks
         unit, why = inferred[i]
         how = aggregates[i]
         got = which[year_mask]
@@ -240,12 +356,12 @@ def _rows(
             notes.append(f"No value for {named}: the year so far leaves {'it' if len(gaps) == 1 else 'them'} out.")
         current = ar.year_value([row[in_year[n]] for n in got], how)
         base_value: float | None
+        had = which[base_mask]
         if year_mask != 15:
             base_value = ar.year_value([row[in_base[n]] for n in got], how)
             base_basis = pattern.base_basis
             notes.append(pattern.note)
         else:
-            had = which[base_mask]
             if base_mask == 15 or (had and how == "last"):
                 base_value = ar.year_value([row[in_base[n]] for n in had], how)
                 base_basis = missing_base.get(had) or missing_base.setdefault(
@@ -283,79 +399,41 @@ def _rows(
         small = unit == "count" and (abs(current) < SMALL or (base_value is not None and abs(base_value) < SMALL))
         if small:
             notes.append(SMALL_NUMBERS)
+        quarters: list[Quarter]
         if not marks:
-            shown = [quarter({"period": labels[n], "value": row[in_year[n]], "marker": None}) for n in got]
-            shown_base = [
-                quarter({"period": base_labels[n], "value": row[in_base[n]], "marker": None}) for n in which[base_mask]
-            ]
-            if trend_is_quarters and year_mask == base_mask == 15:
-                history = [*shown_base, *shown]
-            else:
-                same = {q.period: q for q in (*shown, *shown_base)}
-                history = _points([row[j] for j in trend], trend_labels, quarter, same)
+            quarters = [(labels[n], row[in_year[n]], None) for n in got]
+            base_seen = base_shown.get(had) or base_shown.setdefault(had, tuple(base_labels[n] for n in had))
         else:
-            shown = _marked(row, in_year, labels, g, marks, quarter)
-            shown_base = _marked(row, in_base, base_labels, g, marks, quarter)
-            # a quarter of the table without a marker is the trend's point for it too: one model, shared
-            same = {q.period: q for q in (*shown, *shown_base) if q.marker is None and q.value is not None}
-            history = _points([row[j] for j in trend], trend_labels, quarter, same)
-        changes = []
-        latest = row[in_year[got[-1]]]
-        for j, before_label in pattern.before:
-            a = row[j]
-            changes.append(
-                None
-                if a != a
-                else delta(
-                    {
-                        "from_period": before_label,
-                        "to_period": pattern.latest,
-                        "from_value": a,
-                        "to_value": latest,
-                        "absolute": latest - a,
-                        "relative": None if a == 0 else (latest - a) / abs(a) * 100.0,
-                    }
-                )
-            )
-        out[p.place] = row_of(
-            {
-                "measure": p.name,
-                "section": p.section,
-                "area": p.area,
-                "unit": unit,
-                "aggregate": how,
-                "polarity": p.polarity,
-                "tolerance": p.tolerance,
-                "inferred": p.unit is None,
-                "baseline_period": base.label,
-                "baseline_basis": base_basis,
-                "baseline_value": base_value,
-                "current_period": year.label,
-                "current_basis": pattern.current_basis,
-                "quarters": shown,
-                "baseline_quarters": shown_base,
-                "current_value": current,
-                "change": change,
-                "change_pct": pct,
-                "change_unit": "pp" if points else "%",
-                "direction": direction,
-                "assessment": ASSESSMENT[(direction, p.polarity)],
-                "quarter_on_quarter": changes[0],
-                "year_on_year": changes[1],
-                "history": history,
-                "history_grain": "quarter",
-                "notes": notes,
-                "current_quarters": list(pattern.labels),
-                "complete": len(got) == 4,
-                "projected": False,
-                "not_compared": None,
-                "method": "band",
-                "significance": None,
-                "spc": None,
-                "target": None,
-                "target_met": None,
-                "small_numbers": small,
-            }
+            quarters = _marked_cells(row, in_year, labels, g, marks)
+            base_seen = tuple(q for q, _, _ in _marked_cells(row, in_base, base_labels, g, marks))
+        points_of = [row[j] for j in trend]
+        known = [n for n, v in enumerate(points_of) if v == v]
+        history = [None if v != v else v for v in points_of[known[0] : known[-1] + 1]] if known else []
+        out.recipes[p.place] = _Recipe(context, p, row, had, pattern, marks, how)
+        out.rows[p.place] = (
+            p.name,
+            p.section,
+            p.area,
+            unit,
+            base.label,
+            base_basis,
+            base_value,
+            current,
+            change,
+            pct,
+            "pp" if points else "%",
+            direction,
+            ASSESSMENT[(direction, p.polarity)],
+            "band",
+            p.unit is None,
+            len(got) == 4,
+            False,
+            pattern.labels,
+            small,
+            notes,
+            quarters,
+            base_seen,
+            history,
         )
 
 
@@ -369,6 +447,7 @@ class _Pattern:
     note: str
     labels: tuple[str, ...]
     latest: str
+    at: int  # the latest quarter's column
     before: tuple[tuple[int, str], tuple[int, str]]  # (column, label) of the quarter before, of the year before
 
     @classmethod
@@ -382,25 +461,21 @@ class _Pattern:
             note=f"{span} of {year} compared with the same quarters of {base}.",
             labels=tuple(year.quarters()[n].label for n in got),
             latest=q.label,
+            at=columns[q],
             before=((columns[before], before.label), (columns[year_before], year_before.label)),
         )
 
 
-def _marked(
-    row: list[float],
-    columns: list[int],
-    labels: list[str],
-    series: int,
-    marks: dict[tuple[int, int], str],
-    point: Callable[[dict[str, Any]], PeriodValue],
-) -> list[PeriodValue]:
+def _marked_cells(
+    row: list[float], columns: list[int], labels: list[str], series: int, marks: dict[tuple[int, int], str]
+) -> list[tuple[str, float | None, str | None]]:
     """The quarters of a row with a marker: each with a value or a marker ([c] without a figure)."""
-    out = []
+    out: list[tuple[str, float | None, str | None]] = []
     for n, j in enumerate(columns):
         if row[j] == row[j]:
-            out.append(point({"period": labels[n], "value": row[j], "marker": marks.get((series, j))}))
+            out.append((labels[n], row[j], marks.get((series, j))))
         elif (series, j) in marks:
-            out.append(point({"period": labels[n], "value": None, "marker": marks[(series, j)]}))
+            out.append((labels[n], None, marks[(series, j)]))
     return out
 
 
@@ -475,3 +550,8 @@ def _maker(cls: type[M]) -> Callable[[dict[str, Any]], M]:
         return m
 
     return make
+
+
+_QUARTER, _DELTA, _ROW = _maker(PeriodValue), _maker(Delta), _maker(Comparison)
+_ORDER = tuple(Comparison.model_fields)  # a model's fields in their order
+_SCALARS = tuple(name for name in FIELDS if name != "current_quarters")  # a row's, as its model has them

@@ -30,6 +30,7 @@ from kpitool.periods import Period, period_of, quarter_span
 from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
 from kpitool.readers.base import gc_paused
+from kpitool.rows import Rows, row_of
 from kpitool.series import Key, Resolved, Resolver, Row, Series, collect_series, plan_rows
 from kpitool.units import inferred_note
 
@@ -107,23 +108,26 @@ def _compare(
         m = row.measure
         how = options.method or (m.method if m else None) or method
         chosen.append((row, how, ar.tolerance_for(m, band), (m.baseline if m else None) or default_base))
-    made: dict[int, Comparison | None] = {}
+    made = bulk.Made({}, {})
     if grid is not None:
         made = bulk.plain_rows(grid, _plain(grid, chosen), current_year, _quarter_trend(current_year))
-        left = [i for i in range(len(chosen)) if i not in made]
+        left = [i for i in range(len(chosen)) if i not in made.rows]
         wanted = {key for i in left for part in chosen[i][0].parts for key in part.keys}
         index = {key: g for g, key in enumerate(grid.keys)}
         series = collect_series(grid.frame_of(observations, sorted(index[key] for key in wanted)))
     resolve = Resolver(series, observations.files)
-    rows: list[Comparison] = []
+    tuples: list[tuple[object, ...]] = []
+    models: dict[int, Comparison] = {}  # the rows made one by one, by their place in the table
+    places: list[int] = []  # each row's place among the chosen
     unmade: list[Row] = []  # rows with nothing to compare: said where their cells are markers
     for i, (row, how, tolerance, base) in enumerate(chosen):
         if i % 500 == 0:
             progress("Comparing", i, len(chosen))
-        if i in made:
-            done = made[i]
+        if i in made.rows:
+            done = made.rows[i]
             if done is not None:
-                rows.append(done)
+                places.append(i)
+                tuples.append(done)
             else:
                 unmade.append(row)
             continue
@@ -133,22 +137,28 @@ def _compare(
         else:
             one = _compare_periods(r, default_base, current_year, tolerance)
         if one is not None:
-            rows.append(methods.apply(r, one[0], how, confidence, one[1], current_year))
+            model = methods.apply(r, one[0], how, confidence, one[1], current_year)
+            models[len(tuples)] = model
+            places.append(i)
+            tuples.append(row_of(model))
         else:
             unmade.append(row)
-    if not rows:
+    if not tuples:
         raise UsageError(nothing_to_compare(planned, options, current_year, periods))
-    on_default = any(c.baseline_period == default_base.label for c in rows)
+    rows: Rows = Rows.of(tuples, made=models, make=lambda k: made.model(places[k], rows, k))
+    on_default = default_base.label in rows.baseline_period
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {listed(years)}")
     shown: set[str] = set()
     in_year = {q.label for q in current_year.quarters()} if current_year.is_year else set()
-    for c in rows:  # the year's quarters any row shows (most often all four by the first row)
-        shown.update(q.period for q in c.quarters)
+    for quarters in rows.quarters:  # the year's quarters any row shows (most often all four by the first row)
+        shown.update(q for q, _, _ in quarters)
         if in_year <= shown:
             break
-    shown_base = sorted({q.period for c in rows for q in c.baseline_quarters})  # canonical labels sort by time
-    return ComparisonReport(
+    # canonical labels sort by time
+    shown_base = sorted({q for labels in rows.baseline_labels for q in labels})
+    return ComparisonReport.of_rows(
+        rows,
         baseline=default_base.label,
         current=current_year.label,
         tolerance=band,
@@ -156,7 +166,6 @@ def _compare(
         baseline_quarters=shown_base,
         method=method,
         confidence=confidence,
-        comparisons=rows,
         notes=[
             *method_notes(rows, default_base, current_year, band, confidence),
             *unmade_notes(unmade, observations, default_base, current_year),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kpitool.models import CompareOptions, Comparison
+from kpitool.models import CompareOptions
 from kpitool.periods import Period
 from kpitool.readers import Observations
+from kpitool.rows import Rows
 from kpitool.series import Row
 
 
@@ -73,15 +74,15 @@ def listed(periods: Sequence[Period]) -> str:
     return ", ".join(p.label for p in periods)
 
 
-def _baseline_kind(rows: list[Comparison], base: Period) -> str:
+def _baseline_kind(rows: Rows, base: Period) -> str:
     """What the baseline year stands for in the rows: the full year, or the quarters the current year
     has (like for like), or each row's own (its basis says which)."""
     if not base.is_year:
         return ""
     bases = {
-        c.baseline_basis
-        for c in rows
-        if c.baseline_value is not None and c.baseline_basis and c.baseline_period == str(base)
+        basis
+        for value, basis, period in zip(rows.baseline_value, rows.baseline_basis, rows.baseline_period, strict=True)
+        if value is not None and basis and period == str(base)
     }
     # "2022/23", "Q1–Q4 2022/23", "2022/23 (year figure)", and a stock's "Q4 2022/23" (its year's end)
     whole = {b for b in bases if b in (str(base), f"Q1–Q4 {base}", f"Q4 {base}") or b.startswith(f"{base} (")}
@@ -92,9 +93,9 @@ def _baseline_kind(rows: list[Comparison], base: Period) -> str:
     return " (the full year, or the quarters of it the current year has: each row's basis says which)"
 
 
-def method_notes(rows: list[Comparison], base: Period, year: Period, band: float, confidence: float) -> list[str]:
+def method_notes(rows: Rows, base: Period, year: Period, band: float, confidence: float) -> list[str]:
     notes = [f"Baseline: {base}{_baseline_kind(rows, base)}; current {'year' if year.is_year else 'period'}: {year}."]
-    drawn = {c.method for c in rows}
+    drawn = set(rows.method)
     if "band" in drawn:
         notes.append(
             f"Direction{' (band)' if len(drawn) > 1 else ''}: ↔ when the change is within ±{band:g}% (percentage"
@@ -114,9 +115,9 @@ def method_notes(rows: list[Comparison], base: Period, year: Period, band: float
         )
     notes.append("Figures are rounded half away from zero for display; changes are computed at full precision.")
     own: dict[str, list[str]] = {}
-    for c in rows:
-        if c.baseline_period and c.baseline_period != base.label and not c.inferred:
-            own.setdefault(c.baseline_period, []).append(c.measure)
+    for period, inferred, measure in zip(rows.baseline_period, rows.inferred, rows.measure, strict=True):
+        if period and period != base.label and not inferred:
+            own.setdefault(period, []).append(measure)
     for period, names in own.items():
         notes.append(f"Baseline {period}, as the catalogue sets it, for: {', '.join(names)}.")
     return notes

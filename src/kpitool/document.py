@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from kpitool.commentary import commentary
 from kpitool.models import Catalogue, Comparison, ComparisonReport
@@ -58,6 +58,13 @@ class ReportDocument(BaseModel):
     notes: list[str]  # the data caveats, numbered from 1 in this order
     skipped: list[str] = Field(default_factory=list)  # input rows left out (--skip-invalid)
     comparison: ComparisonReport
+
+    @field_validator("comparison")
+    @classmethod
+    def _whole(cls, report: ComparisonReport) -> ComparisonReport:
+        """The report with every row a model: a document dumped as JSON holds every row."""
+        report.comparisons  # noqa: B018 (made when first read)
+        return report
 
 
 def _long_date(day: date) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from kpitool.codes import Code
 from kpitool.models import (
@@ -20,6 +20,9 @@ from kpitool.models import (
     Variation,
 )
 from kpitool.periods import Period
+
+if TYPE_CHECKING:
+    from kpitool.rows import Rows
 
 
 class Delta(BaseModel):
@@ -208,6 +211,68 @@ class ComparisonReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
     skipped: list[SkippedRow] = Field(default_factory=list)  # rows left out by --skip-invalid
+    # the rows as columns, where some are not models yet (kpitool.bulk's): ``comparisons`` is made
+    # from them when first read, and before any dump, copy or comparison of the report
+    _rows: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def of_rows(cls, rows: Rows, **fields: Any) -> ComparisonReport:
+        """The report of ``rows``, whose models are made only when ``comparisons`` is read."""
+        report = cls(comparisons=[], **fields)
+        del report.__dict__["comparisons"]
+        report._rows = rows
+        return report
+
+    def rows(self) -> Rows:
+        """The rows as columns, without making a model of any row that is not one yet."""
+        from kpitool.rows import Rows
+
+        if "comparisons" not in self.__dict__:
+            rows: Rows = self._rows
+            return rows
+        return Rows.of_models(self.comparisons)
+
+    def _made(self) -> ComparisonReport:
+        d = self.__dict__
+        if "comparisons" not in d:
+            d["comparisons"] = self._rows.models()
+            self._rows = None
+            ordered = {name: d[name] for name in type(self).model_fields}  # a dump's order is the dict's
+            d.clear()
+            d.update(ordered)
+        return self
+
+    if not TYPE_CHECKING:  # to mypy, ``comparisons`` is the field it is
+
+        def __getattr__(self, name: str) -> Any:
+            if name == "comparisons" and self.__pydantic_private__ and self.__pydantic_private__.get("_rows"):
+                return self._made().__dict__["comparisons"]
+            return super().__getattr__(name)
+
+    def model_dump(self, **kw: Any) -> dict[str, Any]:
+        return super(ComparisonReport, self._made()).model_dump(**kw)
+
+    def model_dump_json(self, **kw: Any) -> str:
+        return super(ComparisonReport, self._made()).model_dump_json(**kw)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ComparisonReport):
+            other._made()
+        return super(ComparisonReport, self._made()).__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> ComparisonReport:
+        return super(ComparisonReport, self._made()).__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> ComparisonReport:
+        return super(ComparisonReport, self._made()).__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        return super(ComparisonReport, self._made()).__getstate__()
+
+    def __repr_args__(self) -> Any:
+        return super(ComparisonReport, self._made()).__repr_args__()
 
     @property
     def rows_skipped(self) -> int:

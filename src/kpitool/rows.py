@@ -1,0 +1,139 @@
+"""A report's rows as columns: what the KPI table, its notes and the report's summaries read.
+
+Rows made one by one are ``Comparison`` models from the start; the plain rows of a large table
+(``kpitool.bulk``) are columns, and become models only when something reads them as models (the
+JSON, Word, Excel, the commentary: ``ComparisonReport.comparisons``). ``Rows`` holds both, in the
+table's order, with every figure the table shows a column, so that the table is drawn and its
+notes are added without a model a figure (62,500 rows: ~700,000 models).
+
+A row's ``notes`` list is its model's own: a note added here is the model's, made before or after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kpitool.models import Assessment, Comparison, Direction, Method, Unit
+
+# a quarter the row shows: its label, its value (None: a marker alone) and its marker
+Quarter = tuple[str, float | None, str | None]
+
+# the fields of a row every reader of the table uses, a column each (in this order in a row's tuple)
+FIELDS = (
+    "measure",
+    "section",
+    "area",
+    "unit",
+    "baseline_period",
+    "baseline_basis",
+    "baseline_value",
+    "current_value",
+    "change",
+    "change_pct",
+    "change_unit",
+    "direction",
+    "assessment",
+    "method",
+    "inferred",
+    "complete",
+    "projected",
+    "current_quarters",
+    "small_numbers",
+    "notes",
+)
+# and what the table shows of its quarters and trend
+SHOWN = ("quarters", "baseline_labels", "history")
+COLUMNS = (*FIELDS, *SHOWN)
+
+
+def row_of(c: Comparison) -> tuple[object, ...]:
+    """A model's row: its fields' values in ``COLUMNS``' order (``notes``: its own list)."""
+    d = c.__dict__
+    return (
+        *(d[name] for name in FIELDS),
+        [(q.period, q.value, q.marker) for q in c.quarters],
+        tuple(q.period for q in c.baseline_quarters),
+        [p.value for p in c.history],
+    )
+
+
+@dataclass
+class Rows:
+    """Each row's fields as a column (``rows.measure[i]``), the rows in the table's order.
+
+    ``made``: the rows that are models already, by place; ``make``: the model of any other row,
+    made when first asked (``None``: every row is in ``made``)."""
+
+    measure: list[str]
+    section: list[str]
+    area: list[str]
+    unit: list[Unit]
+    baseline_period: list[str | None]
+    baseline_basis: list[str]
+    baseline_value: list[float | None]
+    current_value: list[float | None]
+    change: list[float | None]
+    change_pct: list[float | None]
+    change_unit: list[str]
+    direction: list[Direction | None]
+    assessment: list[Assessment]
+    method: list[Method]
+    inferred: list[bool]
+    complete: list[bool]
+    projected: list[bool]
+    current_quarters: list[Sequence[str]]
+    small_numbers: list[bool]
+    notes: list[list[str]]
+    quarters: list[list[Quarter]]  # the quarters of the current year the row shows
+    baseline_labels: list[Sequence[str]]  # the baseline year's quarters it has
+    history: list[list[float | None]]  # its trend's values
+    made: dict[int, Comparison] = field(default_factory=dict)
+    make: Callable[[int], Comparison] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        rows: Iterable[tuple[object, ...]],
+        made: dict[int, Comparison] | None = None,
+        make: Callable[[int], Comparison] | None = None,
+    ) -> Rows:
+        """Rows from their tuples (``COLUMNS``' order)."""
+        cols = [list(c) for c in zip(*rows, strict=True)] or [[] for _ in COLUMNS]
+        return cls(**dict(zip(COLUMNS, cols, strict=True)), made=made or {}, make=make)
+
+    @classmethod
+    def of_models(cls, comparisons: Sequence[Comparison]) -> Rows:
+        return cls.of(map(row_of, comparisons), made=dict(enumerate(comparisons)))
+
+    def __len__(self) -> int:
+        return len(self.measure)
+
+    def model(self, i: int) -> Comparison:
+        """Row ``i`` as a model: made once, then the same model."""
+        found = self.made.get(i)
+        if found is None:
+            assert self.make is not None, f"row {i} has no model and nothing to make it"
+            found = self.made[i] = self.make(i)
+        return found
+
+    def models(self) -> list[Comparison]:
+        return [self.model(i) for i in range(len(self))]
+
+    def set_small_numbers(self, i: int, value: bool) -> None:
+        self.small_numbers[i] = value
+        if i in self.made:
+            self.made[i].small_numbers = value
+
+    def take(self, at: Sequence[int]) -> Rows:
+        """Some of the rows, in the order given (their models are the whole table's)."""
+        columns = {name: [column[i] for i in at] for name, column in ((n, getattr(self, n)) for n in COLUMNS)}
+        return Rows(**columns, make=lambda k: self.model(at[k]))  # type: ignore[arg-type]
+
+    def sections(self) -> dict[str, list[int]]:
+        """The rows by table (``ComparisonReport.sections``): each section, each area's apart."""
+        out: dict[str, list[int]] = {}
+        for i, (area, section) in enumerate(zip(self.area, self.section, strict=True)):
+            title = f"{area} — {section}" if area and section else area or section
+            out.setdefault(title, []).append(i)
+        return out
