@@ -6,6 +6,7 @@ the commands themselves.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,10 +86,14 @@ def _comparison(args: dict[str, Any]) -> tuple[Catalogue | None, ComparisonRepor
         args["area"],
     )  # fmt: skip
     with _progress(str(args.get("output_format", ""))) as progress:
-        return catalogue, run_comparison(
+        report = run_comparison(
             files, catalogue, options, skip_invalid=args["skip_invalid"], year_start=start, reading=reading,
             progress=progress,
         )  # fmt: skip
+    # the command ends once the report is drawn: what is made so far is kept to the end, never scanned
+    # again by the cycle collector (a first full pass over a 62,500-row report's objects: ~0.2 s)
+    gc.freeze()
+    return catalogue, report
 
 
 def _confidence(value: float | None) -> float | None:

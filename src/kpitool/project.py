@@ -17,7 +17,6 @@ from kpitool.methods import SMALL_NUMBERS
 from kpitool.models import (
     Catalogue,
     CompareOptions,
-    Comparison,
     ComparisonReport,
     Finding,
     SkippedRow,
@@ -26,6 +25,7 @@ from kpitool.models import (
 from kpitool.periods import YearStart
 from kpitool.progress import Progress, silent
 from kpitool.readers.base import Reading, ReadOptions
+from kpitool.rows import Rows
 from kpitool.sources import natural_key
 
 
@@ -176,9 +176,10 @@ def run_comparison(
     release_read_buffers()
     comparison = compare(observations, catalogue, options, files=[shown_path(p) for p in paths], progress=progress)
     comparison.skipped = [SkippedRow.of(f) for f in blocking]
+    rows = comparison.rows()  # the rows as columns: the notes are added without a model a figure
+    places = list(zip(rows.measure, rows.section, rows.area, strict=True))
     if options.measures or options.sections:  # the rows skipped of the measures asked for, and whole files
-        shown = comparison.comparisons
-        kept = [s for s in comparison.skipped if not s.measure or any(s.concerns(c) for c in shown)]
+        kept = [s for s in comparison.skipped if not s.measure or any(s.concerns_row(*p) for p in places)]
         if len(kept) < len(comparison.skipped):
             n = len(comparison.skipped) - len(kept)
             comparison.notes.append(
@@ -186,24 +187,27 @@ def run_comparison(
                 " (kpitool validate lists them)."
             )
         comparison.skipped = kept
-    by_measure: dict[str, list[Comparison]] = {}
-    for c in comparison.comparisons:
-        by_measure.setdefault(c.measure.strip().lower(), []).append(c)
+    by_measure: dict[str, list[int]] = {}
+    for i, name in enumerate(rows.measure):
+        by_measure.setdefault(name.strip().lower(), []).append(i)
     for skipped in comparison.skipped:
-        for c in by_measure.get((skipped.measure or "").strip().lower(), []):
-            if skipped.concerns(c):
+        for i in by_measure.get((skipped.measure or "").strip().lower(), []):
+            if skipped.concerns_row(*places[i]):
                 what = f"{skipped.period} " if skipped.period else ""
-                c.notes.append(f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}.")
-    _note_disagreements(comparison, report.findings, tables, by_measure)
-    _note_unread_columns(report.findings, unread_columns, by_measure)
+                rows.notes[i].append(
+                    f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}."
+                )
+    _note_disagreements(rows, report.findings, tables, by_measure)
+    _note_unread_columns(rows, report.findings, unread_columns, by_measure)
     comparison.notes.extend(_derived_not_read(report.findings))
     return comparison
 
 
 def _note_unread_columns(
+    rows: Rows,
     findings: Sequence[Finding],
     unread: dict[tuple[str, int, int], tuple[str, list[str]]],
-    by_measure: dict[str, list[Comparison]],
+    by_measure: dict[str, list[int]],
 ) -> None:
     """A row with a figure in a column kpitool could not read (``Quarter 3 2023/24`` mistyped, ``Year to
     date``) is compared without it, and its note says so: its values may leave a quarter out."""
@@ -213,12 +217,12 @@ def _note_unread_columns(
         section, names = unread.get((f.file or "", f.row, f.column), ("", []))
         note = f"{f.message[:1].upper()}{f.message[1:]} ({f.file}:{f.cell})."
         for name in dict.fromkeys(n.strip().lower() for n in names):
-            rows = by_measure.get(name, [])
+            at = by_measure.get(name, [])
             # the table's own rows, where the catalogue has not put the measure in another section
-            rows = [c for c in rows if c.section == section] or rows
-            for c in rows:
-                if note not in c.notes:
-                    c.notes.append(note)
+            at = [i for i in at if rows.section[i] == section] or at
+            for i in at:
+                if note not in rows.notes[i]:
+                    rows.notes[i].append(note)
 
 
 def _derived_not_read(findings: Sequence[Finding]) -> list[str]:
@@ -242,29 +246,30 @@ DOUBTFUL = frozenset({Code.PARTS_MISMATCH, Code.RATIO_MISMATCH, Code.TOTAL_MISMA
 
 
 def _note_disagreements(
-    comparison: ComparisonReport,
+    rows: Rows,
     findings: Sequence[Finding],
     sections: dict[tuple[str, int], str],
-    by_measure: dict[str, list[Comparison]],
+    by_measure: dict[str, list[int]],
 ) -> None:
     """A row whose published table contradicts itself (a total not the sum of its parts) is compared
     as published, and its note says so: its figures are not all right, and kpitool cannot say which.
     ``sections``: the table (its section) each (file, row) of a report table is in."""
     for f in findings:
         if f.code == Code.RENAMED_AREA:  # one code, two names: each name's rows say the other
-            for c in comparison.comparisons:
-                if c.area and f"{c.area!r}" in f.message:
-                    c.notes.append(f"{f.message}.")
+            for i, area in enumerate(rows.area):
+                if area and f"{area!r}" in f.message:
+                    rows.notes[i].append(f"{f.message}.")
             continue
         if f.code in (Code.SUSPECT_ZERO, Code.PERCENT_FRACTION):  # said on its row: the area's or the section's
-            for c in by_measure.get((f.measure or "").strip().lower(), []):
-                if (f.section or "") in (c.area, c.section):
-                    c.notes.append(f"{f.message} ({f.file}:{f.cell}).")
-                    doubted = 0 in (c.current_value, c.baseline_value) and SMALL_NUMBERS in c.notes
-                    if f.code == Code.SUSPECT_ZERO and c.small_numbers and doubted:
+            for i in by_measure.get((f.measure or "").strip().lower(), []):
+                if (f.section or "") in (rows.area[i], rows.section[i]):
+                    notes = rows.notes[i]
+                    notes.append(f"{f.message} ({f.file}:{f.cell}).")
+                    doubted = 0 in (rows.current_value[i], rows.baseline_value[i]) and SMALL_NUMBERS in notes
+                    if f.code == Code.SUSPECT_ZERO and rows.small_numbers[i] and doubted:
                         # 1,685 -> 0 is no small count that chance moves: the zero is in doubt, and said so
-                        c.small_numbers = False
-                        c.notes.remove(SMALL_NUMBERS)
+                        rows.set_small_numbers(i, False)
+                        notes.remove(SMALL_NUMBERS)
             continue
         lacking = f.code == Code.INCOMPLETE_TOTAL
         if not (lacking or (f.severity == "error" and f.code in DOUBTFUL)) or f.row is None:
@@ -273,12 +278,12 @@ def _note_disagreements(
         tables = set(sections.values())
         how = "" if f.message.endswith("compare uses the quarters") else "; compared as published"
         said = "does not agree with itself" if not lacking else "gives this total without one of its parts"
-        for c in by_measure.get((f.measure or "").strip().lower(), []):
+        for i in by_measure.get((f.measure or "").strip().lower(), []):
             if section is not None:
-                concerned = c.section == section
+                concerned = rows.section[i] == section
             elif f.section:  # a row of a long file: its section (or area) column
-                concerned = f.section in (c.section, c.area)
+                concerned = f.section in (rows.section[i], rows.area[i])
             else:  # a long file without one: not a report table's row of the same name
-                concerned = c.section not in tables
+                concerned = rows.section[i] not in tables
             if concerned:
-                c.notes.append(f"The published table {said} ({f.file}:{f.cell}): {f.message}{how}.")
+                rows.notes[i].append(f"The published table {said} ({f.file}:{f.cell}): {f.message}{how}.")

@@ -171,10 +171,14 @@ class SkippedRow(BaseModel):
 
     def concerns(self, c: Comparison) -> bool:
         """Is this skipped row one of the comparison's: its measure, in its section or area?"""
-        if not self.measure or self.measure.strip().lower() != c.measure.strip().lower():
+        return self.concerns_row(c.measure, c.section, c.area)
+
+    def concerns_row(self, measure: str, section: str, area: str) -> bool:
+        """``concerns`` of a row of that measure, section and area."""
+        if not self.measure or self.measure.strip().lower() != measure.strip().lower():
             return False
         where = (self.section or "").strip().lower()
-        return not where or where in (c.section.strip().lower(), c.area.strip().lower())
+        return not where or where in (section.strip().lower(), area.strip().lower())
 
     @classmethod
     def of(cls, f: Finding) -> SkippedRow:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from tabulate import tabulate
 
@@ -11,15 +10,16 @@ from kpitool.models import Catalogue, Comparison, ComparisonReport
 from kpitool.render.safe import visible
 from kpitool.render.values import (
     Units,
-    arrow_words,
+    arrows_words,
     change_texts,
     pct_texts,
     row_places,
     rows_left_out,
     sparkline,
     value_heading,
-    value_label,
+    value_labels,
 )
+from kpitool.rows import Rows
 
 
 def md_cell(text: str) -> str:
@@ -43,39 +43,40 @@ def headers(report: ComparisonReport) -> list[str]:
 
 
 def row_cells(c: Comparison, report: ComparisonReport) -> list[str]:
-    return [column[0] for column in row_columns([c], report)]
+    return [column[0] for column in row_columns(Rows.of_models([c]), report)]
 
 
-def row_columns(rows: Sequence[Comparison], report: ComparisonReport) -> list[list[str]]:
+def row_columns(rows: Rows, report: ComparisonReport) -> list[list[str]]:
     """The cells under ``headers``, a column at a time (a column's figures are formatted together)."""
-    places = [row_places(c) for c in rows]
-    units = Units.of([c.unit for c in rows], places)
-    base = units.texts([c.baseline_value for c in rows])
-    for i, c in enumerate(rows):
-        if c.baseline_period and c.baseline_period != report.baseline:
-            base[i] += f" ({c.baseline_period})"
+    places = row_places(rows)
+    units = Units.of(rows.unit, places)
+    base = units.texts(rows.baseline_value)
+    for i, period in enumerate(rows.baseline_period):
+        if period and period != report.baseline:
+            base[i] += f" ({period})"
     place = {p: k for k, p in enumerate(report.quarters)}
-    values: list[list[float | None]] = [[None] * len(rows) for _ in place]
-    markers: list[list[str | None]] = [[None] * len(rows) for _ in place]
-    shown = [[False] * len(rows) for _ in place]
-    for i, c in enumerate(rows):
-        for q in c.quarters:
-            k = place.get(q.period)
+    n = len(rows)
+    values: list[list[float | None]] = [[None] * n for _ in place]
+    markers: list[list[str | None]] = [[None] * n for _ in place]
+    shown = [[False] * n for _ in place]
+    for i, quarters in enumerate(rows.quarters):
+        for q, value, marker in quarters:
+            k = place.get(q)
             if k is not None:
-                values[k][i], markers[k][i], shown[k][i] = q.value, q.marker, True
-    quarters = [
+                values[k][i], markers[k][i], shown[k][i] = value, marker, True
+    cells = [
         [t if s else "" for t, s in zip(units.texts(values[k], markers[k]), shown[k], strict=True)]
         for k in range(len(place))
     ]
-    current = units.texts([c.current_value for c in rows])
+    current = units.texts(rows.current_value)
     return [
-        [c.measure for c in rows],
+        list(rows.measure),
         base,
-        *quarters,
-        [t + value_label(c, report) for t, c in zip(current, rows, strict=True)],
+        *cells,
+        [t + label for t, label in zip(current, value_labels(rows, report), strict=True)],
         change_texts(rows, places),
         pct_texts(rows, places),
-        [arrow_words(c) for c in rows],
+        arrows_words(rows),
     ]
 
 

@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpitool.models import Comparison, ComparisonReport
+from kpitool.models import Assessment, ComparisonReport
 from kpitool.render.markdown import headers, row_columns
 from kpitool.render.safe import visible, visible_cells, visible_line
 from kpitool.render.values import rows_left_out, sparklines
+from kpitool.rows import Rows
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
 
@@ -30,11 +31,10 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     """
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
-    for section, rows in report.sections().items():  # a section's cells at a time: never all the table's
-        grid = [
-            *map(visible_cells, row_columns(rows, report)),
-            sparklines([[p.value for p in c.history] for c in rows]),
-        ]
+    everything = report.rows()  # the rows as columns: the table's figures without a model each
+    for section, at in everything.sections().items():  # a section's cells at a time: never all the table's
+        rows = everything.take(at)
+        grid = [*map(visible_cells, row_columns(rows, report)), sparklines(rows.history)]
         widths = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
@@ -43,13 +43,13 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
             _write(console, _plain(heads, grid, widths, keep, name_width))
         else:
-            console.print(_rich(heads, rows, grid, keep, name_width), width=table_width)
+            console.print(_rich(heads, rows.assessment, grid, keep, name_width), width=table_width)
         left_out = [heads[i] for i in range(len(heads)) if i not in keep]
         if left_out:
             what = ", ".join(left_out)
             line = f"Left out to fit {console.width} columns: {what} (a wider terminal, or --format md, shows them)."
             console.print(Text(line, style="dim"))
-    for n in [*report.notes, *grouped_notes(report)]:
+    for n in [*report.notes, *grouped_notes(everything)]:
         console.print(Text(visible(n), style="dim"))
     if report.skipped:
         console.print(Text(rows_left_out(report.rows_skipped), style="bold"))
@@ -57,7 +57,9 @@ def render_table(report: ComparisonReport, console: Console) -> None:
             console.print(Text(visible(s.sentence), style="yellow"))
 
 
-def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep: list[int], name_width: int) -> Table:
+def _rich(
+    heads: list[str], assessments: list[Assessment], grid: list[list[str]], keep: list[int], name_width: int
+) -> Table:
     """A section's table for a colour terminal: a rule under the headings, arrows coloured
     (``grid``: the cells, a column at a time)."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -71,10 +73,10 @@ def _rich(heads: list[str], rows: list[Comparison], grid: list[list[str]], keep:
             max_width=max(name_width, MIN_NAME) if i == 0 else None,
             min_width=MIN_NAME if i == 0 else None,
         )
-    for c, cells in zip(rows, zip(*grid, strict=True), strict=True):
+    for assessment, cells in zip(assessments, zip(*grid, strict=True), strict=True):
         texts = [Text(cells[i]) for i in keep]
         if len(heads) - 2 in keep:
-            texts[keep.index(len(heads) - 2)].stylize(COLOUR[c.assessment])
+            texts[keep.index(len(heads) - 2)].stylize(COLOUR[assessment])
         table.add_row(*texts)
     return table
 
@@ -227,17 +229,17 @@ def _last_cells(text: str, width: int) -> str:
     return out
 
 
-def grouped_notes(report: ComparisonReport, names_shown: int = 6) -> list[str]:
+def grouped_notes(rows: Rows, names_shown: int = 6) -> list[str]:
     """Each distinct note once, with the measures it is about."""
     about: dict[str, list[str]] = {}
     sections_of: dict[str, set[str]] = {}
-    for c in report.comparisons:
-        sections_of.setdefault(c.measure, set()).add(c.section)
-    for c in report.comparisons:
+    for measure, section in zip(rows.measure, rows.section, strict=True):
+        sections_of.setdefault(measure, set()).add(section)
+    for measure, section, area, notes in zip(rows.measure, rows.section, rows.area, rows.notes, strict=True):
         # a measure in several areas (or, without a catalogue, several sections) is named with its place
-        place = c.area or (c.section if len(sections_of[c.measure]) > 1 else "")
-        for n in c.notes:
-            about.setdefault(n, []).append(f"{c.measure} ({place})" if place else c.measure)
+        place = area or (section if len(sections_of[measure]) > 1 else "")
+        for n in notes:
+            about.setdefault(n, []).append(f"{measure} ({place})" if place else measure)
     out = []
     for note, names in about.items():
         listed = ", ".join(names[:names_shown])

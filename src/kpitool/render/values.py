@@ -12,6 +12,7 @@ from functools import lru_cache
 from kpitool.models import ARROWS, Assessment, Comparison, ComparisonReport, Direction, Method, Unit
 from kpitool.numbers import format_number_column, format_signed_column
 from kpitool.periods import quarter_span
+from kpitool.rows import Rows
 
 PLACES: dict[Unit, int] = {"count": 0, "percent": 1, "seconds": 1, "currency": 0, "number": 1}
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -32,17 +33,24 @@ def value_texts(
 SMALL_PLACES = 6  # the most places a row of small figures is shown to
 
 
-def row_places(c: Comparison) -> int:
-    """The places a row's figures are shown to: its unit's, unless every figure of it would show as
-    0.0 there (0.0004 -> 0.0005 read "0.0 0.0 +25.0%"): then enough for two significant digits of
-    its least figure, up to six."""
-    places = PLACES[c.unit]
-    if places == 0 or (c.current_value is not None and abs(c.current_value) >= 0.5 * 10.0**-places):
-        return places
-    figures = [abs(v) for v in (c.baseline_value, c.current_value, *(q.value for q in c.quarters)) if v]
-    if not figures or max(figures) >= 0.5 * 10.0**-places:
-        return places
-    return min(SMALL_PLACES, max(places, 1 - math.floor(math.log10(min(figures)))))
+def row_places(rows: Rows) -> list[int]:
+    """The places each row's figures are shown to: its unit's, unless every figure of it would show
+    as 0.0 there (0.0004 -> 0.0005 read "0.0 0.0 +25.0%"): then enough for two significant digits
+    of its least figure, up to six."""
+    out = []
+    for unit, current, base, quarters in zip(
+        rows.unit, rows.current_value, rows.baseline_value, rows.quarters, strict=True
+    ):
+        places = PLACES[unit]
+        if places == 0 or (current is not None and abs(current) >= 0.5 * 10.0**-places):
+            out.append(places)
+            continue
+        figures = [abs(v) for v in (base, current, *(v for _, v, _ in quarters)) if v]
+        if not figures or max(figures) >= 0.5 * 10.0**-places:
+            out.append(places)
+            continue
+        out.append(min(SMALL_PLACES, max(places, 1 - math.floor(math.log10(min(figures))))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -80,18 +88,17 @@ class Units:
         return out
 
 
-def change_texts(rows: Sequence[Comparison], places: Sequence[int] | None = None) -> list[str]:
-    """Each row's change in its figures' places (``places``: each row's, else its unit's)."""
-    return format_signed_column(
-        [c.change for c in rows], list(places) if places is not None else [PLACES[c.unit] for c in rows]
-    )
+def change_texts(rows: Rows, places: Sequence[int]) -> list[str]:
+    """Each row's change in its figures' places."""
+    return format_signed_column(rows.change, list(places))
 
 
-def pct_texts(rows: Sequence[Comparison], places: Sequence[int] | None = None) -> list[str]:
+def pct_texts(rows: Rows, places: Sequence[int]) -> list[str]:
     """Each row's % change, or its change in points (``-4.5 pp``, to the row's places) where it is a percentage."""
-    points = [c.change_unit == "pp" for c in rows]
-    each = [p if pp else 1 for pp, p in zip(points, places or [1] * len(rows), strict=True)]
-    texts = format_signed_column([c.change if pp else c.change_pct for c, pp in zip(rows, points, strict=True)], each)
+    points = [u == "pp" for u in rows.change_unit]
+    each = [p if pp else 1 for pp, p in zip(points, places, strict=True)]
+    shown = [c if pp else pct for c, pct, pp in zip(rows.change, rows.change_pct, points, strict=True)]
+    texts = format_signed_column(shown, each)
     return [t if t == "n/a" else t + (" pp" if pp else "%") for t, pp in zip(texts, points, strict=True)]
 
 
@@ -99,6 +106,11 @@ def arrow_words(c: Comparison) -> str:
     """``↑ up (worse)`` — the arrow, its direction and what it means for this measure; under the
     statistical methods, what the arrow stands for (``↔ not significant``, ``↓ special cause``)."""
     return _arrow_words(c.direction, c.assessment, c.method)
+
+
+def arrows_words(rows: Rows) -> list[str]:
+    """``arrow_words`` of each row."""
+    return [_arrow_words(*x) for x in zip(rows.direction, rows.assessment, rows.method, strict=True)]
 
 
 @lru_cache(maxsize=64)
@@ -184,13 +196,13 @@ def _common_part_year(report: ComparisonReport) -> str | None:
     if _LAST and _LAST[0][0]() is report:
         return _LAST[0][1]
     answer = None
+    rows = report.rows()
+    years = list(zip(rows.current_quarters, rows.complete, rows.projected, strict=True))
     # a heading of the part year only when every row is it: none whole, none projected to a whole year
-    if not any(c.complete or c.projected for c in report.comparisons if c.current_quarters):
+    if not any(complete or projected for quarters, complete, projected in years if quarters):
         spans = {
             _span(quarters)
-            for quarters in {
-                tuple(c.current_quarters) for c in report.comparisons if c.current_quarters and not c.projected
-            }
+            for quarters in {tuple(quarters) for quarters, _, projected in years if quarters and not projected}
         }
         answer = spans.pop() if len(spans) == 1 else None
     _LAST[:] = [(weakref.ref(report), answer)]
@@ -203,13 +215,13 @@ def value_heading(report: ComparisonReport) -> str:
     return f"{report.current} {common}" if common else f"{report.current} value"
 
 
-def value_label(c: Comparison, report: ComparisonReport) -> str:
-    """What a value is when the heading does not say it: a projection, or the part year it covers."""
-    if c.projected:
-        return " (projected)"
-    if c.complete or not c.current_quarters or _common_part_year(report):
-        return ""
-    return f" ({_span(c.current_quarters)})"
+def value_labels(rows: Rows, report: ComparisonReport) -> list[str]:
+    """What each value is when the heading does not say it: a projection, or the part year it covers."""
+    common = _common_part_year(report)
+    return [
+        " (projected)" if projected else ("" if complete or not quarters or common else f" ({_span(quarters)})")
+        for quarters, complete, projected in zip(rows.current_quarters, rows.complete, rows.projected, strict=True)
+    ]
 
 
 def direction_words(c: Comparison) -> str:
