@@ -226,3 +226,39 @@ def test_the_pivot_keys_series_as_collect_series_does() -> None:
     assert grid.plain.tolist() == [False, True, True, False, False]  # a period twice, restated, a month
     q2 = [grid.columns[parse_period(q)] for q in ("2022/23 Q2", "2023/24 Q2")]
     assert grid.markers == {(2, q2[0]): "[c]", (2, q2[1]): "[c]"}  # the marks of values and of no values
+
+
+def test_whole_rows_at_the_rules_edges_are_the_reference_rows() -> None:
+    """Whole, unmarked years (made a column at a time): a negative baseline, a zero one (a count and
+    a percentage), small numbers, a change on the band's edge (+5%, +5 pp) and just past it."""
+    series = {
+        "Negative": ([-5.0, -3.0, -2.0, -1.0], [-2.0, -2.0, -2.0, -2.0], False),
+        "Zero": ([0.0] * 4, [1.0, 2.0, 3.0, 4.0], False),
+        "Zero both": ([0.0] * 4, [0.0] * 4, False),
+        "Zero %": ([0.0] * 4, [1.0, 1.0, 1.0, 1.0], True),  # 0% -> 1%: +1 pp, within the band
+        "Small": ([1.0, 2.0, 1.0, 0.0], [2.0, 2.0, 2.0, 2.0], False),
+        "Edge": ([5.0, 5.0, 5.0, 5.0], [5.25, 5.25, 5.25, 5.25], False),  # 20 -> 21: +5%
+        "Past": ([5.0, 5.0, 5.0, 5.0], [5.25, 5.25, 5.25, 5.26], False),
+        "Edge %": ([50.0, 50.0, 50.0, 50.0], [55.0, 55.0, 55.0, 55.0], True),  # +5 pp
+    }
+    rows = [
+        ("", name, q, v, None, pc, False)
+        for name, (base, year, pc) in series.items()
+        for q, v in zip(QUARTERS[4:], [*base, *year], strict=True)
+    ]
+    frame = pd.DataFrame(
+        [(s, m, p, v, mk, pc, st, i + 2, 3, 0) for i, (s, m, p, v, mk, pc, st) in enumerate(rows)],
+        columns=list(FRAME_COLUMNS),
+    ).astype({"marker": object, "file_index": "int32", "column": "int32"})
+    obs = Observations(frame, {label: parse_period(label) for label in QUARTERS}, {0: "a.csv"})
+    report = compare(obs)
+    assert report.model_dump_json() == compare(obs, per_row=True).model_dump_json()
+    by = {c.measure: c for c in report.comparisons}
+    assert bulk.NEGATIVE_BASELINE in by["Negative"].notes and bulk.ZERO_BASELINE in by["Zero"].notes
+    assert (by["Zero"].direction, by["Zero both"].direction, by["Zero %"].direction) == (
+        "up",
+        "level",
+        "level",
+    )  # 0% -> 1%: +1 pp
+    assert by["Small"].small_numbers and (by["Edge"].direction, by["Past"].direction) == ("level", "up")
+    assert by["Edge %"].direction == "level"

@@ -332,10 +332,15 @@ def _rows(
     # which quarters of the year, and of the baseline, have a value: a bit each, one tuple a mask
     bits = np.array([1, 2, 4, 8], dtype=np.int64)
     which = [tuple(n for n in range(4) if m >> n & 1) for m in range(16)]
-    at = np.flatnonzero(makes)
+    year_masks, base_masks = have @ bits, have_base @ bits
+    # a row whose two years are whole and unmarked (most of a large table): all at once
+    whole = makes & (year_masks == 15) & (base_masks == 15) & ~np.isin(series, np.array(sorted(marked), dtype=np.int64))
+    if whole.any():
+        _whole_rows(context, asked, np.flatnonzero(whole), values, inferred, aggregates, grid.columns, out)
+    at = np.flatnonzero(makes & ~whole)
     no_marks: dict[tuple[int, int], str] = {}
     for i, row, year_mask, base_mask in zip(
-        at.tolist(), values[at].tolist(), (have[at] @ bits).tolist(), (have_base[at] @ bits).tolist(), strict=True
+        at.tolist(), values[at].tolist(), year_masks[at].tolist(), base_masks[at].tolist(), strict=True
     ):
         p = asked[i]
         g = p.series
@@ -433,6 +438,108 @@ def _rows(
             notes,
             quarters,
             base_seen,
+            history,
+        )
+
+
+def _whole_rows(
+    cx: _Context,
+    asked: list[Plain],
+    at: np.ndarray,
+    values: np.ndarray,
+    inferred: list[tuple[Unit, str]],
+    aggregates: list[Aggregate],
+    columns: dict[Period, int],
+    out: Made,
+) -> None:
+    """The rows ``at`` (of ``asked``) whose year and baseline have all four quarters, none marked:
+    the per-row rules a column at a time. Year values are ``arithmetic.year_value``'s, one a row
+    (``fsum``); the changes, % changes and the band are float64 operations in numpy, the same
+    operations in the same order as Python's floats do them, so every value is the same bit for bit."""
+    year, base = cx.year, cx.base
+    in_year = [columns[q] for q in year.quarters()]
+    picked = [asked[i] for i in at.tolist()]
+    units = [inferred[i][0] for i in at.tolist()]
+    hows = [aggregates[i] for i in at.tolist()]
+    grid = values[at]
+    rows = grid.tolist()
+    ys, bs = grid[:, in_year].tolist(), grid[:, cx.in_base].tolist()
+    current = [ar.year_value(y, how) for y, how in zip(ys, hows, strict=True)]
+    base_value = [ar.year_value(b, how) for b, how in zip(bs, hows, strict=True)]
+    cur, was = np.array(current, dtype=np.float64), np.array(base_value, dtype=np.float64)
+    change = cur - was
+    zero = was == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = change / np.abs(was) * 100.0
+    points = np.array([u == "percent" for u in units], dtype=bool)
+    headline = np.where(points, change, pct)
+    by_zero = zero & ~points  # no % change: the arrow follows the absolute change
+    tolerance = np.array([p.tolerance for p in picked], dtype=np.float64) + ar.EDGE
+    sign = np.where(by_zero, cur, headline)
+    level = np.where(by_zero, cur == 0, np.abs(headline) <= tolerance)
+    directions: list[Direction] = np.where(level, "level", np.where(sign > 0, "up", "down")).tolist()
+    negative = (was < 0) & ~zero
+    small = np.array([u == "count" for u in units], dtype=bool) & ((np.abs(cur) < SMALL) | (np.abs(was) < SMALL))
+    pattern = _Pattern.of((0, 1, 2, 3), year, base, columns)
+    basis = f"{quarter_span([1, 2, 3, 4])} {base}"
+    seen = tuple(cx.base_labels)
+    labels, none = cx.labels, (None, None, None, None)
+    for k, (p, row, y, b, unit, how, direction, c, was_k, d, r, z, neg, sm) in enumerate(
+        zip(
+            picked,
+            rows,
+            ys,
+            bs,
+            units,
+            hows,
+            directions,
+            current,
+            base_value,
+            change.tolist(),
+            pct.tolist(),
+            by_zero.tolist(),
+            negative.tolist(),
+            small.tolist(),
+            strict=True,
+        )
+    ):
+        notes = [ZERO_BASELINE] if z else []
+        if neg:
+            notes.append(NEGATIVE_BASELINE)
+        if p.unit is None:
+            notes.append(_inferred_note(unit, how, inferred[at[k]][1]))
+        if sm:
+            notes.append(SMALL_NUMBERS)
+        if cx.trend_is_quarters:
+            history = b + y
+        else:
+            points_of = [row[j] for j in cx.trend]
+            known = [n for n, v in enumerate(points_of) if v == v]
+            history = [None if v != v else v for v in points_of[known[0] : known[-1] + 1]] if known else []
+        out.recipes[p.place] = _Recipe(cx, p, row, (0, 1, 2, 3), pattern, {}, how)
+        out.rows[p.place] = (
+            p.name,
+            p.section,
+            p.area,
+            unit,
+            base.label,
+            basis,
+            was_k,
+            c,
+            d,
+            None if was_k == 0 else r,
+            "pp" if unit == "percent" else "%",
+            direction,
+            ASSESSMENT[(direction, p.polarity)],
+            "band",
+            p.unit is None,
+            True,
+            False,
+            pattern.labels,
+            sm,
+            notes,
+            list(zip(labels, y, none, strict=True)),
+            seen,
             history,
         )
 
