@@ -28,7 +28,7 @@ from kpitool.methods import SMALL, SMALL_NUMBERS
 from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, PeriodValue, Polarity, Unit
 from kpitool.periods import Period, quarter_span
 from kpitool.readers import Observations
-from kpitool.rows import FIELDS, Quarter, Rows
+from kpitool.rows import FIELDS, Block, Quarter, Rows, transposed
 from kpitool.series import Key
 from kpitool.units import inferred_note, inferred_unit
 
@@ -161,10 +161,10 @@ class Plain:
 
 
 def plain_rows(grid: Pivot, asked: Sequence[Plain], year: Period, trend: Sequence[Period]) -> Made:
-    """The rows it can make, by place, as row tuples (``kpitool.rows.COLUMNS``; None: the series
-    makes no row, as the per-row path says); the rest are left to the per-row path. ``trend``: the
-    sparkline's quarters, oldest first."""
-    out = Made({}, {})
+    """The rows it can make, in blocks of columns (``kpitool.rows``), and the places of the series
+    that make no row (as the per-row path says); the rest are left to the per-row path. ``trend``:
+    the sparkline's quarters, oldest first."""
+    out = Made([], set())
     by_base: dict[Period, list[Plain]] = {}
     for p in asked:
         by_base.setdefault(p.base, []).append(p)
@@ -176,15 +176,14 @@ def plain_rows(grid: Pivot, asked: Sequence[Plain], year: Period, trend: Sequenc
 
 @dataclass
 class Made:
-    """The bulk path's rows: each row's tuple by place (None: no row), and what its model is made
-    of, for the rows whose model something asks for (``model``)."""
+    """The bulk path's rows: blocks of them, and the places whose series make no row."""
 
-    rows: dict[int, tuple[object, ...] | None]
-    recipes: dict[int, _Recipe]
+    blocks: list[Block]
+    none: set[int]
 
-    def model(self, place: int, rows: Rows, k: int) -> Comparison:
-        """The model of the row made at ``place``, row ``k`` of ``rows`` (its notes are that row's list)."""
-        return self.recipes[place].model(rows, k)
+    def places(self) -> set[int]:
+        """The places it has decided: a row made, or none to make."""
+        return {p for b in self.blocks for p in b.places} | self.none
 
 
 @dataclass(frozen=True)
@@ -300,7 +299,7 @@ def _rows(
     ok = grid.plain[series]
     makes = ok & ((present == 4) | ((present >= 1) & same_quarters))
     for i in np.flatnonzero(ok & (present == 0) & ~have_base.any(axis=1)).tolist():
-        out.rows[asked[i].place] = None  # no value for either year: not a row of this table
+        out.none.add(asked[i].place)  # no value for either year: not a row of this table
 
     # a measure no catalogue describes: its unit (and why) as series.inferred_measure decides it
     percent, fractional = grid.percent[series].tolist(), grid.fractional[series].tolist()
@@ -339,6 +338,9 @@ def _rows(
         _whole_rows(context, asked, np.flatnonzero(whole), values, inferred, aggregates, grid.columns, out)
     at = np.flatnonzero(makes & ~whole)
     no_marks: dict[tuple[int, int], str] = {}
+    places: list[int] = []
+    tuples: list[tuple[object, ...]] = []
+    recipes: list[_Recipe] = []
     for i, row, year_mask, base_mask in zip(
         at.tolist(), values[at].tolist(), year_masks[at].tolist(), base_masks[at].tolist(), strict=True
     ):
@@ -411,11 +413,10 @@ def _rows(
         else:
             quarters = _marked_cells(row, in_year, labels, g, marks)
             base_seen = tuple(q for q, _, _ in _marked_cells(row, in_base, base_labels, g, marks))
-        points_of = [row[j] for j in trend]
-        known = [n for n, v in enumerate(points_of) if v == v]
-        history = [None if v != v else v for v in points_of[known[0] : known[-1] + 1]] if known else []
-        out.recipes[p.place] = _Recipe(context, p, row, had, pattern, marks, how)
-        out.rows[p.place] = (
+        history = _trend_values([row[j] for j in trend])
+        places.append(p.place)
+        recipes.append(_Recipe(context, p, row, had, pattern, marks, how))
+        tuples.append((
             p.name,
             p.section,
             p.area,
@@ -439,7 +440,9 @@ def _rows(
             quarters,
             base_seen,
             history,
-        )
+        ))  # fmt: skip
+    if places:
+        out.blocks.append(Block(places, transposed(tuples), lambda j, rows, k: recipes[j].model(rows, k)))
 
 
 def _whole_rows(
@@ -481,67 +484,67 @@ def _whole_rows(
     negative = (was < 0) & ~zero
     small = np.array([u == "count" for u in units], dtype=bool) & ((np.abs(cur) < SMALL) | (np.abs(was) < SMALL))
     pattern = _Pattern.of((0, 1, 2, 3), year, base, columns)
-    basis = f"{quarter_span([1, 2, 3, 4])} {base}"
-    seen = tuple(cx.base_labels)
+    n = len(picked)
+    whys = [inferred[i][1] for i in at.tolist()]
+    inferred_note = [
+        _inferred_note(unit, how, why) if p.unit is None else None
+        for p, unit, how, why in zip(picked, units, hows, whys, strict=True)
+    ]
+    notes = [
+        [
+            x
+            for x in (
+                ZERO_BASELINE if z else None,
+                NEGATIVE_BASELINE if neg else None,
+                note,
+                SMALL_NUMBERS if sm else None,
+            )
+            if x
+        ]
+        for z, neg, note, sm in zip(by_zero.tolist(), negative.tolist(), inferred_note, small.tolist(), strict=True)
+    ]
+    if cx.trend_is_quarters:
+        history = [b + y for b, y in zip(bs, ys, strict=True)]
+    else:
+        history = [_trend_values([row[j] for j in cx.trend]) for row in rows]
     labels, none = cx.labels, (None, None, None, None)
-    for k, (p, row, y, b, unit, how, direction, c, was_k, d, r, z, neg, sm) in enumerate(
-        zip(
-            picked,
-            rows,
-            ys,
-            bs,
-            units,
-            hows,
-            directions,
-            current,
-            base_value,
-            change.tolist(),
-            pct.tolist(),
-            by_zero.tolist(),
-            negative.tolist(),
-            small.tolist(),
-            strict=True,
-        )
-    ):
-        notes = [ZERO_BASELINE] if z else []
-        if neg:
-            notes.append(NEGATIVE_BASELINE)
-        if p.unit is None:
-            notes.append(_inferred_note(unit, how, inferred[at[k]][1]))
-        if sm:
-            notes.append(SMALL_NUMBERS)
-        if cx.trend_is_quarters:
-            history = b + y
-        else:
-            points_of = [row[j] for j in cx.trend]
-            known = [n for n, v in enumerate(points_of) if v == v]
-            history = [None if v != v else v for v in points_of[known[0] : known[-1] + 1]] if known else []
-        out.recipes[p.place] = _Recipe(cx, p, row, (0, 1, 2, 3), pattern, {}, how)
-        out.rows[p.place] = (
-            p.name,
-            p.section,
-            p.area,
-            unit,
-            base.label,
-            basis,
-            was_k,
-            c,
-            d,
-            None if was_k == 0 else r,
-            "pp" if unit == "percent" else "%",
-            direction,
-            ASSESSMENT[(direction, p.polarity)],
-            "band",
-            p.unit is None,
-            True,
-            False,
-            pattern.labels,
-            sm,
-            notes,
-            list(zip(labels, y, none, strict=True)),
-            seen,
-            history,
-        )
+    was_list = was.tolist()
+    columns_of: dict[str, list[Any]] = {
+        "measure": [p.name for p in picked],
+        "section": [p.section for p in picked],
+        "area": [p.area for p in picked],
+        "unit": units,
+        "baseline_period": [base.label] * n,
+        "baseline_basis": [f"{quarter_span([1, 2, 3, 4])} {base}"] * n,
+        "baseline_value": base_value,
+        "current_value": current,
+        "change": change.tolist(),
+        "change_pct": [None if w == 0 else r for w, r in zip(was_list, pct.tolist(), strict=True)],
+        "change_unit": ["pp" if u == "percent" else "%" for u in units],
+        "direction": directions,
+        "assessment": [ASSESSMENT[(d, p.polarity)] for d, p in zip(directions, picked, strict=True)],
+        "method": ["band"] * n,
+        "inferred": [p.unit is None for p in picked],
+        "complete": [True] * n,
+        "projected": [False] * n,
+        "current_quarters": [pattern.labels] * n,
+        "small_numbers": small.tolist(),
+        "notes": notes,
+        "quarters": [list(zip(labels, y, none, strict=True)) for y in ys],
+        "baseline_labels": [tuple(cx.base_labels)] * n,
+        "history": history,
+    }
+
+    def model(j: int, table: Rows, k: int) -> Comparison:
+        return _Recipe(cx, picked[j], rows[j], (0, 1, 2, 3), pattern, {}, hows[j]).model(table, k)
+
+    out.blocks.append(Block([p.place for p in picked], columns_of, model))
+
+
+def _trend_values(points: list[float]) -> list[float | None]:
+    """The trend's values from its first to its last with a value (a gap within it: None)."""
+    known = [n for n, v in enumerate(points) if v == v]
+    return [None if v != v else v for v in points[known[0] : known[-1] + 1]] if known else []
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from kpitool.periods import Period, period_of, quarter_span
 from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
 from kpitool.readers.base import gc_paused
-from kpitool.rows import Rows, row_of
+from kpitool.rows import Block, merged
 from kpitool.series import Key, Resolved, Resolver, Row, Series, collect_series, plan_rows
 from kpitool.units import inferred_note
 
@@ -108,44 +108,38 @@ def _compare(
         m = row.measure
         how = options.method or (m.method if m else None) or method
         chosen.append((row, how, ar.tolerance_for(m, band), (m.baseline if m else None) or default_base))
-    made = bulk.Made({}, {})
+    made = bulk.Made([], set())
     if grid is not None:
         made = bulk.plain_rows(grid, _plain(grid, chosen), current_year, _quarter_trend(current_year))
-        left = [i for i in range(len(chosen)) if i not in made.rows]
+        decided = made.places()
+        left = [i for i in range(len(chosen)) if i not in decided]
         wanted = {key for i in left for part in chosen[i][0].parts for key in part.keys}
         index = {key: g for g, key in enumerate(grid.keys)}
         series = collect_series(grid.frame_of(observations, sorted(index[key] for key in wanted)))
+        chosen_left = [(i, chosen[i]) for i in left]
+    else:
+        chosen_left = list(enumerate(chosen))
     resolve = Resolver(series, observations.files)
-    tuples: list[tuple[object, ...]] = []
-    models: dict[int, Comparison] = {}  # the rows made one by one, by their place in the table
-    places: list[int] = []  # each row's place among the chosen
-    unmade: list[Row] = []  # rows with nothing to compare: said where their cells are markers
-    for i, (row, how, tolerance, base) in enumerate(chosen):
-        if i % 500 == 0:
-            progress("Comparing", i, len(chosen))
-        if i in made.rows:
-            done = made.rows[i]
-            if done is not None:
-                places.append(i)
-                tuples.append(done)
-            else:
-                unmade.append(row)
-            continue
+    places: list[int] = []  # the rows made one by one: their places in the table, their models
+    models: list[Comparison] = []
+    for n, (i, (row, how, tolerance, base)) in enumerate(chosen_left):
+        if n % 500 == 0:
+            progress("Comparing", n, len(chosen_left))
         r = resolve(row)
         if current_year.is_year:
             one = _compare_one(r, base, current_year, tolerance, options.pro_rata)
         else:
             one = _compare_periods(r, default_base, current_year, tolerance)
         if one is not None:
-            model = methods.apply(r, one[0], how, confidence, one[1], current_year)
-            models[len(tuples)] = model
             places.append(i)
-            tuples.append(row_of(model))
+            models.append(methods.apply(r, one[0], how, confidence, one[1], current_year))
         else:
-            unmade.append(row)
-    if not tuples:
+            made.none.add(i)
+    # rows with nothing to compare: said where their cells are markers
+    unmade = [chosen[i][0] for i in sorted(made.none)]
+    if len(made.none) == len(chosen):
         raise UsageError(nothing_to_compare(planned, options, current_year, periods))
-    rows: Rows = Rows.of(tuples, made=models, make=lambda k: made.model(places[k], rows, k))
+    rows = merged([*made.blocks, Block.of_models(places, models)])
     on_default = default_base.label in rows.baseline_period
     if on_default and default_base.is_year and default_base not in years:  # most likely a typo: say what there is
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {listed(years)}")
@@ -527,18 +521,18 @@ def _plain(grid: bulk.Pivot, chosen: Sequence[tuple[Row, Method, float, Period]]
             continue
         if m is not None and (m.aggregate == "ratio" or m.since is not None or m.target is not None):
             continue
-        out.append(
+        out.append(  # by position: a dataclass's keywords cost twice as much
             bulk.Plain(
-                place=i,
-                series=index[row.keys[0]],
-                name=row.name,
-                section=row.section,
-                area=row.area,
-                unit=m.unit if m else None,
-                aggregate=m.aggregate if m else None,
-                polarity=m.polarity if m else "neutral",
-                tolerance=tolerance,
-                base=base,
+                i,
+                index[row.keys[0]],
+                row.name,
+                row.section,
+                row.area,
+                m.unit if m else None,
+                m.aggregate if m else None,
+                m.polarity if m else "neutral",
+                tolerance,
+                base,
             )
         )
     return out

@@ -11,8 +11,11 @@ A row's ``notes`` list is its model's own: a note added here is the model's, mad
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
 
 from kpitool.models import Assessment, Comparison, Direction, Method, Unit
 
@@ -56,6 +59,53 @@ def row_of(c: Comparison) -> tuple[object, ...]:
         tuple(q.period for q in c.baseline_quarters),
         [p.value for p in c.history],
     )
+
+
+def transposed(rows: Sequence[tuple[object, ...]]) -> dict[str, list[Any]]:
+    """Row tuples (``COLUMNS``' order) as columns."""
+    cols = [list(c) for c in zip(*rows, strict=True)] or [[] for _ in COLUMNS]
+    return dict(zip(COLUMNS, cols, strict=True))
+
+
+@dataclass
+class Block:
+    """Rows made together: their places in the table (its rows' order), their columns
+    (``COLUMNS``), and the model of the ``j``-th of them, made when asked (``model(j, rows, k)``:
+    it is row ``k`` of ``rows``, whose notes list its model shares)."""
+
+    places: list[int]
+    columns: dict[str, list[Any]]
+    model: Callable[[int, Rows, int], Comparison]
+    models: list[Comparison] | None = None  # the rows are these models already
+
+    @classmethod
+    def of_models(cls, places: list[int], models: list[Comparison]) -> Block:
+        return cls(places, transposed([row_of(c) for c in models]), lambda j, rows, k: models[j], models)
+
+
+def merged(blocks: Sequence[Block]) -> Rows:
+    """The blocks' rows as one table, in the order of their places; the rows of a block of models
+    are those models."""
+    places = list(chain.from_iterable(b.places for b in blocks))
+    columns = {name: list(chain.from_iterable(b.columns[name] for b in blocks)) for name in COLUMNS}
+    starts = [0]
+    for b in blocks:
+        starts.append(starts[-1] + len(b.places))
+    order = sorted(range(len(places)), key=places.__getitem__)
+    if order != list(range(len(places))):
+        columns = {name: [column[i] for i in order] for name, column in columns.items()}
+
+    def make(k: int) -> Comparison:
+        at = order[k]
+        n = bisect_right(starts, at) - 1
+        return blocks[n].model(at - starts[n], rows, k)
+
+    rows = Rows(**columns, make=make)  # type: ignore[arg-type]
+    position = {at: k for k, at in enumerate(order)} if any(b.models for b in blocks) else {}
+    for b, start in zip(blocks, starts, strict=False):
+        for j, model in enumerate(b.models or ()):
+            rows.made[position[start + j]] = model  # a mark set on the row is its model's at once
+    return rows
 
 
 @dataclass
@@ -126,9 +176,14 @@ class Rows:
             self.made[i].small_numbers = value
 
     def take(self, at: Sequence[int]) -> Rows:
-        """Some of the rows, in the order given (their models are the whole table's)."""
+        """Some of the rows, in the order given, to read (their models are the whole table's; their
+        notes lists are its rows' own, but ``set_small_numbers`` on them is not the table's)."""
+        first = at[0] if at else 0
+        if list(at) == list(range(first, first + len(at))):  # most often: a run of rows, sliced
+            columns = {n: getattr(self, n)[first : first + len(at)] for n in COLUMNS}
+            return Rows(**columns, make=lambda k: self.model(first + k))
         columns = {name: [column[i] for i in at] for name, column in ((n, getattr(self, n)) for n in COLUMNS)}
-        return Rows(**columns, make=lambda k: self.model(at[k]))  # type: ignore[arg-type]
+        return Rows(**columns, make=lambda k: self.model(at[k]))
 
     def sections(self) -> dict[str, list[int]]:
         """The rows by table (``ComparisonReport.sections``): each section, each area's apart."""

@@ -201,10 +201,12 @@ class Resolved:
 Key = tuple[str, str]  # a series' (section, measure), as the data name it
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Row:
     """A row the table will have, before a value is looked at: a measure in an area and the
-    series it is made of (several, when aliases or sections meet in one catalogue measure)."""
+    series it is made of (several, when aliases or sections meet in one catalogue measure).
+    Never changed once made (not frozen: a frozen dataclass costs five times as much to make,
+    62,500 rows 0.05 s)."""
 
     name: str
     section: str  # the row's section ("" for an area's row of a measure no catalogue describes)

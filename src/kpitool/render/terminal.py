@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from rich import box
 from rich.cells import cell_len, set_cell_size
@@ -32,18 +33,17 @@ def render_table(report: ComparisonReport, console: Console) -> None:
     boxed = console.is_terminal and not console.no_color
     heads = [*headers(report), "Trend"]
     everything = report.rows()  # the rows as columns: the table's figures without a model each
-    for section, at in everything.sections().items():  # a section's cells at a time: never all the table's
-        rows = everything.take(at)
-        grid = [*map(visible_cells, row_columns(rows, report)), sparklines(rows.history)]
-        widths = _natural(heads, grid)
+    for section, assessments, grid in _section_cells(everything, report):
+        widths, narrow = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
         grid[0] = shortened(grid[0], min(max(widths[0], MIN_NAME), max(name_width, MIN_NAME)))
+        narrow[0] = _narrow(grid[0])
         console.print(Text(visible_line(section or "Measures"), style="bold"))
         if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
-            _write(console, _plain(heads, grid, widths, keep, name_width))
+            _write(console, _plain(heads, grid, widths, keep, name_width, narrow))
         else:
-            console.print(_rich(heads, rows.assessment, grid, keep, name_width), width=table_width)
+            console.print(_rich(heads, assessments, grid, keep, name_width), width=table_width)
         left_out = [heads[i] for i in range(len(heads)) if i not in keep]
         if left_out:
             what = ", ".join(left_out)
@@ -55,6 +55,31 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         console.print(Text(rows_left_out(report.rows_skipped), style="bold"))
         for s in report.skipped:
             console.print(Text(visible(s.sentence), style="yellow"))
+
+
+CHUNK = 4096  # rows whose cells are made together: a few sections' at a time, never all the table's
+
+
+def _section_cells(rows: Rows, report: ComparisonReport) -> Iterator[tuple[str, list[Assessment], list[list[str]]]]:
+    """Each section's title, its rows' assessments and its cells (a column at a time), the cells
+    of consecutive sections made together, up to ``CHUNK`` rows (a column's figures formatted in one
+    pass: a table of 200 small sections costs little more than one of its size)."""
+    chunk: list[tuple[str, list[int]]] = []
+    size = 0
+    sections = list(rows.sections().items())
+    for n, (title, at) in enumerate(sections):
+        chunk.append((title, at))
+        size += len(at)
+        if size < CHUNK and n + 1 < len(sections):
+            continue
+        part = rows.take([i for _, some in chunk for i in some])
+        cells = [*map(visible_cells, row_columns(part, report)), sparklines(part.history)]
+        start = 0
+        for name, some in chunk:
+            end = start + len(some)
+            yield name, part.assessment[start:end], [column[start:end] for column in cells]
+            start = end
+        chunk, size = [], 0
 
 
 def _rich(
@@ -103,16 +128,16 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _natural(heads: list[str], grid: list[list[str]]) -> list[int]:
-    """Each column's width with nothing shortened: its widest cell or heading line (``grid``: the
-    cells, a column at a time)."""
-    out = []
+def _natural(heads: list[str], grid: list[list[str]]) -> tuple[list[int], list[bool]]:
+    """Each column's width with nothing shortened, its widest cell or heading line (``grid``: the
+    cells, a column at a time), and whether its cells' characters each take one column."""
+    widths, narrow = [], []
     for head, cells in zip(heads, grid, strict=True):
-        widest = max(map(len, cells), default=0)
-        if not _narrow(cells):  # a name in another script, a wide character
-            widest = max(map(cell_len, cells), default=0)
-        out.append(max([widest, *(_width(h) for h in head_lines(head))]))
-    return out
+        one = _narrow(cells)
+        widest = max(map(len if one else cell_len, cells), default=0)  # else a wide character, another script
+        widths.append(max([widest, *(_width(h) for h in head_lines(head))]))
+        narrow.append(one)
+    return widths, narrow
 
 
 def _narrow(cells: list[str]) -> bool:
@@ -122,7 +147,9 @@ def _narrow(cells: list[str]) -> bool:
     return text.isascii() or all(cell_len(ch) == 1 for ch in set(text))
 
 
-def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: list[int], name_width: int) -> list[str]:
+def _plain(
+    heads: list[str], grid: list[list[str]], natural: list[int], keep: list[int], name_width: int, narrow: list[bool]
+) -> list[str]:
     """A section's table (``grid``: its cells, a column at a time) as lines of text, laid out as rich lays out a table without a box: two
     spaces between columns, headings on two lines aligned to the bottom, the measure column
     between 12 characters and ``name_width`` (a longer name ends in …), nothing wrapped."""
@@ -146,7 +173,7 @@ def _plain(heads: list[str], grid: list[list[str]], natural: list[int], keep: li
     columns = []
     for j, i in enumerate(keep):  # a column at a time; most are one-column characters that fit: str's own padding
         texts, width = grid[i], widths[j]
-        if max(map(len, texts), default=0) <= width and _narrow(texts):
+        if narrow[i] and (i or max(map(len, texts), default=0) <= width):  # a figure is never wider than its column
             columns.append([t.ljust(width) for t in texts] if i in left else [t.rjust(width) for t in texts])
         else:
             columns.append([cell(t, j) for t in texts])
@@ -230,20 +257,26 @@ def _last_cells(text: str, width: int) -> str:
 
 
 def grouped_notes(rows: Rows, names_shown: int = 6) -> list[str]:
-    """Each distinct note once, with the measures it is about."""
+    """Each distinct note once, with the measures it is about (the first ``names_shown``, and how many more)."""
     about: dict[str, list[str]] = {}
+    count: dict[str, int] = {}
     sections_of: dict[str, set[str]] = {}
     for measure, section in zip(rows.measure, rows.section, strict=True):
         sections_of.setdefault(measure, set()).add(section)
     for measure, section, area, notes in zip(rows.measure, rows.section, rows.area, rows.notes, strict=True):
-        # a measure in several areas (or, without a catalogue, several sections) is named with its place
-        place = area or (section if len(sections_of[measure]) > 1 else "")
         for n in notes:
-            about.setdefault(n, []).append(f"{measure} ({place})" if place else measure)
+            names = about.get(n)
+            if names is None:
+                names = about[n] = []
+            count[n] = count.get(n, 0) + 1
+            if len(names) < names_shown:
+                # a measure in several areas (or, without a catalogue, several sections) is named with its place
+                place = area or (section if len(sections_of[measure]) > 1 else "")
+                names.append(f"{measure} ({place})" if place else measure)
     out = []
     for note, names in about.items():
-        listed = ", ".join(names[:names_shown])
-        if len(names) > names_shown:
-            listed += f" and {len(names) - names_shown} more"
+        listed = ", ".join(names)
+        if count[note] > names_shown:
+            listed += f" and {count[note] - names_shown} more"
         out.append(f"{note.rstrip('.')}: {listed}.")
     return out
