@@ -161,3 +161,21 @@ def test_an_ods_cell_typed_percentage_is_the_percentage_it_shows(tmp_path: Path)
     assert percent_cells(path) == {"Data": {(2, c): True for c in range(2, 10)}}  # the repeated cell counted four times
     (row,) = compare(read_observations([path], ReadOptions())).comparisons
     assert row.unit == "percent" and row.baseline_value == pytest.approx(90.0) and row.change == pytest.approx(-8.5)
+
+
+def test_a_year_heading_formatted_as_a_percent_is_the_year_it_says(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Measure", 2022, 2023], ["Satisfaction", 0.81, 0.85], ["Crimes", 100, 120]]
+    path = _book(tmp_path / "years.xlsx", rows, set())
+    book = openpyxl.load_workbook(path)
+    sheet = book["Data"]
+    for c in (2, 3):  # the headings and the percentages share the column's 0% format, as a copied format does
+        sheet.cell(1, c).number_format = sheet.cell(2, c).number_format = "0%"
+    book.save(path)
+    satisfaction, crimes = compare(read_observations([path], ReadOptions())).comparisons
+    assert (satisfaction.baseline_period, satisfaction.current_period) == ("2022", "2023")
+    assert satisfaction.unit == "percent" and satisfaction.change == pytest.approx(4.0)
+    assert (crimes.unit, crimes.baseline_value, crimes.current_value) == ("count", 100, 120)
+    said = {f.message for f in validate_files([path]).findings}
+    assert not any("202200%" in m for m in said), said
+    assert any("2 cells formatted as percentages" in m for m in said)
+    assert any("headings formatted as a percentage in the spreadsheet, read as written" in m for m in said)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from kpitool.codes import Code
 from kpitool.errors import InputError
-from kpitool.models import Finding
+from kpitool.models import Finding, column_letter
 from kpitool.readers.base import DataFile, ReadOptions, gc_paused
 from kpitool.readers.cell_formats import percent_cells, percent_text
 from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
-from kpitool.readers.wide import read_records
+from kpitool.readers.wide import as_written, read_records
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 
@@ -45,12 +45,19 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptions, file_index: int) -> DataFile | None:
+def _as_rows(
+    records: list[tuple[int, list[str]]],
+    name: str,
+    options: ReadOptions,
+    file_index: int,
+    held: dict[tuple[int, int], str] | None = None,
+) -> DataFile | None:
     """A sheet of rows (an area or period column, measures in columns: NHS England's providers by
     month), its header the first row or under title and note rows, read as that file is: by the
     long reader, from the sheet's cells as CSV with a line a row, so that rows keep their numbers
     (the titles blanked, and said). None for any other sheet (a report table, with or without
-    titles above it), and for one with a line break in a cell."""
+    titles above it), and for one with a line break in a cell. Its header is read as written, never
+    through a cell's percent format (``held``: the texts such cells held)."""
     import csv
     import io
 
@@ -62,6 +69,8 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
     first = records[at][1] if at else next((cells for _, cells in records if any(c.strip() for c in cells)), None)
     if first is None:
         return None
+    if held:
+        as_written(first, next(n for n, cells in records if cells is first), held)
     header = first[: max(i + 1 for i, c in enumerate(first) if c.strip())]
     shape, why = detect_shape(header, options, name)  # the header alone: a report sheet is not scanned
     canonical = all(n in {h.strip().lower() for h in header} for n in LONG_COLUMNS)  # measure, period, value
@@ -89,17 +98,51 @@ def _as_rows(records: list[tuple[int, list[str]]], name: str, options: ReadOptio
 
 def _as_percentages(
     rows: Sequence[Sequence[object]], records: list[tuple[int, list[str]]], cells: dict[tuple[int, int], bool]
-) -> int:
+) -> dict[tuple[int, int], str]:
     """The numbers of cells formatted as percentages written as the percentages they show
-    (``records``' texts changed in place); how many there were."""
-    done = 0
+    (``records``' texts changed in place); the text each cell held, by cell (row, column)."""
+    held: dict[tuple[int, int], str] = {}
     for (row, column), scaled in cells.items():
         if row <= len(rows) and column <= len(rows[row - 1]):
             value = rows[row - 1][column - 1]
             if isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value):
+                held[(row, column)] = records[row - 1][1][column - 1]
                 records[row - 1][1][column - 1] = percent_text(float(value), scaled)
-                done += 1
-    return done
+    return held
+
+
+def _percent_findings(
+    name: str, records: list[tuple[int, list[str]]], held: dict[tuple[int, int], str]
+) -> list[Finding]:
+    """What says how many cells were read through their percent format, and which headings were
+    read as written instead (a year heading 2022 formatted ``0%`` is 2022, not 202200%)."""
+    shown = [cell for cell, text in held.items() if records[cell[0] - 1][1][cell[1] - 1] != text]
+    headings = sorted(cell for cell in held if cell not in set(shown))
+    findings = []
+    if shown:
+        n = len(shown)
+        findings.append(
+            Finding(
+                code=Code.LAYOUT,
+                file=name,
+                message=f"{n} {'cell formatted as a percentage' if n == 1 else 'cells formatted as percentages'}"
+                " read as the percentages they show (a cell holding 0.915 shown as 91.5% is 91.5%)",
+            )
+        )
+    if headings:
+        said = ", ".join(f"{column_letter(c)}{r} {records[r - 1][1][c - 1]!r}" for r, c in headings[:6])
+        more = f" and {len(headings) - 6} more" if len(headings) > 6 else ""
+        findings.append(
+            Finding(
+                code=Code.LAYOUT,
+                file=name,
+                row=headings[0][0],
+                column=headings[0][1],
+                message=f"{'a heading' if len(headings) == 1 else 'headings'} formatted as a percentage in the"
+                f" spreadsheet, read as written, not through the format: {said}{more}",
+            )
+        )
+    return findings
 
 
 def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> list[DataFile]:
@@ -128,21 +171,14 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
         with gc_paused():
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             records = [(n, list(map(cell_text, row))) for n, row in enumerate(rows, start=1)]
-            percents = _as_percentages(rows, records, shown_as_percent.get(sheet, {}))
+            held = _as_percentages(rows, records, shown_as_percent.get(sheet, {}))
             del rows
             name = f"{path}[{sheet}]"
-            data = _as_rows(records, name, options, first_index + len(files))
+            data = _as_rows(records, name, options, first_index + len(files), held)
             if data is None:
-                data = read_records(records, name, options, first_index + len(files), default_title=sheet)
-        if percents:
-            data.findings.append(
-                Finding(
-                    code=Code.LAYOUT,
-                    file=name,
-                    message=f"{percents} {'cell formatted as a percentage' if percents == 1 else 'cells formatted as percentages'}"
-                    " read as the percentages they show (a cell holding 0.915 shown as 91.5% is 91.5%)",
-                )
-            )
+                data = read_records(records, name, options, first_index + len(files), default_title=sheet, held=held)
+        if held:
+            data.findings.extend(_percent_findings(name, records, held))
         unread = any(f.code == Code.MISSING_COLUMN for f in data.findings)  # a sheet of rows short of a role
         if not data.tables and data.frame.empty and not options.sheets and not unread:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong

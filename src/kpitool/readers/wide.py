@@ -65,6 +65,15 @@ def text_records(text: str, delimiter: str, name: str) -> tuple[list[tuple[int, 
     return records, findings
 
 
+def as_written(record: list[str], line: int, held: dict[tuple[int, int], str], *, first_only: bool = False) -> None:
+    """A heading row's cells (or its first cell only) given back the texts they held before their
+    percent format was applied (``held``, by row and column): a heading is what it says."""
+    for column in [1] if first_only else range(1, len(record) + 1):
+        text = held.get((line, column))
+        if text is not None:
+            record[column - 1] = text
+
+
 ReportedKind = Literal["total", "change", "direction", "target", "status"]
 REPORTED: dict[str, ReportedKind] = {
     "total": "total",
@@ -82,13 +91,22 @@ def read_records(
     file_index: int,
     findings: list[Finding] | None = None,
     default_title: str = "",
+    held: dict[tuple[int, int], str] | None = None,
 ) -> DataFile:
-    """Report tables from records (a delimited file's, or a spreadsheet sheet's)."""
+    """Report tables from records (a delimited file's, or a spreadsheet sheet's). ``held``: the texts
+    of a sheet's cells written as the percentages their format shows; a table's headings (its header
+    row, its first column of names) are read as written instead, never through a percent format."""
     import numpy as np
     import pandas as pd
 
     findings = findings if findings is not None else []
+    if held:
+        for line, record in records:
+            as_written(record, line, held, first_only=True)
     table_blocks = blocks(records, name, findings, options.year_start)
+    if held:
+        for _, block, _ in table_blocks:
+            as_written(block[0][1], block[0][0], held)
 
     tables: list[Table] = []
     reported: list[ReportedFigure] = []
