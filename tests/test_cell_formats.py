@@ -179,3 +179,34 @@ def test_a_year_heading_formatted_as_a_percent_is_the_year_it_says(tmp_path: Pat
     assert not any("202200%" in m for m in said), said
     assert any("2 cells formatted as percentages" in m for m in said)
     assert any("headings formatted as a percentage in the spreadsheet, read as written" in m for m in said)
+
+
+def _counts_formatted_as_percents(tmp_path: Path) -> Path:
+    rows: list[list[object]] = [
+        ["Measure", *QUARTERS],
+        ["999 calls", 100, 110, 120, 130, 140, 150, 160, 170],
+        ["Answered in 10s", 0.81, 0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.88],
+    ]
+    return _book(tmp_path / "counts.xlsx", rows, set(range(2, 10)), fmt="0%")
+
+
+def test_a_count_formatted_as_a_percent_is_said_to_be_so(tmp_path: Path) -> None:
+    findings = validate_files([_counts_formatted_as_percents(tmp_path)]).findings
+    out = [f for f in findings if f.code == "percent-out-of-range"]
+    assert [(f.row, f.column) for f in out] == [(2, c) for c in range(2, 10)]
+    assert out[0].actual == "10,000%"
+    assert "the cell holds 100 but is formatted as a percent in the spreadsheet" in out[0].message, out[0].message
+
+
+def test_a_catalogue_count_formatted_as_a_percent_is_an_error_not_100_times_the_count(tmp_path: Path) -> None:
+    from kpitool.catalogue import load_catalogue
+
+    (tmp_path / "kpitool.toml").write_text(
+        '[[measure]]\nname = "999 calls"\nunit = "count"\n\n[[measure]]\nname = "Answered in 10s"\nunit = "percent"\n',
+        encoding="utf-8",
+    )
+    catalogue = load_catalogue(tmp_path / "kpitool.toml")
+    report = validate_files([_counts_formatted_as_percents(tmp_path)], catalogue)
+    out = [f for f in report.findings if f.severity == "error"]
+    assert {f.code for f in out} == {"percent-in-count"} and len(out) == 8
+    assert "formatted as a percent in the spreadsheet: it holds 100, shown (and read) as 10,000%" in out[0].message

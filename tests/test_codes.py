@@ -60,6 +60,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
     Code.NEGATIVE_COUNT: ([LONG + "999 calls,2023/24 Q1,-1\n"], True),
     Code.FRACTIONAL_COUNT: ([LONG + "999 calls,2023/24 Q1,1.5\n"], True),
     Code.PERCENT_OUT_OF_RANGE: ([LONG + "Rate,2023/24 Q1,120%\n"], False),
+    Code.PERCENT_IN_COUNT: ([LONG + "999 calls,2023/24 Q1,5%\n"], True),
     Code.MEASURE_NOT_SUBMITTED: ([LONG + "999 calls,2023/24 Q1,1\n"], True),
     Code.IMPLAUSIBLE_AGGREGATE: (
         ["T\t2023/24 Q1\t2023/24 Q2\tQ1-Q2 2023/24\nAverage wait (mins)\t10\t12\t22\n"],

@@ -42,6 +42,7 @@ class Code(StrEnum):
     NEGATIVE_COUNT = "negative-count"
     FRACTIONAL_COUNT = "fractional-count"
     PERCENT_OUT_OF_RANGE = "percent-out-of-range"
+    PERCENT_IN_COUNT = "percent-in-count"
     IMPLAUSIBLE_AGGREGATE = "implausible-aggregate"
     MEASURE_NOT_SUBMITTED = "measure-not-submitted"
     RESTATED = "restated"
@@ -135,6 +136,11 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.NEGATIVE_COUNT: CodeInfo(("error",), "a count below zero"),
     Code.FRACTIONAL_COUNT: CodeInfo(("error",), "a count that is not a whole number"),
     Code.PERCENT_OUT_OF_RANGE: CodeInfo(("error",), "a percentage outside 0–100 (with or without a catalogue)"),
+    Code.PERCENT_IN_COUNT: CodeInfo(
+        ("error",),
+        "a value of a catalogue count written as a percentage, or formatted as a percent in a spreadsheet (its 100"
+        " shown as 10000%)",
+    ),
     Code.IMPLAUSIBLE_AGGREGATE: CodeInfo(
         ("warning",),
         "a year value its unit or name makes unlikely: percentages or averages added up, a year percentage over 100",

@@ -138,7 +138,7 @@ def check_frame(data: DataFile, catalogue: Catalogue | None) -> list[Finding]:
         findings.extend(_against_catalogue(frame, data, catalogue))
     else:  # a percentage by its % signs, or by its name (kpitool.units), as compare takes it
         percent = frame["percent"].to_numpy(dtype=bool) | _named_percent(frame)
-        findings.extend(_percent_range(frame, percent, data.path))
+        findings.extend(_percent_range(frame, percent, data))
         findings.extend(_percent_fractions(frame, percent, data.path, areas=data.layout == "long" or data.by_area))
     return findings
 
@@ -323,7 +323,8 @@ def _against_catalogue(frame: pd.DataFrame, data: DataFile, catalogue: Catalogue
             (count & (values != np.floor(values)), Code.FRACTIONAL_COUNT, "a count must be a whole number"),
         ):
             findings += _listed_cells(frame, np.flatnonzero(mask).tolist(), data.path, code, why)
-        findings.extend(_percent_range(frame, units == "percent", data.path))
+        findings.extend(_percent_in_count(frame, count, data))
+        findings.extend(_percent_range(frame, units == "percent", data))
         findings.extend(_percent_fractions(frame, units == "percent", data.path, areas=data.by_area))
     findings.extend(_parts(frame, data, catalogue))
     findings.extend(_not_submitted(frame, data, catalogue))
@@ -391,13 +392,68 @@ def _named_percent(frame: pd.DataFrame) -> np.ndarray:
     return np.array([says_percent(str(n)) for n in names] + [False], dtype=bool)[codes]
 
 
-def _percent_range(frame: pd.DataFrame, percent: object, name: str) -> list[Finding]:
+def _percent_range(frame: pd.DataFrame, percent: object, data: DataFile) -> list[Finding]:
+    """A percentage outside 0–100, each said; one a spreadsheet's percent format made (a count of 100
+    formatted ``0%`` shows 10000%) says so, and what the cell holds."""
     import numpy as np
 
     values = frame["value"].to_numpy(dtype="float64")
     mask = np.asarray(percent, dtype=bool) & ~np.isnan(values) & ((values < 0) | (values > 100))
     why = "a percentage must lie between 0 and 100"
-    return _listed_cells(frame, np.flatnonzero(mask).tolist(), name, Code.PERCENT_OUT_OF_RANGE, why)
+    positions = np.flatnonzero(mask).tolist()
+    if not data.shown_as_percent:
+        return _listed_cells(frame, positions, data.path, Code.PERCENT_OUT_OF_RANGE, why)
+    formatted = [i for i in positions if _held(frame, i, data) is not None]
+    said = set(formatted)
+    findings = _listed_cells(frame, [i for i in positions if i not in said], data.path, Code.PERCENT_OUT_OF_RANGE, why)
+
+    def cell(i: int) -> Finding:
+        held = _held(frame, i, data)
+        return _cell_finding(
+            frame,
+            i,
+            data.path,
+            Code.PERCENT_OUT_OF_RANGE,
+            f"the cell holds {held} but is formatted as a percent in the spreadsheet, which shows it as"
+            f" {_shown(frame, i)}: a percentage must lie between 0 and 100 (a count formatted as a percent by"
+            " mistake? format the cell as a number)",
+            shown=_shown(frame, i),
+        )
+
+    rows = frame["row"].to_numpy()
+    return findings + listed(formatted, cell, lambda i: int(rows[i]))
+
+
+def _percent_in_count(frame: pd.DataFrame, count: object, data: DataFile) -> list[Finding]:
+    """A value of a measure the catalogue says is a count read as a percentage: written with a %
+    sign, or a cell formatted as a percent in a spreadsheet (its 100 shown, and read, as 10000%)."""
+    import numpy as np
+
+    mask = np.asarray(count, dtype=bool) & frame["percent"].to_numpy(dtype=bool)
+    rows = frame["row"].to_numpy()
+
+    def cell(i: int) -> Finding:
+        held = _held(frame, i, data)
+        why = (
+            f"a count, but the cell is formatted as a percent in the spreadsheet: it holds {held}, shown (and read)"
+            f" as {_shown(frame, i)}; format the cell as a number"
+            if held is not None
+            else "a count, but written as a percentage (with a % sign); a count is a number of things"
+        )
+        return _cell_finding(frame, i, data.path, Code.PERCENT_IN_COUNT, why, shown=_shown(frame, i))
+
+    return listed(np.flatnonzero(mask).tolist(), cell, lambda i: int(rows[i]))
+
+
+def _held(frame: pd.DataFrame, i: int, data: DataFile) -> str | None:
+    """The number a spreadsheet cell holds, where the frame's row ``i`` was read through its percent format."""
+    if not data.shown_as_percent:
+        return None
+    return data.shown_as_percent.get((int(frame["row"].to_numpy()[i]), int(frame["column"].to_numpy()[i])))
+
+
+def _shown(frame: pd.DataFrame, i: int) -> str:
+    return f"{show_value(float(frame['value'].to_numpy(dtype='float64')[i]))}%"
 
 
 FRACTION_PERIODS = 2  # a percentage's values all within 0 to 1 over at least this many periods
@@ -450,8 +506,9 @@ def _listed_cells(frame: pd.DataFrame, positions: list[int], name: str, code: st
     return listed(positions, lambda i: _cell_finding(frame, i, name, code, why), lambda i: int(rows[i]))
 
 
-def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str) -> Finding:
+def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str, shown: str | None = None) -> Finding:
     row = frame.iloc[i]
+    actual = shown or show_value(float(row["value"]))
     return Finding(
         severity="error",
         code=code,
@@ -460,8 +517,8 @@ def _cell_finding(frame: pd.DataFrame, i: int, name: str, code: str, why: str) -
         column=int(row["column"]),
         measure=str(row["measure"]),
         period=str(row["period"]),
-        actual=show_value(float(row["value"])),
-        message=f"{row['measure']} {row['period']}: {show_value(float(row['value']))} — {why}",
+        actual=actual,
+        message=f"{row['measure']} {row['period']}: {actual} — {why}",
     )
 
 

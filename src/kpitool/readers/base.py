@@ -125,6 +125,8 @@ class DataFile:
     areas: list[str] = field(default_factory=list)  # every area the file has, before --area chose some
     by_area: bool = False  # its sections are areas (an area column: --area-col, or one taken by its heading)
     area_codes: dict[str, list[str]] = field(default_factory=dict)  # a code beside the area's name: its names
+    # a spreadsheet's cells read through their percent format (row, column): the number each holds
+    shown_as_percent: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""

@@ -179,6 +179,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
                 data = read_records(records, name, options, first_index + len(files), default_title=sheet, held=held)
         if held:
             data.findings.extend(_percent_findings(name, records, held))
+            data.shown_as_percent = {(r, c): text for (r, c), text in held.items() if records[r - 1][1][c - 1] != text}
         unread = any(f.code == Code.MISSING_COLUMN for f in data.findings)  # a sheet of rows short of a role
         if not data.tables and data.frame.empty and not options.sheets and not unread:
             skipped.append(sheet)  # a contents or notes sheet: nothing to read, and nothing wrong
