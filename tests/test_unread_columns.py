@@ -77,22 +77,32 @@ def test_a_period_heading_kpitool_cannot_read_is_named_in_the_rows_it_leaves_out
     )
 
 
-def test_year_to_date_is_said_not_read(write) -> None:  # type: ignore[no-untyped-def]
-    path = _table(write, "Q3 2023/24", extra=",Year to date,Notes", b=",590,revised", r=",,")
+@pytest.mark.parametrize(
+    "ytd",
+    [
+        "Year to date",
+        "YTD",
+        "Year-to-date",
+        "2023/24 YTD",
+        "YTD 2023/24",
+        "Year to Date 2023/24",
+        "2023/24 year-to-date",
+    ],
+)
+def test_every_spelling_of_year_to_date_is_read_as_the_year_s_total(write, ytd: str) -> None:  # type: ignore[no-untyped-def]
+    path = _table(write, "Q3 2023/24", extra=f",{ytd},Notes", b=",590,revised", r=",,")
     rows = _compare(path)
-    note = f"its figures were not read (head it with the quarters it covers, e.g. Q1-Q3 2023/24) ({path}:J1)."
-    assert any(
-        n.startswith("Column heading 'Year to date' is a year to date") and n.endswith(note)
-        for n in rows["Burglary"]["notes"]
-    )
-    assert not any("Year to date" in n for n in rows["Solved rate"]["notes"])
-    assert rows["Burglary"]["current_value"] == 590  # from the quarters; the column is not an input
+    assert rows["Burglary"]["current_value"] == 590  # from the quarters; the column is a reported total, checked
+    assert not any("not read" in n for c in rows.values() for n in c["notes"])
     # words beside the figures are not data: a warning, and nothing in compare's notes
-    assert [(f["code"], f["column_name"]) for f in _validate(path)] == [
-        ("unread-column", "Year to date"),
-        ("unknown-column", "Notes"),
-    ]
+    assert [(f["code"], f["column_name"]) for f in _validate(path)] == [("unknown-column", "Notes")]
     assert not any("Notes" in n for c in rows.values() for n in c["notes"])
+    wrong = _table(write, "Q3 2023/24", extra=f",{ytd}", b=",591", r=",")
+    result = CliRunner().invoke(app, ["validate", str(wrong), "-f", "json"])
+    found = [
+        (f["code"], f["row"], f["column"]) for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"
+    ]
+    assert found == [("total-mismatch", 2, 10)], result.stdout
 
 
 def test_a_column_of_figures_among_the_periods_is_said_not_read(write) -> None:  # type: ignore[no-untyped-def]

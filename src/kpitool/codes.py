@@ -101,7 +101,7 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.UNKNOWN_COLUMN: CodeInfo(("warning",), "a column kpitool does not read"),
     Code.UNREAD_COLUMN: CodeInfo(
         ("warning",),
-        "a report table's column of figures, or headed like a period (`Q3 2023/25` mistyped, `Year to date`),"
+        "a report table's column of figures, or headed like a period (`Q3 2023/25` mistyped),"
         " that kpitool cannot read: compare names it in the notes of the rows whose figures it leaves out",
     ),
     Code.LAYOUT: CodeInfo(

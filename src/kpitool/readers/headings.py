@@ -32,7 +32,7 @@ YEAR_TO_DATE_RE = re.compile(r"\byear[\s-]+to[\s-]+date\b", re.IGNORECASE)
 
 
 def looks_like_period(heading: str) -> bool:
-    """A heading that names (or tries to name) a period: ``Quarter 3 2023/24``, ``Year to date``."""
+    """A heading that names (or tries to name) a period: ``Quarter 3 2023/24``, ``FY 2023/25``."""
     return bool(_PERIODISH_RE.search(heading))
 
 
@@ -69,11 +69,12 @@ def parse_header(text: str, year_start: YearStart = "april") -> TableColumn:
     count_date = quarter_end(raw)
     if count_date is not None:  # "30/06/2023", "2023-06-30", "As at 31 March 2019": a stock at a quarter's end
         return TableColumn(0, raw, "period", period=quarter_containing(count_date, year_start), stock=True)
-    core = _PARENS_RE.sub(" ", raw)
+    # "Year to date", "Year-to-date", "YTD": one word, a total of the year's quarters so far
+    core = YEAR_TO_DATE_RE.sub(" YTD ", _PARENS_RE.sub(" ", raw))
     words = core.split()
     baseline = any(w.lower() == "baseline" for w in words)
-    total = any(w.lower() in ("total", "ytd", "year-to-date") for w in words)
-    core = " ".join(w for w in words if w.lower() not in ("baseline", "total", "ytd", "year-to-date"))
+    total = any(w.lower() in ("total", "ytd") for w in words)
+    core = " ".join(w for w in words if w.lower() not in ("baseline", "total", "ytd"))
     if total and not core:
         return TableColumn(0, raw, "total")  # the year is the table's current year (resolved later)
     m = _QRANGE_RE.match(core)

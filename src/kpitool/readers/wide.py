@@ -33,7 +33,7 @@ from kpitool.readers.base import (
     ragged_row,
 )
 from kpitool.readers.columns import area_headings
-from kpitool.readers.headings import YEAR_TO_DATE_RE, looks_like_period, parse_header
+from kpitool.readers.headings import looks_like_period, parse_header
 from kpitool.readers.hierarchy import name_within_subtotals
 from kpitool.readers.layout import blocks, combined_header
 from kpitool.readers.rows import periods_in_rows
@@ -400,7 +400,7 @@ def _unread_columns(
 ) -> tuple[list[Finding], dict[int, list[str]]]:
     """The columns not read, each said: ``unknown-column`` for words beside the figures (``Notes``),
     ``unread-column`` for one that holds figures, or whose heading tries to be a period
-    (``Quarter 3 2031/32`` mistyped, ``Year to date``): those figures are left out of the rows' values,
+    (``Quarter 3 2031/32`` mistyped): those figures are left out of the rows' values,
     so compare names the column in each row's notes (the names of the rows with a figure, by column)."""
     findings: list[Finding] = []
     unread: dict[int, list[str]] = {}
@@ -434,11 +434,6 @@ def _unread_columns(
             message = (
                 f"column {column_letter(i)} has no heading but holds figures; they were not read"
                 " (give it a period heading such as 2023/24 Q1)"
-            )
-        elif YEAR_TO_DATE_RE.search(heading):
-            message = (
-                f"column heading {heading!r} is a year to date, but says neither its year nor its quarters;"
-                " its figures were not read (head it with the quarters it covers, e.g. Q1-Q3 2023/24)"
             )
         elif periodish:
             why = re.sub(r"^'[^']*':?\s*", "", col.reason or "") or "not a period, total, % change or direction"
