@@ -31,6 +31,9 @@ from kpitool.periods import Period, parse_period, quarter_containing, quarter_sp
         "Q1 23-24",
         "Quarter 1 23-24",
         "23-24 Q1",
+        "Quarter 1 of 2023/24",
+        "Q1 of 2023/24",
+        "Qtr 1 of 23-24",
     ],
 )
 def test_quarter_spellings_print_canonically(text: str) -> None:

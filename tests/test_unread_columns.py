@@ -32,7 +32,8 @@ def _validate(path: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize(
-    "q3", ["Quarter 3 2023/24", "Qtr 3 2023/24", "2023/24 Quarter 3", "Q3 23-24", "Qtr 3 2023/2024"]
+    "q3",
+    ["Quarter 3 2023/24", "Qtr 3 2023/24", "2023/24 Quarter 3", "Q3 23-24", "Qtr 3 2023/2024", "Quarter 3 of 2023/24"],
 )
 def test_a_quarter_headed_in_words_is_read(write, q3: str) -> None:  # type: ignore[no-untyped-def]
     rows = _compare(_table(write, q3))

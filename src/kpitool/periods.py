@@ -253,7 +253,7 @@ _SEP = r"[\s,\-–_:]*"
 _PERIOD_RES = (
     re.compile(rf"^{_YEAR}$", re.IGNORECASE),
     re.compile(rf"^{_QYEAR}{_SEP}{_Q}$", re.IGNORECASE),
-    re.compile(rf"^{_Q}{_SEP}{_QYEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_Q}{_SEP}(?:of\s+)?{_QYEAR}$", re.IGNORECASE),  # "Quarter 3 of 2023/24"
 )
 
 MONTHS = {
