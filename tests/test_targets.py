@@ -159,3 +159,47 @@ def test_a_part_year_status_is_not_audited_against_the_years_target(tmp_path: Pa
     )
     report = validate_files([tmp_path / "t.tsv"], load_catalogue(tmp_path / "kpitool.toml"))
     assert [f for f in report.findings if f.code == "target-mismatch"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        (  # a row per period, measures in columns
+            "Quarter,Calls answered in 10s %,Target %,999 calls\n2022/23 Q1,91%,90%,1000\n2022/23 Q2,92%,90%,1100\n"
+            "2022/23 Q3,89%,90%,1200\n2022/23 Q4,93%,90%,1300\n2023/24 Q1,88%,90%,1000\n",
+            {"Target %": 3},
+        ),
+        (  # a row per area
+            "Force,Period,Calls answered %,Target,Annual target 2023/24\nNorth,2023/24 Q1,91%,90%,92%\n"
+            "South,2023/24 Q1,85%,90%,92%\n",
+            {"Target": 4, "Annual target 2023/24": 5},
+        ),
+        (  # a report table turned the other way: a row per period
+            "As at,Police officers,Target (%)\n31 March 2022,1000,11\n31 March 2023,1050,11\n",
+            {"Target (%)": 3},
+        ),
+    ],
+)
+def test_a_target_column_of_measures_in_columns_is_no_measure_and_is_said_not_read(
+    write, text: str, targets: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    from kpitool.readers import read_observations
+
+    path = write("cols.csv", text)
+    measures = set(read_observations([path]).frame["measure"].astype(str))
+    assert measures and not measures & set(targets), measures
+    said = {f.column_name: f for f in validate_files([path]).findings if f.code == "unknown-column"}
+    assert {name: f.column for name, f in said.items()} == targets
+    for f in said.values():
+        assert f.severity == "warning" and "its heading names a target, not a measure" in f.message
+
+
+@pytest.mark.parametrize(
+    ("heading", "target"),
+    [("Target", True), ("Target %", True), ("Target (%)", True), ("Annual target 2023/24", True),
+     ("Year-end target", True), ("Target hardening visits", False), ("Target met?", False), ("Targeted patrols", False)],
+)  # fmt: skip
+def test_a_target_heading_is_a_target_and_at_most_its_unit_and_year(heading: str, target: bool) -> None:
+    from kpitool.readers.headings import is_target_heading
+
+    assert is_target_heading(heading) is target

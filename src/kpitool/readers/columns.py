@@ -13,7 +13,7 @@ from kpitool.numbers import parse_cell
 from kpitool.period_names import period_in_name
 from kpitool.periods import MONTHS
 from kpitool.readers.base import ReadOptions
-from kpitool.readers.headings import parse_header
+from kpitool.readers.headings import is_target_heading, parse_header
 from kpitool.units import says_percent
 
 LONG_COLUMNS = ("measure", "period", "value")
@@ -263,7 +263,12 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
         return
     # a published change ("change from previous year", "% change") is a reported figure, never an
     # input; a heading that says per cent of a measure ("Detection rate (%)", "% detected") is a measure
-    values = [i for i in sorted(columns.named - columns.taken) if numbers(i) > 0 and not derived(header[i])]
+    # nor is a column of targets ("Target %"): no measure's own figures, and not said to be whose
+    values = [
+        i
+        for i in sorted(columns.named - columns.taken)
+        if numbers(i) > 0 and not derived(header[i]) and not is_target_heading(header[i], columns.options.year_start)
+    ]
     if not values:
         return
     # a row per area (or period): a text column that varies within one area and period is a
@@ -309,6 +314,12 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
     )
 
 
+TARGET_NOT_READ = (
+    "its heading names a target, not a measure: it is not read as a measure, nor as the target of a measure"
+    " beside it (the file does not say whose); give a measure its target in kpitool.toml ([[measure]] target = 90)"
+)
+
+
 def derived(heading: str) -> bool:
     """Is a column of measures in columns a published change or arrow, derived from other figures
     (``% change``, ``Change from previous year``, ``Direction``, a bare ``%``), not a measure? A
@@ -329,6 +340,8 @@ def name_unread(columns: Columns, header: list[str], name: str, line: int) -> No
                 "its heading names a published change or direction, a figure derived from others, which"
                 " kpitool computes itself and never reads as an input; --value-col reads it as a measure"
             )
+        elif columns.measures_in_columns and is_target_heading(raw, columns.options.year_start):
+            why = f"{TARGET_NOT_READ}; --value-col reads it as a measure"
         columns.findings.append(
             Finding(
                 code=Code.UNKNOWN_COLUMN,

@@ -31,6 +31,28 @@ _PERIODISH_RE = re.compile(
 YEAR_TO_DATE_RE = re.compile(r"\byear[\s-]+to[\s-]+date\b", re.IGNORECASE)
 
 
+# a column of targets: "Target", "Target %", "Target (%)", "Annual target 2023/24"
+_TARGET_COLUMN_RE = re.compile(r"^(?:(?:annual|year[- ]end|quarterly)\s+)?target\b(?P<rest>.*)$", re.IGNORECASE)
+_TARGET_UNIT_RE = re.compile(r"[()%:\-–]|\bper\s?cent\b|\bpercentage\b|\bfor\b", re.IGNORECASE)
+
+
+def is_target_heading(heading: str, year_start: YearStart = "april") -> bool:
+    """A heading of a column of targets (``Target``, ``Target %``, ``Target (%)``, ``Annual target
+    2023/24``): a target, with at most its unit and its year, not a measure that names one (``Target
+    hardening visits``, ``Target met?``)."""
+    m = _TARGET_COLUMN_RE.match(" ".join(heading.split()))
+    if m is None:
+        return False
+    rest = " ".join(_TARGET_UNIT_RE.sub(" ", m.group("rest")).split())
+    if not rest:
+        return True
+    try:
+        parse_period(rest, year_start)
+    except PeriodError:
+        return False
+    return True
+
+
 def looks_like_period(heading: str) -> bool:
     """A heading that names (or tries to name) a period: ``Quarter 3 2023/24``, ``FY 2023/25``."""
     return bool(_PERIODISH_RE.search(heading))

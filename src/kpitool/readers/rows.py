@@ -15,7 +15,8 @@ from kpitool.models import Finding, column_letter
 from kpitool.numbers import parse_cell
 from kpitool.periods import Period, read_period_column
 from kpitool.readers.base import ReadOptions
-from kpitool.readers.headings import parse_header
+from kpitool.readers.columns import TARGET_NOT_READ
+from kpitool.readers.headings import is_target_heading, parse_header
 
 FOOTNOTE_RE = re.compile(r"^(.*\b(?:19|20|21)\d\d)(\d{1,2})$")  # "… 2012" and a footnote's "2"
 
@@ -30,6 +31,10 @@ def periods_in_rows(
     header_line, header = block[0]
     heads = [(i, h.strip()) for i, h in enumerate(header) if i > 0 and h.strip()]
     if not heads or any(parse_header(h, options.year_start).role == "period" for _, h in heads):
+        return None
+    targets = [(i, h) for i, h in heads if is_target_heading(h, options.year_start)]  # no measure: said below
+    heads = [(i, h) for i, h in heads if (i, h) not in targets]
+    if not heads:
         return None
     rows = [(line, record) for line, record in block[1:] if record and record[0].strip()]
     if len(rows) < 2:
@@ -102,4 +107,15 @@ def periods_in_rows(
                     message=f"column {column_letter(i + 1)} ({heading!r}) has no figures; it was not read",
                 )
             )
+    findings += [
+        Finding(
+            code=Code.UNKNOWN_COLUMN,
+            file=name,
+            row=header_line,
+            column=i + 1,
+            column_name=heading,
+            message=f"column {heading!r} is not read ({TARGET_NOT_READ})",
+        )
+        for i, heading in targets
+    ]
     return observed, {p.label: p for p in column.periods.values()}, findings
