@@ -79,9 +79,27 @@ def test_a_part_year_is_compared_with_the_same_quarters_of_the_baseline_year(wri
     assert "2023/24 Q1–Q2 against 2022/23 Q1–Q2" in info.message
 
 
-def test_a_baseline_year_missing_a_quarter_is_not_made_up(write) -> None:  # type: ignore[no-untyped-def]
+def test_a_baseline_year_missing_a_quarter_is_not_made_up_and_its_change_is_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
     head = "Crime,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change\n"
-    assert _audit(write, head + "Burglary,110,120,130,90,95,100,105,50%\n") == []
+    (info,) = _audit(write, head + "Burglary,110,120,130,90,95,100,105,50%\n")
+    assert (info.severity, info.code, info.cell, info.measure) == ("info", "change-basis", "I2", "Burglary")
+    assert info.message == (
+        "Crime — Burglary: % change (50%) could not be checked: the baseline 2022/23 is given as its quarters,"
+        " and 2022/23 Q1 has no column"
+    )
+
+
+def test_a_quarter_without_a_figure_leaves_its_row_s_change_and_arrow_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
+    head = f"Crime,{YEARS},% change,Direction of travel\n"
+    rows = "Burglary,100,110,120,,90,95,100,105,50%,↑\nRobbery,50,..,50,50,60,60,60,60,20.0%,↑\nTheft,5,5,5,5,6,,6,6,20%,↑\n"
+    findings = [f for f in _audit(write, head + rows) if f.row != 1]
+    assert [(f.severity, f.code, f.cell) for f in findings] == [
+        ("info", "change-basis", c) for c in ("J2", "K2", "J3", "K3", "J4", "K4")
+    ]
+    said = {f.cell: f.message for f in findings}
+    assert said["J2"].endswith("the baseline 2022/23 is given as its quarters, and 'Q4 2022/23' has no figure")
+    assert said["K3"].endswith("and 'Q2 2022/23' ('..') has no figure")
+    assert said["J4"].endswith("the current year 2023/24 is made from its quarters, and 'Q2 2023/24' has no figure")
 
 
 def test_a_baseline_year_given_only_as_a_total_column_is_the_baseline(write) -> None:  # type: ignore[no-untyped-def]

@@ -198,7 +198,12 @@ def test_a_stocks_arrow_runs_to_its_last_count_even_with_earlier_counts_missing(
     assert [f.message for f in _audit(write, head, "Officers\t100\t120\t100\t101\t↑\n")] == [
         "Staff — Officers: the arrow is ↑ but the change from 2010 baseline is 1.0%, which the ±5 band makes ↔"
     ]
-    assert _audit(write, head, "Officers\t100\t120\t100\t..\t↑\n") == []  # no last count: nothing to judge
+    # no last count: nothing to judge, and said
+    (unchecked,) = _audit(write, head, "Officers\t100\t120\t100\t..\t↑\n")
+    assert (unchecked.severity, unchecked.code, unchecked.cell) == ("info", "change-basis", "F2")
+    assert unchecked.message.endswith(
+        "could not be checked: the current year 2023/24 is its last count, and 'Q3 end (31/12/2023)' ('..') has no figure"
+    )
 
 
 def test_an_arrow_beside_a_total_but_no_change_column_is_judged(write) -> None:  # type: ignore[no-untyped-def]

@@ -201,7 +201,8 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.CHANGE_BASIS: CodeInfo(
         ("info",),
         "a change or arrow checked against a baseline year the table gives only as its quarters: which years"
-        " (and quarters) were compared",
+        " (and quarters) were compared; or not checked, a quarter it is made from having no column or figure"
+        " (named, on the row)",
         audit=True,
     ),
     Code.BAD_DATE: CodeInfo(

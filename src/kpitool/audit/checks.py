@@ -83,6 +83,9 @@ def check_change(view: TableView, row: TableRow) -> None:
         base = view.basis_value(row, col.basis_from, default_to_year=False)
         cur = view.basis_value(row, to, default_to_year=True)
         if base is None or cur is None:
+            view.not_checked(
+                row, col, base=base is None and col.basis_from in ("baseline", None), cur=cur is None and to is None
+            )
             continue
         if col.absolute and not cell.percent:
             _judge_absolute_change(view, row, col, base, cur, cell.value, cell.decimals)
@@ -235,6 +238,7 @@ def check_direction(view: TableView, row: TableRow) -> None:
                 else None
             )
         if base is None or cur is None:
+            view.not_checked(row, col, base=base is None and frm in ("baseline", None), cur=cur is None and to is None)
             continue
         _judge_arrow(view, row, col, base, cur, said, raw, change_cols[0] if change_cols else None)
 

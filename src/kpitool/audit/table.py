@@ -12,7 +12,7 @@ from kpitool.audit.rounding import Estimate, half, shown_half
 from kpitool.codes import Code, Severity
 from kpitool.models import Aggregate, Catalogue, Finding, Measure
 from kpitool.numbers import Cell
-from kpitool.periods import Period, YearStart, quarter_containing, quarter_span
+from kpitool.periods import Period, YearStart, period_of, quarter_containing, quarter_span
 from kpitool.readers import Table, TableColumn, TableRow
 from kpitool.readers.base import Basis
 from kpitool.units import says_percent
@@ -252,6 +252,53 @@ class TableView:
             return None
         self.baseline_year_used = True
         return got[0], f"{year.label} ({got[1]})"
+
+    def missing_quarters(self, row: TableRow, *, baseline: bool) -> list[str]:
+        """What a value made from quarters lacks for this row, each in words: a quarter with no
+        column in the table, or a column with no figure. The baseline year's (given as its quarters,
+        like for like with the current year's shown), or the current year's (the table showing no year
+        column); none where the value is not made from quarters."""
+        if baseline:
+            if self.baseline_col is not None or self.baseline_year is None or self.baseline_total is not None:
+                return []
+            year = self.baseline_year
+            shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
+            cols = [
+                c
+                for c in self.periods
+                if c.period is not None
+                and c.period.is_quarter
+                and c.period.year_period() == year
+                and c.period.quarter in shown
+            ]
+            held = {c.period.quarter for c in cols if c.period}
+            absent = [f"{period_of(year.year, q, year.calendar).label} has no column" for q in shown if q not in held]
+        elif self.latest_year_col is not None:
+            return []
+        else:  # a stock's year is its last count
+            cols, absent = (self.quarter_cols[-1:] if self.stock_table else self.quarter_cols), []
+        blank = [
+            f"{c.header!r}" + (f" ({raw!r})" if (raw := row.raw.get(c.index, "").strip()) else "") + " has no figure"
+            for c in cols
+            if self.cell(row, c) is None
+        ]
+        return absent + blank
+
+    def not_checked(self, row: TableRow, col: TableColumn, *, base: bool, cur: bool) -> None:
+        """An info that a published change or arrow could not be checked, where the figure it runs
+        from (``base``) or to (``cur``) lacks one of the quarters it is made from: never passed in silence."""
+        parts = []
+        for side, baseline, year in ((base, True, self.baseline_year), (cur, False, self.current)):
+            lacking = self.missing_quarters(row, baseline=baseline) if side and year is not None else []
+            if lacking and year is not None:
+                what = "the baseline" if baseline else "the current year"
+                how = "is given as its quarters" if baseline else "is made from its quarters"
+                how = "is its last count" if self.stock_table and not baseline else how
+                parts.append(f"{what} {year.label} {how}, and {', '.join(lacking)}")
+        if not parts:
+            return
+        raw = row.raw.get(col.index, "").strip()
+        self.add("info", Code.CHANGE_BASIS, row, col, f"{col.header} ({raw}) could not be checked: {'; '.join(parts)}")
 
     def baseline_reading(self) -> str:
         """What a change without a baseline year column ran between, in words."""
