@@ -3,7 +3,12 @@ and arrows are checked against that year made from its quarters, and the audit s
 
 from __future__ import annotations
 
+import pytest
+
+from kpitool.compare import compare
 from kpitool.models import Finding
+from kpitool.readers import read_observations
+from kpitool.readers.base import ReadOptions
 from kpitool.validate import validate_files
 
 YEARS = "Q1 2022/23,Q2 2022/23,Q3 2022/23,Q4 2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24"
@@ -102,19 +107,33 @@ def test_a_quarter_without_a_figure_leaves_its_row_s_change_and_arrow_said_unche
     assert said["J4"].endswith("the current year 2023/24 is made from its quarters, and 'Q2 2023/24' has no figure")
 
 
-def test_a_baseline_year_given_only_as_a_total_column_is_the_baseline(write) -> None:  # type: ignore[no-untyped-def]
-    head = "Crime,Q1-Q4 2022/23 total,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change,Direction of travel\n"
+@pytest.mark.parametrize("heading", ["Q1-Q4 2022/23 total", "2022/23 total", "Total 2022/23", "2022/23 Total"])
+def test_a_baseline_year_given_only_as_a_total_column_is_the_baseline_year(write, heading: str) -> None:  # type: ignore[no-untyped-def]
+    """With none of its quarters beside it, a year's total is that year's figure: read as a 2022/23
+    column is, audited and compared so, and said."""
+    head = f"Crime,{heading},Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,% change,Direction of travel\n"
     findings = _audit(write, head + "Burglary,460,90,95,100,105,50%,↑\n")
     assert _cells(findings) == [
         ("error", "change-mismatch", "G2", "-15%"),
         ("error", "direction-mismatch", "H2", "↓"),
-        ("info", "change-basis", "G1", None),
+        ("info", "layout", "B1", None),
     ]
-    (info,) = [f for f in findings if f.code == "change-basis"]
-    assert info.message.endswith("2023/24 (from its quarters) against 2022/23, the total column 'Q1-Q4 2022/23 total'")
-    assert _cells(_audit(write, head + "Burglary,460,90,95,100,105,-15.2%,↓\n")) == [
-        ("info", "change-basis", "G1", None)
-    ]
+    (info,) = [f for f in findings if f.code == "layout"]
+    assert info.message == (
+        f"column {heading!r} is read as the year 2022/23, as a 2022/23 column would be: the table shows none of its"
+        " quarters, so it is that year's figure, not a total to check"
+    )
+    path = write("right.csv", head + "Burglary,460,90,95,100,105,-15.2%,↓\n")
+    assert _cells(validate_files([path]).findings) == [("info", "layout", "B1", None)]
+    (row,) = compare(read_observations([path], ReadOptions())).comparisons
+    assert (row.baseline_period, row.baseline_value, row.current_value) == ("2022/23", 460, 390)
+    assert row.baseline_basis == "2022/23 (year figure)"
+
+
+def test_a_year_total_beside_its_own_quarters_stays_a_total_to_check(write) -> None:  # type: ignore[no-untyped-def]
+    head = "Crime,2022/23,Q1 2023/24,Q2 2023/24,Q3 2023/24,Q4 2023/24,2023/24 total\n"
+    findings = _audit(write, head + "Burglary,460,90,95,100,105,391\n")
+    assert _cells(findings) == [("error", "total-mismatch", "G2", "390")]
 
 
 def test_a_current_year_column_after_its_quarters_is_no_baseline(write) -> None:  # type: ignore[no-untyped-def]

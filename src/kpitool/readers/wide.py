@@ -282,6 +282,7 @@ def _wide_table(
                 {p.period.quarter for p in periods if p.period and p.period.quarter and p.period.year == latest.year}
             )
             c.quarters = quarters or [1, 2, 3, 4]
+    findings.extend(_years_given_as_totals(columns, periods, name, header_line))
     seen: dict[str, int] = {}
     for c in periods:
         assert c.period is not None
@@ -393,6 +394,38 @@ def _wide_table(
     table = Table(title, section, header_line, columns, rows, areas=areas, subtotals=groups, rounded_whole=whole)
     table.unread = unread
     return table, findings
+
+
+def _years_given_as_totals(
+    columns: list[TableColumn], periods: list[TableColumn], name: str, line: int
+) -> list[Finding]:
+    """A whole year's total (``2022/23 total``, ``Total 2022/23``, ``Q1-Q4 2022/23 total``) where the
+    table shows none of that year's quarters, nor the year itself: there is nothing to check it
+    against, and it is the year's figure, so it is read as a ``2022/23`` column is (``periods`` gains it)."""
+    shown = {c.period.year_period() for c in periods if c.period is not None and not c.period.is_month}
+    findings = []
+    for c in columns:
+        year = c.period
+        if c.role != "total" or year is None or not year.is_year or c.quarters not in ([], [1, 2, 3, 4]):
+            continue
+        if year in shown:
+            continue
+        c.role = "period"
+        periods.append(c)
+        shown.add(year)
+        findings.append(
+            Finding(
+                code=Code.LAYOUT,
+                file=name,
+                row=line,
+                column=c.index,
+                column_name=c.header,
+                period=year.label,
+                message=f"column {c.header!r} is read as the year {year.label}, as a {year.label} column would be:"
+                " the table shows none of its quarters, so it is that year's figure, not a total to check",
+            )
+        )
+    return findings
 
 
 def _unread_columns(
