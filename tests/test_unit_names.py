@@ -229,6 +229,15 @@ def test_a_published_change_column_is_not_read_and_validate_says_why(runner, wri
     assert said.startswith(f"Not read from {path}: '% change', 'Change', headed as a published change or direction")
 
 
+def test_a_published_change_in_a_table_of_a_row_per_period_is_no_measure(write) -> None:  # type: ignore[no-untyped-def]
+    path = write("turned.csv", "As at,Police officers,% change\n31 March 2022,1000,\n31 March 2023,1050,5%\n")
+    report = _both(read_observations([path]))
+    assert [c.measure for c in report.comparisons] == ["Police officers"]
+    (said,) = [f for f in validate_files([path]).findings if f.code == "unknown-column"]
+    assert (said.severity, said.column, said.column_name) == ("warning", 3, "% change")
+    assert "a published change or direction, a figure derived from others" in said.message
+
+
 # -- (d) averages --------------------------------------------------------------------------
 
 

@@ -314,6 +314,10 @@ def settle(columns: Columns, header: list[str], name: str, line: int, cells: Cal
     )
 
 
+DERIVED_NOT_READ = (
+    "its heading names a published change or direction, a figure derived from others, which"
+    " kpitool computes itself and never reads as an input"
+)
 TARGET_NOT_READ = (
     "its heading names a target, not a measure: it is not read as a measure, nor as the target of a measure"
     " beside it (the file does not say whose); give a measure its target in kpitool.toml ([[measure]] target = 90)"
@@ -336,10 +340,7 @@ def name_unread(columns: Columns, header: list[str], name: str, line: int) -> No
             " --measure-col, --period-col, --value-col, --area-col"
         )
         if columns.measures_in_columns and derived(raw):
-            why = (
-                "its heading names a published change or direction, a figure derived from others, which"
-                " kpitool computes itself and never reads as an input; --value-col reads it as a measure"
-            )
+            why = f"{DERIVED_NOT_READ}; --value-col reads it as a measure"
         elif columns.measures_in_columns and is_target_heading(raw, columns.options.year_start):
             why = f"{TARGET_NOT_READ}; --value-col reads it as a measure"
         columns.findings.append(

@@ -15,7 +15,7 @@ from kpitool.models import Finding, column_letter
 from kpitool.numbers import parse_cell
 from kpitool.periods import Period, read_period_column
 from kpitool.readers.base import ReadOptions
-from kpitool.readers.columns import TARGET_NOT_READ
+from kpitool.readers.columns import DERIVED_NOT_READ, TARGET_NOT_READ, derived
 from kpitool.readers.headings import is_target_heading, parse_header
 
 FOOTNOTE_RE = re.compile(r"^(.*\b(?:19|20|21)\d\d)(\d{1,2})$")  # "… 2012" and a footnote's "2"
@@ -32,8 +32,14 @@ def periods_in_rows(
     heads = [(i, h.strip()) for i, h in enumerate(header) if i > 0 and h.strip()]
     if not heads or any(parse_header(h, options.year_start).role == "period" for _, h in heads):
         return None
-    targets = [(i, h) for i, h in heads if is_target_heading(h, options.year_start)]  # no measure: said below
-    heads = [(i, h) for i, h in heads if (i, h) not in targets]
+    # a published change or arrow ("% change"), or a target, is no measure: said below
+    left_out = {
+        i: DERIVED_NOT_READ if derived(h) else TARGET_NOT_READ
+        for i, h in heads
+        if derived(h) or is_target_heading(h, options.year_start)
+    }
+    targets = [(i, h) for i, h in heads if i in left_out]
+    heads = [(i, h) for i, h in heads if i not in left_out]
     if not heads:
         return None
     rows = [(line, record) for line, record in block[1:] if record and record[0].strip()]
@@ -114,7 +120,7 @@ def periods_in_rows(
             row=header_line,
             column=i + 1,
             column_name=heading,
-            message=f"column {heading!r} is not read ({TARGET_NOT_READ})",
+            message=f"column {heading!r} is not read ({left_out[i]})",
         )
         for i, heading in targets
     ]
