@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import math
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpitool import arithmetic as ar
 from kpitool.arithmetic import band_direction, direction_of_change, ratio, scale_of, year_value
 from kpitool.audit.rounding import Estimate, change_interval, consistent, truncate
 from kpitool.validate import validate_files
@@ -55,3 +60,16 @@ def test_a_repeat_within_an_earlier_file_is_restated_once_from_its_last_value(wr
     assert [f.message for f in restated] == [
         f"A 2023/24 Q1 is restated: 31 in {a} (row 3), 35 here; compare uses this later file"
     ]
+
+
+@given(
+    st.lists(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=0, max_size=4), max_size=20),
+    st.sampled_from([["sum"], ["mean"], ["last"], ["sum", "mean", "last"]]),
+)
+def test_year_values_of_a_column_are_year_value_of_each(rows: list[list[float]], kinds: list[str]) -> None:
+    hows = [kinds[i % len(kinds)] for i in range(len(rows))]
+    expected = [ar.year_value(r, h) for r, h in zip(rows, hows, strict=True)]  # type: ignore[arg-type]
+    assert ar.year_values(rows, hows) == expected  # type: ignore[arg-type]
+    assert [math.copysign(1, v) for v in ar.year_values(rows, hows) if v is not None] == [
+        math.copysign(1, v) for v in expected if v is not None
+    ]  # -0.0 is -0.0

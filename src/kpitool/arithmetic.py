@@ -73,6 +73,13 @@ def year_value(values: Sequence[float], how: Aggregate) -> float | None:
     raise ValueError("a ratio is computed from its numerator and denominator, not aggregated")
 
 
+def year_values(rows: Sequence[Sequence[float]], hows: Sequence[Aggregate]) -> list[float | None]:
+    """``year_value`` of each row by its aggregate, a column of rows at a time (the same values)."""
+    if len(set(hows)) == 1 and hows[0] == "sum":
+        return [math.fsum(values) if values else None for values in rows]
+    return [year_value(values, how) for values, how in zip(rows, hows, strict=True)]
+
+
 def ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
     """numerator / denominator × scale; None when a term is missing or the denominator is zero."""
     if is_missing(numerator) or is_missing(denominator) or denominator == 0:

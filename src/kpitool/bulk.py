@@ -467,8 +467,7 @@ def _whole_rows(
     grid = values[at]
     rows = grid.tolist()
     ys, bs = grid[:, in_year].tolist(), grid[:, cx.in_base].tolist()
-    current = [ar.year_value(y, how) for y, how in zip(ys, hows, strict=True)]
-    base_value = [ar.year_value(b, how) for b, how in zip(bs, hows, strict=True)]
+    current, base_value = ar.year_values(ys, hows), ar.year_values(bs, hows)
     cur, was = np.array(current, dtype=np.float64), np.array(base_value, dtype=np.float64)
     change = cur - was
     zero = was == 0
@@ -490,19 +489,15 @@ def _whole_rows(
         _inferred_note(unit, how, why) if p.unit is None else None
         for p, unit, how, why in zip(picked, units, hows, whys, strict=True)
     ]
-    notes = [
-        [
-            x
-            for x in (
-                ZERO_BASELINE if z else None,
-                NEGATIVE_BASELINE if neg else None,
-                note,
-                SMALL_NUMBERS if sm else None,
-            )
-            if x
-        ]
-        for z, neg, note, sm in zip(by_zero.tolist(), negative.tolist(), inferred_note, small.tolist(), strict=True)
-    ]
+    notes = [[note] if note else [] for note in inferred_note]  # most rows' only note: the unit inferred
+    for i in np.flatnonzero(by_zero | negative | small).tolist():  # the per-row path's order of notes
+        said = (
+            ZERO_BASELINE if by_zero[i] else None,
+            NEGATIVE_BASELINE if negative[i] else None,
+            inferred_note[i],
+            SMALL_NUMBERS if small[i] else None,
+        )
+        notes[i] = [x for x in said if x]
     if cx.trend_is_quarters:
         history = [b + y for b, y in zip(bs, ys, strict=True)]
     else:

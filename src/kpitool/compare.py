@@ -150,7 +150,7 @@ def _compare(
         if in_year <= shown:
             break
     # canonical labels sort by time
-    shown_base = sorted({q for labels in rows.baseline_labels for q in labels})
+    shown_base = sorted({q for labels in set(map(tuple, rows.baseline_labels)) for q in labels})
     return ComparisonReport.of_rows(
         rows,
         baseline=default_base.label,

@@ -57,15 +57,18 @@ def row_columns(rows: Rows, report: ComparisonReport) -> list[list[str]]:
     place = {p: k for k, p in enumerate(report.quarters)}
     n = len(rows)
     values: list[list[float | None]] = [[None] * n for _ in place]
-    markers: list[list[str | None]] = [[None] * n for _ in place]
+    markers: list[dict[int, str]] = [{} for _ in place]
     shown = [[False] * n for _ in place]
     for i, quarters in enumerate(rows.quarters):
         for q, value, marker in quarters:
             k = place.get(q)
             if k is not None:
-                values[k][i], markers[k][i], shown[k][i] = value, marker, True
+                values[k][i] = value
+                shown[k][i] = True
+                if marker:
+                    markers[k][i] = marker
     cells = [
-        [t if s else "" for t, s in zip(units.texts(values[k], markers[k]), shown[k], strict=True)]
+        [t if s else "" for t, s in zip(units.marked_texts(values[k], markers[k]), shown[k], strict=True)]
         for k in range(len(place))
     ]
     current = units.texts(rows.current_value)

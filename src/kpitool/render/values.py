@@ -72,18 +72,20 @@ class Units:
         )
 
     def texts(self, values: Sequence[float | None], markers: Sequence[str | None] | None = None) -> list[str]:
+        return self.marked_texts(values, {i: m for i, m in enumerate(markers or ()) if m})
+
+    def marked_texts(self, values: Sequence[float | None], markers: dict[int, str]) -> list[str]:
+        """``texts``, the markers given by row (the few rows with one)."""
         out = format_number_column(values, self.places)
         if self.suffixes is not None:
             out = [t + s for t, s in zip(out, self.suffixes, strict=True)]
         for i in self.currency:
             out[i] = ("-£" + out[i][1:]) if out[i].startswith("-") else "£" + out[i]
-        if markers is not None and any(markers):
-            for i, marker in enumerate(markers):
-                if marker:
-                    out[i] = marker if values[i] is None else f"{out[i]} {marker}"
+        for i, marker in markers.items():
+            out[i] = marker if values[i] is None else f"{out[i]} {marker}"
         if None in values:
-            for i, value in enumerate(values):
-                if value is None and not (markers and markers[i]):
+            for i in [i for i, value in enumerate(values) if value is None]:
+                if i not in markers:
                     out[i] = "n/a"
         return out
 
