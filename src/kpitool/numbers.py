@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from itertools import repeat
 from typing import NamedTuple
 
 # Government Analysis Function shorthand (a cell holding only one of these has no value).
@@ -190,44 +189,72 @@ def format_signed(value: float | None, places: int = 1, suffix: str = "") -> str
 _BATCH = 32
 
 
-def format_number_column(values: Sequence[float | None], places: int | Sequence[int] = 0) -> list[str]:
+class ColumnPlaces:
+    """Each figure's places in a column, with what formatting a column of them needs worked out
+    once (its format specs, the powers of ten it rounds by): a table's columns of figures share one."""
+
+    __slots__ = ("_scale", "batch", "each", "specs")
+
+    def __init__(self, each: Sequence[int]) -> None:
+        self.each = list(each)
+        kinds = set(self.each)
+        self.batch = len(self.each) >= _BATCH and all(0 <= p <= MAX_PLACES for p in kinds)
+        uniform = len(kinds) == 1
+        self.specs = (
+            ([_SPECS[(self.each[0], True)]] * len(self.each) if uniform else [_SPECS[(p, True)] for p in self.each])
+            if self.batch
+            else []
+        )
+        self._scale: object = _POWERS[self.each[0]] if uniform and self.batch else None
+
+    def scale(self) -> object:
+        """The power of ten each figure is rounded by (one for all, or an array of each's)."""
+        if self._scale is None:
+            import numpy as np
+
+            self._scale = np.array(_POWERS)[np.array(self.each, dtype=np.int64)]
+        return self._scale
+
+
+def _column_places(values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces) -> ColumnPlaces:
+    if isinstance(places, ColumnPlaces):
+        return places
+    return ColumnPlaces([places] * len(values) if isinstance(places, int) else places)
+
+
+def format_number_column(values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces = 0) -> list[str]:
     """``format_number`` of each (thousands separated), a column at a time: one numpy pass rounds
     them all, figures within a hair of a half going to the Decimal rule one by one. ``places``:
     one for all, or each figure's own."""
-    each = [places] * len(values) if isinstance(places, int) else list(places)
-    kinds = set(each)
-    if len(values) < _BATCH or not all(0 <= p <= MAX_PLACES for p in kinds):
-        return [format_number(v, p) for v, p in zip(values, each, strict=True)]
-    specs = repeat(_SPECS[(each[0], True)]) if len(kinds) == 1 else [_SPECS[(p, True)] for p in each]
-    rounded = _rounded_column(values, each)
-    return [
-        "n/a" if r != r else format(r, spec) for r, spec in zip(rounded, specs, strict=False)
-    ]  # specs: maybe endless
+    column = _column_places(values, places)
+    if not column.batch:
+        return [format_number(v, p) for v, p in zip(values, column.each, strict=True)]
+    rounded = _rounded_column(values, column)
+    return ["n/a" if r != r else format(r, spec) for r, spec in zip(rounded, column.specs, strict=True)]
 
 
 def format_signed_column(
-    values: Sequence[float | None], places: int | Sequence[int] = 1, suffix: str = ""
+    values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces = 1, suffix: str = ""
 ) -> list[str]:
     """``format_signed`` of each, a column at a time (``places``: one for all, or each figure's own)."""
-    each = [places] * len(values) if isinstance(places, int) else list(places)
-    kinds = set(each)
-    if len(values) < _BATCH or not all(0 <= p <= MAX_PLACES for p in kinds):
-        return [format_signed(v, p, suffix) for v, p in zip(values, each, strict=True)]
-    specs = repeat(_SPECS[(each[0], True)]) if len(kinds) == 1 else [_SPECS[(p, True)] for p in each]
-    rounded = _rounded_column(values, each)
+    column = _column_places(values, places)
+    if not column.batch:
+        return [format_signed(v, p, suffix) for v, p in zip(values, column.each, strict=True)]
+    rounded = _rounded_column(values, column)
     return [
         "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix
-        for r, spec in zip(rounded, specs, strict=False)  # specs: maybe endless
+        for r, spec in zip(rounded, column.specs, strict=True)
     ]
 
 
-def _rounded_column(values: Sequence[float | None], places: list[int]) -> list[float]:
+def _rounded_column(values: Sequence[float | None], column: ColumnPlaces) -> list[float]:
     """``round_half_away`` of each to its places, as ``format_number`` shows it: NaN for no
     figure, no -0.0."""
     import numpy as np
 
     x = np.array(values, dtype=float)  # None -> NaN
-    scale = np.array(_POWERS)[np.array(places, dtype=np.int64)] if len(set(places)) > 1 else _POWERS[places[0]]
+    scale = column.scale()
+    places = column.each
     with np.errstate(invalid="ignore", over="ignore"):  # infinities, and figures too large to round
         finite = np.isfinite(x)
         size = np.abs(x)

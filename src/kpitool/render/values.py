@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kpitool.models import ARROWS, Assessment, Comparison, ComparisonReport, Direction, Method, Unit
-from kpitool.numbers import format_number_column, format_signed_column
+from kpitool.numbers import ColumnPlaces, format_number_column, format_signed_column
 from kpitool.periods import quarter_span
 from kpitool.rows import Rows
 
@@ -58,7 +58,7 @@ class Units:
     """A column's units, looked up once for all of a table's columns of figures (``places``: each
     row's own, where a row of small figures needs more than its unit's)."""
 
-    places: list[int]
+    places: ColumnPlaces
     suffixes: list[str] | None  # None: no row is a percentage
     currency: list[int]  # the rows in £
 
@@ -66,7 +66,7 @@ class Units:
     def of(cls, units: Sequence[Unit], places: Sequence[int] | None = None) -> Units:
         percent = "percent" in units
         return cls(
-            places=list(places) if places is not None else [PLACES[u] for u in units],
+            places=ColumnPlaces(list(places) if places is not None else [PLACES[u] for u in units]),
             suffixes=["%" if u == "percent" else "" for u in units] if percent else None,
             currency=[i for i, u in enumerate(units) if u == "currency"] if "currency" in units else [],
         )
