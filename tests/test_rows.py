@@ -42,6 +42,11 @@ def test_the_report_is_whole_to_every_reader() -> None:
     assert copy.copy(_lazy()).model_dump_json() == reference
     assert pickle.loads(pickle.dumps(_lazy())).model_dump_json() == reference
     assert "'Calls'" in repr(_lazy())
+    assert len(dict(_lazy())["comparisons"]) == 5  # a model iterated: its fields and values
+    assert (
+        _lazy().model_copy(update={"notes": []}).model_dump_json()
+        == eager.model_copy(update={"notes": []}).model_dump_json()
+    )
     assert build_document(_lazy()).comparison.model_dump_json() == reference
     report = _lazy()
     assert [c.measure for c in report.comparisons] == [c.measure for c in eager.comparisons]

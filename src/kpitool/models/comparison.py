@@ -278,6 +278,9 @@ class ComparisonReport(BaseModel):
     def __repr_args__(self) -> Any:
         return super(ComparisonReport, self._made()).__repr_args__()
 
+    def __iter__(self) -> Any:
+        return super(ComparisonReport, self._made()).__iter__()
+
     @property
     def rows_skipped(self) -> int:
         """How many input rows --skip-invalid left out (a skipped finding can stand for many)."""
