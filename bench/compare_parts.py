@@ -5,9 +5,10 @@ Usage: python bench/generate.py && python bench/compare_parts.py [--rows 500000]
 Times the parts of the command one after another on the first ``--rows`` rows of
 ``bench/data/long-1m.csv``: reading and checking (what ``validate`` does too), the comparison
 (the grid, the plain rows in bulk, the rest), and the table as ``compare`` prints it to a pipe.
-Then the floor under the comparison: making again, from their values, every model the report
-holds (each row's ``PeriodValue`` quarters and trend points, its two ``Delta``s and the row), the
-least any path that returns one pydantic model per figure pays.
+Then what the table no longer pays: making, from their values, every model the report holds
+(each row's ``PeriodValue`` quarters and trend points, its two ``Delta``s and the row) — the least
+a path that returns one pydantic model per figure pays, and what ``--format json`` pays when it
+first reads ``report.comparisons`` (the table and its notes read the rows as columns).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from kpitool import arithmetic as ar
 from kpitool import bulk, methods
 from kpitool.compare_notes import listed, method_notes, nothing_to_compare, unmade_notes
 from kpitool.errors import UsageError
+from kpitool.heap import gc_paused
 from kpitool.models import (
     Catalogue,
     CompareOptions,
@@ -29,7 +30,6 @@ from kpitool.models import (
 from kpitool.periods import Period, period_of, quarter_span
 from kpitool.progress import Progress, silent
 from kpitool.readers import Observations
-from kpitool.readers.base import gc_paused
 from kpitool.rows import Block, merged
 from kpitool.series import Key, Resolved, Resolver, Row, Series, collect_series, plan_rows
 from kpitool.units import inferred_note

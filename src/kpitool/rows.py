@@ -15,8 +15,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
+from kpitool.heap import gc_paused
 from kpitool.models import Assessment, Comparison, Direction, Method, Unit
 
 # a quarter the row shows: its label, its value (None: a marker alone) and its marker
@@ -47,14 +49,14 @@ FIELDS = (
 )
 # and what the table shows of its quarters and trend
 SHOWN = ("quarters", "baseline_labels", "history")
+_FIELDS_OF = itemgetter(*FIELDS)
 COLUMNS = (*FIELDS, *SHOWN)
 
 
 def row_of(c: Comparison) -> tuple[object, ...]:
     """A model's row: its fields' values in ``COLUMNS``' order (``notes``: its own list)."""
-    d = c.__dict__
     return (
-        *(d[name] for name in FIELDS),
+        *_FIELDS_OF(c.__dict__),
         [(q.period, q.value, q.marker) for q in c.quarters],
         tuple(q.period for q in c.baseline_quarters),
         [p.value for p in c.history],
@@ -168,7 +170,10 @@ class Rows:
         return found
 
     def models(self) -> list[Comparison]:
-        return [self.model(i) for i in range(len(self))]
+        """Every row as a model (the cycle collector paused: 62,500 rows make ~700,000 objects,
+        and its passes over a heap growing by them cost more than making them)."""
+        with gc_paused():
+            return [self.model(i) for i in range(len(self))]
 
     def set_small_numbers(self, i: int, value: bool) -> None:
         self.small_numbers[i] = value

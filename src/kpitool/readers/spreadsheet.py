@@ -11,8 +11,9 @@ from pathlib import Path
 
 from kpitool.codes import Code
 from kpitool.errors import InputError
+from kpitool.heap import gc_paused
 from kpitool.models import Finding, column_letter
-from kpitool.readers.base import DataFile, ReadOptions, gc_paused
+from kpitool.readers.base import DataFile, ReadOptions
 from kpitool.readers.cell_formats import percent_cells, percent_text
 from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.wide import as_written, read_records

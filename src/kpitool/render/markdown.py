@@ -98,10 +98,9 @@ def render_markdown(report: ComparisonReport, catalogue: Catalogue | None = None
     for section in doc.sections:
         lines += [f"## {md_cell(section.title)}", ""]
         table = []
-        for entry in section.entries:
-            cells = [md_cell(x) for x in row_cells(entry.comparison, report)] + [
-                sparkline(entry.comparison.history_values)
-            ]
+        shown = Rows.of_models([entry.comparison for entry in section.entries])  # a section's cells at once
+        for entry, row in zip(section.entries, zip(*row_columns(shown, report), strict=True), strict=True):
+            cells = [md_cell(x) for x in row] + [sparkline(entry.comparison.history_values)]
             cells[0] += "".join(f" [note {n}]" for n in entry.notes)
             table.append(cells)
         lines.append(
