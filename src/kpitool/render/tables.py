@@ -7,6 +7,8 @@ cell is a symbol alone and no meaning rests on colour.
 
 from __future__ import annotations
 
+import weakref
+
 from kpitool.document import MeasureEntry, ReportDocument, ReportSection
 from kpitool.models import Comparison
 from kpitool.render.markdown import headers, row_cells
@@ -24,7 +26,14 @@ def shows_method(doc: ReportDocument) -> bool:
     """Every output says which method drew each arrow: the method notes say it once when one method
     drew them all; a column says it row by row when they differ (a test not possible, say, so the
     band drew that arrow)."""
-    return len({m for c in doc.comparison.comparisons if (m := method_of(c))}) > 1
+    if _SHOWN and _SHOWN[0][0]() is doc:  # asked once a row: answered once a document
+        return _SHOWN[0][1]
+    answer = len({m for c in doc.comparison.comparisons if (m := method_of(c))}) > 1
+    _SHOWN[:] = [(weakref.ref(doc), answer)]
+    return answer
+
+
+_SHOWN: list[tuple[weakref.ref[ReportDocument], bool]] = []  # the last document's answer, held weakly
 
 
 def table_headers(doc: ReportDocument) -> list[str]:
