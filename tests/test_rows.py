@@ -11,6 +11,7 @@ import io
 import pickle
 
 from hypothesis import HealthCheck, given, settings
+from pydantic import BaseModel, TypeAdapter
 from rich.console import Console
 
 from kpitool.compare import compare
@@ -48,6 +49,14 @@ def test_the_report_is_whole_to_every_reader() -> None:
         == eager.model_copy(update={"notes": []}).model_dump_json()
     )
     assert build_document(_lazy()).comparison.model_dump_json() == reference
+    # dumped from outside: a TypeAdapter's, a model holding the report (pydantic's own serializer)
+    assert TypeAdapter(ComparisonReport).dump_json(_lazy()).decode() == eager.model_dump_json()
+
+    class Holder(BaseModel):
+        report: ComparisonReport
+
+    assert Holder(report=_lazy()).model_dump_json() == Holder(report=eager).model_dump_json()
+    assert len(Holder(report=_lazy()).model_dump()["report"]["comparisons"]) == 5
     report = _lazy()
     assert [c.measure for c in report.comparisons] == [c.measure for c in eager.comparisons]
     assert all(type(c) is Comparison for c in report.comparisons)
@@ -100,3 +109,19 @@ def test_the_table_drawn_from_the_columns_is_the_table_of_the_models(
 ) -> None:
     """Drawn before any row is a model (and the JSON after), as the per-row path's models draw it."""
     assert _tables(obs, cat, opts, per_row=False) == _tables(obs, cat, opts, per_row=True)
+
+
+def test_an_empty_report_of_rows_has_no_rows_to_every_reader() -> None:
+    empty = ComparisonReport.of_rows(Rows.of([]), baseline="2022/23", current="2023/24", tolerance=5.0, quarters=[])
+    assert empty.comparisons == [] and empty.model_dump()["comparisons"] == []
+
+
+def test_the_part_year_heading_follows_the_rows_the_report_holds_now() -> None:
+    """A renderer's answer about a report is kept while the same rows are held: rows added, it is asked again."""
+    from kpitool.render.values import value_heading
+
+    report = compare(_plain_frame())
+    report.comparisons = [c for c in report.comparisons if c.measure == "Satisfied %"]  # Q1–Q3 only
+    assert value_heading(report) == "2023/24 Q1–Q3"
+    report.comparisons = [*report.comparisons, *compare(_plain_frame()).comparisons[:1]]  # a whole year too
+    assert value_heading(report) == "2023/24 value"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import (
+    BaseModel,
+    Field,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from kpitool.codes import Code
 from kpitool.models import (
@@ -228,13 +237,20 @@ class ComparisonReport(BaseModel):
         return report
 
     def rows(self) -> Rows:
-        """The rows as columns, without making a model of any row that is not one yet."""
+        """The rows as columns, without making a model of any row that is not one yet (a report whose
+        rows are models: columns made from them, each call)."""
         from kpitool.rows import Rows
 
         if "comparisons" not in self.__dict__:
             rows: Rows = self._rows
             return rows
         return Rows.of_models(self.comparisons)
+
+    def held(self) -> tuple[int, int]:
+        """What holds the rows now (its identity) and how many: a renderer's cached answer about a
+        report holds while these do."""
+        held = self.__dict__.get("comparisons", self._rows)
+        return id(held), len(held)
 
     def _made(self) -> ComparisonReport:
         d = self.__dict__
@@ -249,15 +265,20 @@ class ComparisonReport(BaseModel):
     if not TYPE_CHECKING:  # to mypy, ``comparisons`` is the field it is
 
         def __getattr__(self, name: str) -> Any:
-            if name == "comparisons" and self.__pydantic_private__ and self.__pydantic_private__.get("_rows"):
+            if name == "comparisons" and (self.__pydantic_private__ or {}).get("_rows") is not None:
                 return self._made().__dict__["comparisons"]
             return super().__getattr__(name)
 
-    def model_dump(self, **kw: Any) -> dict[str, Any]:
-        return super(ComparisonReport, self._made()).model_dump(**kw)
+    @model_serializer(mode="wrap")
+    def _whole(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Every row a model before any dump (``model_dump``, a TypeAdapter's, a model holding the report)."""
+        return handler(self._made())
 
-    def model_dump_json(self, **kw: Any) -> str:
-        return super(ComparisonReport, self._made()).model_dump_json(**kw)
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        # the schema of the fields, as without the serializer above (which changes no field)
+        plain = {k: v for k, v in core_schema.items() if k != "serialization"}
+        return handler(plain)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ComparisonReport):

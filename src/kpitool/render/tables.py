@@ -26,14 +26,16 @@ def shows_method(doc: ReportDocument) -> bool:
     """Every output says which method drew each arrow: the method notes say it once when one method
     drew them all; a column says it row by row when they differ (a test not possible, say, so the
     band drew that arrow)."""
-    if _SHOWN and _SHOWN[0][0]() is doc:  # asked once a row: answered once a document
-        return _SHOWN[0][1]
+    held = doc.comparison.held()
+    if _SHOWN and _SHOWN[0][0]() is doc and _SHOWN[0][1] == held:  # asked once a row: answered once a document
+        return _SHOWN[0][2]
     answer = len({m for c in doc.comparison.comparisons if (m := method_of(c))}) > 1
-    _SHOWN[:] = [(weakref.ref(doc), answer)]
+    _SHOWN[:] = [(weakref.ref(doc), held, answer)]
     return answer
 
 
-_SHOWN: list[tuple[weakref.ref[ReportDocument], bool]] = []  # the last document's answer, held weakly
+# the last document's answer, held weakly, with what held its rows then
+_SHOWN: list[tuple[weakref.ref[ReportDocument], tuple[int, int], bool]] = []
 
 
 def table_headers(doc: ReportDocument) -> list[str]:

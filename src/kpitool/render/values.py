@@ -190,13 +190,13 @@ def _span(quarters: Sequence[str]) -> str:
 
 # the last report's answer, asked once a row; the report held weakly (62,500 rows kept alive to the
 # end of the process cost 1.4 s more at its exit, the collector's last passes over them)
-_LAST: list[tuple[weakref.ref[ComparisonReport], str | None]] = []
+_LAST: list[tuple[weakref.ref[ComparisonReport], tuple[int, int], str | None]] = []
 
 
 def _common_part_year(report: ComparisonReport) -> str | None:
     """The part of the year every row's value covers, when none is the whole year and all cover the same."""
-    if _LAST and _LAST[0][0]() is report:
-        return _LAST[0][1]
+    if _LAST and _LAST[0][0]() is report and _LAST[0][1] == report.held():
+        return _LAST[0][2]
     answer = None
     rows = report.rows()
     years = list(zip(rows.current_quarters, rows.complete, rows.projected, strict=True))
@@ -207,7 +207,7 @@ def _common_part_year(report: ComparisonReport) -> str | None:
             for quarters in {tuple(quarters) for quarters, _, projected in years if quarters and not projected}
         }
         answer = spans.pop() if len(spans) == 1 else None
-    _LAST[:] = [(weakref.ref(report), answer)]
+    _LAST[:] = [(weakref.ref(report), report.held(), answer)]
     return answer
 
 
