@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from kpitool import bulk
 from kpitool.compare import compare
 from kpitool.errors import UsageError
+from kpitool.grid import columns_for, pivot
 from kpitool.models import Catalogue, CompareOptions, PeriodValue
 from kpitool.periods import Period, parse_period
 from kpitool.readers import FRAME_COLUMNS, Observations
@@ -220,7 +221,7 @@ def test_the_pivot_keys_series_as_collect_series_does() -> None:
     frame.loc[len(frame)] = ["", "Calls", "Q2 2023/24", 1.0, None, False, False, 99, 3, 0]
     spelled = Observations(frame, {**obs.periods, "Q2 2023/24": parse_period("Q2 2023/24")}, obs.files)
     year: Period = parse_period("2023/24")
-    grid = bulk.pivot(spelled, bulk.columns_for(year, [year.previous()], []))
+    grid = pivot(spelled, columns_for(year, [year.previous()], []))
     assert grid is not None
     assert grid.keys == [("", "Calls"), ("", "Satisfied %"), ("", "Gappy"), ("", "Restated"), ("", "Monthly")]
     assert grid.plain.tolist() == [False, True, True, False, False]  # a period twice, restated, a month

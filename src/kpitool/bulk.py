@@ -3,7 +3,8 @@
 Most rows of a large table are quarterly data compared the plain way: a whole year, or a part
 year against the same quarters of the baseline, the arrow drawn by the band. Made one at a time (``kpitool.compare``), each such row costs about 40
 period look-ups and five models; here the observations become one grid (series × quarters, in
-numpy), the rows are read off it, and their models are built from values valid by construction.
+numpy, ``kpitool.grid``), the rows are read off it as columns (``kpitool.rows``), and their models
+are made from values valid by construction when something asks for them.
 
 A row is plain only when it is one series of quarters, no period given twice (nothing restated),
 its current year whole, or a part year whose quarters the baseline has too (the gaps named); its
@@ -20,127 +21,17 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel
 
 from kpitool import arithmetic as ar
+from kpitool.grid import Pivot
 from kpitool.methods import SMALL, SMALL_NUMBERS
 from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, PeriodValue, Polarity, Unit
 from kpitool.periods import Period, quarter_span
-from kpitool.readers import Observations
 from kpitool.rows import FIELDS, Block, Quarter, Rows, transposed
-from kpitool.series import Key
 from kpitool.units import inferred_note, inferred_unit
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass
-class Pivot:
-    """The observations as a grid: a row per series (in the order ``collect_series`` makes them),
-    a column per quarter the table reads."""
-
-    keys: list[Key]
-    columns: dict[Period, int]
-    values: np.ndarray  # series × columns, float64; NaN where the series has no row
-    markers: dict[tuple[int, int], str]  # (series, column) -> its marker ([r] on a value, [c] without one)
-    plain: np.ndarray  # per series: quarters only, no period given twice
-    percent: np.ndarray  # per series: a value was written with a % sign
-    stock: np.ndarray  # per series: a count at a point in time
-    fractional: np.ndarray  # per series: a value is negative or not whole (a number, not a count)
-    of_row: np.ndarray  # per observation (frame order): its series
-
-    def frame_of(self, observations: Observations, series: Sequence[int]) -> Observations:
-        """The observations of some series only (for the per-row path)."""
-        picked = np.isin(self.of_row, np.asarray(series, dtype=np.int64))
-        return Observations(observations.frame[picked], observations.periods, observations.files, observations.areas)
-
-
-def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None:
-    """The grid of the observations over ``columns``; None where a name is missing (no text to key by)."""
-    frame = observations.frame
-    files, lines = frame["file_index"].to_numpy(np.int64), frame["row"].to_numpy(np.int64)
-    in_order = bool(np.all((files[1:] > files[:-1]) | ((files[1:] == files[:-1]) & (lines[1:] >= lines[:-1]))))
-    order = None if in_order else np.lexsort((lines, files))  # stable: collect_series' order
-
-    def column(name: str) -> np.ndarray:
-        found = frame[name].to_numpy()
-        return found if order is None else found[order]
-
-    sections, measures, labels = _texts(column("section")), _texts(column("measure")), _texts(column("period"))
-    if sections is None or measures is None or labels is None:
-        return None
-    pair = sections[0] * max(len(measures[1]), 1) + measures[0]
-    group, firsts = pd.factorize(pair)
-    group = group.astype(np.int64)
-    n_m = max(len(measures[1]), 1)
-    keys = [(sections[1][p // n_m], measures[1][p % n_m]) for p in firsts.tolist()]
-    count = len(keys)
-
-    # one code per period (two spellings of a period are one period, as collect_series keys them)
-    found = [observations.periods[label] for label in labels[1]]
-    ids: dict[Period, int] = {}
-    period_id = np.array([ids.setdefault(p, len(ids)) for p in found], dtype=np.int64)[labels[0]]
-    quarter = np.array([p.kind == "quarter" for p in ids], dtype=bool)[period_id]
-    at = np.array([columns.index(p) if p in columns else -1 for p in ids], dtype=np.int64)[period_id]
-
-    def any_of(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(group[mask], minlength=count) > 0
-
-    values = column("value").astype(np.float64)
-    plain = ~any_of(~quarter)
-    both = np.sort(group * len(ids) + period_id)
-    plain[both[1:][both[1:] == both[:-1]] // len(ids)] = False  # a period given twice: restated
-    inside = at >= 0
-    grid = np.full((count, len(columns)), np.nan)
-    grid[group[inside], at[inside]] = values[inside]
-    markers: dict[tuple[int, int], str] = {}
-    marks = column("marker")
-    for i in np.flatnonzero(inside & pd.notna(marks)).tolist():
-        if isinstance(marks[i], str):
-            markers[(int(group[i]), int(at[i]))] = marks[i]
-    finite = np.isfinite(values)
-    fractional = any_of(finite & ((values < 0) | (values != np.trunc(np.where(finite, values, 0.0)))))
-    of_row = group
-    if order is not None:
-        of_row = np.empty_like(group)
-        of_row[order] = group
-    return Pivot(
-        keys=keys,
-        columns={p: j for j, p in enumerate(columns)},
-        values=grid,
-        markers=markers,
-        plain=plain,
-        percent=any_of(column("percent").astype(bool)),
-        stock=any_of(column("stock").astype(bool)),
-        fractional=fractional,
-        of_row=of_row,
-    )
-
-
-def _texts(values: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
-    """Codes and the distinct texts, in order of first appearance, as ``astype(str)`` spells them."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    if len(uniques) and bool(pd.isna(uniques).any()):
-        return None
-    texts = [str(u) for u in uniques]
-    if len(set(texts)) < len(texts):  # two values that are one text (1 and "1"): one code
-        canon: dict[str, int] = {}
-        remap = np.array([canon.setdefault(t, len(canon)) for t in texts], dtype=np.int64)
-        return remap[codes], list(canon)
-    return codes.astype(np.int64), texts
-
-
-def columns_for(year: Period, bases: Sequence[Period], trend: Sequence[Period]) -> list[Period]:
-    """The quarters a plain row reads: the current year's and the baselines', the ``trend``'s,
-    and the quarter before and the year before each possible latest quarter."""
-    out: dict[Period, None] = {}
-    for p in (*year.quarters(), *(q for b in bases for q in b.quarters()), *trend):
-        out.setdefault(p, None)
-    for q in year.quarters():
-        out.setdefault(q.previous(), None)
-        out.setdefault(q.same_period_last_year(), None)
-    return list(out)
 
 
 @dataclass(slots=True)

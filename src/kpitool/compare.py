@@ -13,6 +13,7 @@ from typing import Any
 
 from kpitool import arithmetic as ar
 from kpitool import bulk, methods
+from kpitool import grid as grid_of
 from kpitool.compare_notes import listed, method_notes, nothing_to_compare, unmade_notes
 from kpitool.errors import UsageError
 from kpitool.heap import gc_paused
@@ -94,8 +95,8 @@ def _compare(
         series = collect_series(observations)
     else:
         bases = {m.baseline for m in catalogue.measures if m.baseline} if catalogue else set()
-        columns = bulk.columns_for(current_year, [default_base, *bases], _quarter_trend(current_year))
-        grid = bulk.pivot(observations, columns) if current_year.is_year else None
+        columns = grid_of.columns_for(current_year, [default_base, *bases], _quarter_trend(current_year))
+        grid = grid_of.pivot(observations, columns) if current_year.is_year else None
         if grid is None:
             series = collect_series(observations)
     planned = plan_rows(grid.keys if grid is not None else list(series), catalogue, observations.areas)
@@ -510,7 +511,7 @@ def _quarter_trend(end: Period) -> list[Period]:
     return [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)][::-1]
 
 
-def _plain(grid: bulk.Pivot, chosen: Sequence[tuple[Row, Method, float, Period]]) -> list[bulk.Plain]:
+def _plain(grid: grid_of.Pivot, chosen: Sequence[tuple[Row, Method, float, Period]]) -> list[bulk.Plain]:
     """The rows whose measure the bulk path can make (it looks at their data itself): one series,
     a sum, mean or last, its arrow drawn by the band, no ``since``, no target."""
     index = {key: g for g, key in enumerate(grid.keys)}
