@@ -179,7 +179,7 @@ def run_comparison(
     rows = comparison.rows()  # the rows as columns: the notes are added without a model a figure
     places = list(zip(rows.measure, rows.section, rows.area, strict=True))
     if options.measures or options.sections:  # the rows skipped of the measures asked for, and whole files
-        kept = [s for s in comparison.skipped if not s.measure or any(s.concerns_row(*p) for p in places)]
+        kept = [s for s in comparison.skipped if not s.measure or any(s.concerns(*p) for p in places)]
         if len(kept) < len(comparison.skipped):
             n = len(comparison.skipped) - len(kept)
             comparison.notes.append(
@@ -192,7 +192,7 @@ def run_comparison(
         by_measure.setdefault(name.strip().lower(), []).append(i)
     for skipped in comparison.skipped:
         for i in by_measure.get((skipped.measure or "").strip().lower(), []):
-            if skipped.concerns_row(*places[i]):
+            if skipped.concerns(*places[i]):
                 what = f"{skipped.period} " if skipped.period else ""
                 rows.notes[i].append(
                     f"A row of {what}data was not read ({skipped.file}:{skipped.cell}): {skipped.message}."

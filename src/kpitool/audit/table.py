@@ -236,7 +236,18 @@ class TableView:
                 return None
             self.baseline_year_used = True
             return Estimate(cell.value, self.error(row, cell)), self.baseline_total.header
-        shown = [c.period.quarter for c in self.quarter_cols if c.period]
+        shown, cols = self._like_for_like(year)
+        if not shown or len(cols) != len(shown):
+            return None
+        got = self._of_quarters(row, cols, self.baseline_from_quarters)
+        if got is None:
+            return None
+        self.baseline_year_used = True
+        return got[0], f"{year.label} ({got[1]})"
+
+    def _like_for_like(self, year: Period) -> tuple[list[int], list[TableColumn]]:
+        """The quarters the current year shows, and the columns of ``year``'s of them (like for like)."""
+        shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
         cols = [
             c
             for c in self.periods
@@ -245,13 +256,7 @@ class TableView:
             and c.period.year_period() == year
             and c.period.quarter in shown
         ]
-        if not shown or len(cols) != len(shown):
-            return None
-        got = self._of_quarters(row, cols, self.baseline_from_quarters)
-        if got is None:
-            return None
-        self.baseline_year_used = True
-        return got[0], f"{year.label} ({got[1]})"
+        return shown, cols
 
     def missing_quarters(self, row: TableRow, *, baseline: bool) -> list[str]:
         """What a value made from quarters lacks for this row, each in words: a quarter with no
@@ -262,15 +267,7 @@ class TableView:
             if self.baseline_col is not None or self.baseline_year is None or self.baseline_total is not None:
                 return []
             year = self.baseline_year
-            shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
-            cols = [
-                c
-                for c in self.periods
-                if c.period is not None
-                and c.period.is_quarter
-                and c.period.year_period() == year
-                and c.period.quarter in shown
-            ]
+            shown, cols = self._like_for_like(year)
             held = {c.period.quarter for c in cols if c.period}
             absent = [f"{period_of(year.year, q, year.calendar).label} has no column" for q in shown if q not in held]
         elif self.latest_year_col is not None:

@@ -178,12 +178,8 @@ class SkippedRow(BaseModel):
     section: str | None = None
     more_rows: list[int] = Field(default_factory=list)  # further rows of the same kind, not listed one by one
 
-    def concerns(self, c: Comparison) -> bool:
-        """Is this skipped row one of the comparison's: its measure, in its section or area?"""
-        return self.concerns_row(c.measure, c.section, c.area)
-
-    def concerns_row(self, measure: str, section: str, area: str) -> bool:
-        """``concerns`` of a row of that measure, section and area."""
+    def concerns(self, measure: str, section: str, area: str) -> bool:
+        """Is this skipped row one of a compared row's, of that measure, in that section or area?"""
         if not self.measure or self.measure.strip().lower() != measure.strip().lower():
             return False
         where = (self.section or "").strip().lower()
