@@ -160,6 +160,8 @@ _FIGURES = st.one_of(
     st.floats(min_value=-1e13, max_value=1e13),
     st.integers(-(10**9), 10**9).map(float),
     st.integers(0, 10).flatmap(_halves),
+    # figures of one place more than shown, as means of published figures are (54.95 to one place)
+    st.integers(0, 9).flatmap(lambda p: st.decimals(-(10**8), 10**8, places=p + 1).map(float)),
 )
 
 
@@ -169,6 +171,17 @@ def test_a_column_of_figures_reads_as_each_figure_alone(values: list[float | Non
     column = values * (1 + 32 // max(len(values), 1))  # long enough for the column path
     assert format_number_column(column, places) == [format_number(v, places) for v in column]
     assert format_signed_column(column, places, "%") == [format_signed(v, places, "%") for v in column]
+
+
+def test_a_column_rounds_halves_as_their_shortest_text_reads() -> None:
+    """Near a half, the column decides in binary what Decimal decides on the figure's shortest text."""
+    near = [54.95, 57.349999999999994, 2.675, 1.005, -1.005, 0.15, -0.05, 12.5, -2.5, 0.125, 1.0049999999999999]
+    for places in (0, 1, 2):
+        column = [_nudged(v, step) for v in near for step in (-1, 0, 1)] * 2
+        expected = [format_number(v, places) for v in column]
+        assert format_number_column(column, places) == expected
+    assert format_number_column([54.95] * 40, 1) == ["55.0"] * 40  # "54.95": away from zero
+    assert format_number_column([2.675] * 40, 2) == ["2.68"] * 40
 
 
 @given(st.lists(st.tuples(_FIGURES, st.integers(0, 10)), min_size=1, max_size=40))

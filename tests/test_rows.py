@@ -66,8 +66,10 @@ def test_the_columns_are_the_models_fields() -> None:
     report = _lazy()
     columns = report.rows()
     models = Rows.of_models(compare(_plain_frame(), per_row=True).comparisons)
-    for name in ("measure", "baseline_value", "current_value", "change", "direction", "notes", "history", "quarters"):
+    for name in ("measure", "baseline_value", "current_value", "change", "direction", "notes", "history"):
         assert getattr(columns, name) == getattr(models, name), name
+    assert [columns.quarters(i) for i in range(len(columns))] == [models.quarters(i) for i in range(len(models))]
+    assert [list(q) for q in columns.quarter_values] == [list(q) for q in models.quarter_values]
     assert [list(q) for q in columns.current_quarters] == [list(q) for q in models.current_quarters]
     assert [sorted(b) for b in columns.baseline_labels] == [sorted(b) for b in models.baseline_labels]
 

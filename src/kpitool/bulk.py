@@ -28,7 +28,7 @@ from kpitool.grid import Pivot
 from kpitool.methods import SMALL, SMALL_NUMBERS
 from kpitool.models import Aggregate, Assessment, Comparison, Delta, Direction, PeriodValue, Polarity, Unit
 from kpitool.periods import Period, quarter_span
-from kpitool.rows import FIELDS, Block, Quarter, Rows, transposed
+from kpitool.rows import FIELDS, Block, Rows, transposed
 from kpitool.units import inferred_note, inferred_unit
 
 M = TypeVar("M", bound=BaseModel)
@@ -105,7 +105,7 @@ class _Recipe:
 
     def model(self, rows: Rows, k: int) -> Comparison:
         cx, p, row, marks = self.context, self.plain, self.row, self.marks
-        shown = [_QUARTER({"period": q, "value": v, "marker": m}) for q, v, m in rows.quarters[k]]
+        shown = [_QUARTER({"period": q, "value": v, "marker": m}) for q, v, m in rows.quarters(k)]
         g = p.series
         if not marks:
             shown_base = [
@@ -198,7 +198,11 @@ def _rows(
         _inferred_unit(p.name, pc, fr) if p.unit is None else (p.unit, "")
         for p, pc, fr in zip(asked, percent, fractional, strict=True)
     ]
-    aggregates = [_aggregate(grid, p, unit) for p, (unit, _) in zip(asked, inferred, strict=True)]
+    stock = grid.stock[series].tolist()
+    aggregates = [
+        p.aggregate if p.aggregate is not None else _inferred_aggregate(p.name, unit == "percent", st)
+        for p, (unit, _), st in zip(asked, inferred, stock, strict=True)
+    ]
     labels = [q.label for q in year.quarters()]
     base_labels = [q.label for q in base.quarters()]
     trend = [grid.columns[p] for p in trend_periods]
@@ -297,12 +301,15 @@ def _rows(
         small = unit == "count" and (abs(current) < SMALL or (base_value is not None and abs(base_value) < SMALL))
         if small:
             notes.append(SMALL_NUMBERS)
-        quarters: list[Quarter]
+        quarter_markers: list[str | None] | None = None
         if not marks:
-            quarters = [(labels[n], row[in_year[n]], None) for n in got]
+            quarter_labels, quarter_values = pattern.labels, [row[in_year[n]] for n in got]
             base_seen = base_shown.get(had) or base_shown.setdefault(had, tuple(base_labels[n] for n in had))
         else:
             quarters = _marked_cells(row, in_year, labels, g, marks)
+            quarter_labels = tuple(q for q, _, _ in quarters)
+            quarter_values = [v for _, v, _ in quarters]
+            quarter_markers = [m for _, _, m in quarters] if any(m is not None for _, _, m in quarters) else None
             base_seen = tuple(q for q, _, _ in _marked_cells(row, in_base, base_labels, g, marks))
         history = _trend_values([row[j] for j in trend])
         places.append(p.place)
@@ -328,7 +335,9 @@ def _rows(
             pattern.labels,
             small,
             notes,
-            quarters,
+            quarter_labels,
+            quarter_values,
+            quarter_markers,
             base_seen,
             history,
         ))  # fmt: skip
@@ -393,7 +402,7 @@ def _whole_rows(
         history = [b + y for b, y in zip(bs, ys, strict=True)]
     else:
         history = [_trend_values([row[j] for j in cx.trend]) for row in rows]
-    labels, none = cx.labels, (None, None, None, None)
+    labels = cx.labels
     was_list = was.tolist()
     columns_of: dict[str, list[Any]] = {
         "measure": [p.name for p in picked],
@@ -416,7 +425,9 @@ def _whole_rows(
         "current_quarters": [pattern.labels] * n,
         "small_numbers": small.tolist(),
         "notes": notes,
-        "quarters": [list(zip(labels, y, none, strict=True)) for y in ys],
+        "quarter_labels": [tuple(labels)] * n,
+        "quarter_values": ys,
+        "quarter_markers": [None] * n,
         "baseline_labels": [tuple(cx.base_labels)] * n,
         "history": history,
     }
@@ -495,12 +506,6 @@ def _inferred_note(unit: Unit, how: Aggregate, why: str) -> str:
 @lru_cache(maxsize=4096)
 def _inferred_unit(name: str, percent: bool, fractional: bool) -> tuple[Unit, str]:
     return inferred_unit(name, percent=percent, fractional=fractional)
-
-
-def _aggregate(grid: Pivot, p: Plain, unit: Unit) -> Aggregate:
-    if p.aggregate is not None:
-        return p.aggregate
-    return _inferred_aggregate(p.name, unit == "percent", bool(grid.stock[p.series]))
 
 
 @lru_cache(maxsize=4096)

@@ -146,8 +146,8 @@ def _compare(
         raise UsageError(f"no measure has a value for the baseline {default_base}; the data have {listed(years)}")
     shown: set[str] = set()
     in_year = {q.label for q in current_year.quarters()} if current_year.is_year else set()
-    for quarters in rows.quarters:  # the year's quarters any row shows (most often all four by the first row)
-        shown.update(q for q, _, _ in quarters)
+    for named in rows.quarter_labels:  # the year's quarters any row shows (most often all four by the first row)
+        shown.update(named)
         if in_year <= shown:
             break
     # canonical labels sort by time

@@ -261,12 +261,16 @@ def _rounded_column(values: Sequence[float | None], column: ColumnPlaces) -> lis
         to_round = finite & (size < MAX_MAGNITUDE) & (np.floor(x) != x)
         scaled = size * scale
         whole = np.floor(scaled)
-        rest = scaled - whole
-        # round_half_away's binary answer, where it holds; the rest in Decimal
-        clear = to_round & (scaled < 1e12) & (np.abs(rest - 0.5) > 1e-12 * np.maximum(scaled, 1.0))
-        out = np.where(clear, np.copysign((whole + (rest > 0.5)) / scale, x), x)
+        # Decimal's answer on the shortest text, in binary: the figure against the half between
+        # ``whole`` and the next (``half``, the float nearest it: whole + 0.5 and 10^places are exact).
+        # The figure that is ``half`` has the half's digits for its shortest text (no shorter text
+        # is that near it), so it goes away from zero; any other is on the side of the half its
+        # shortest text is on (else the half's digits, shorter, would be its text)
+        half = (whole + 0.5) / scale
+        clear = to_round & (scaled < 1e12)
+        out = np.where(clear, np.copysign((whole + (size >= half)) / scale, x), x)
     out[~finite] = np.nan
-    for i in np.flatnonzero(to_round & ~clear).tolist():
+    for i in np.flatnonzero(to_round & ~clear).tolist():  # beyond 10^12 once scaled: in Decimal
         out[i] = rounded_decimal(float(x[i]), places[i])
     out[out == 0] = 0.0
     rounded: list[float] = out.tolist()

@@ -48,7 +48,7 @@ FIELDS = (
     "notes",
 )
 # and what the table shows of its quarters and trend
-SHOWN = ("quarters", "baseline_labels", "history")
+SHOWN = ("quarter_labels", "quarter_values", "quarter_markers", "baseline_labels", "history")
 _FIELDS_OF = itemgetter(*FIELDS)
 COLUMNS = (*FIELDS, *SHOWN)
 
@@ -57,7 +57,9 @@ def row_of(c: Comparison) -> tuple[object, ...]:
     """A model's row: its fields' values in ``COLUMNS``' order (``notes``: its own list)."""
     return (
         *_FIELDS_OF(c.__dict__),
-        [(q.period, q.value, q.marker) for q in c.quarters],
+        tuple(q.period for q in c.quarters),
+        [q.value for q in c.quarters],
+        [q.marker for q in c.quarters] if any(q.marker is not None for q in c.quarters) else None,
         tuple(q.period for q in c.baseline_quarters),
         [p.value for p in c.history],
     )
@@ -137,7 +139,11 @@ class Rows:
     current_quarters: list[Sequence[str]]
     small_numbers: list[bool]
     notes: list[list[str]]
-    quarters: list[list[Quarter]]  # the quarters of the current year the row shows
+    # the quarters of the current year the row shows: their labels (rows made together share one
+    # tuple), values (None: a marker alone) and markers (None: no quarter has one)
+    quarter_labels: list[tuple[str, ...]]
+    quarter_values: list[Sequence[float | None]]
+    quarter_markers: list[Sequence[str | None] | None]
     baseline_labels: list[Sequence[str]]  # the baseline year's quarters it has
     history: list[list[float | None]]  # its trend's values
     made: dict[int, Comparison] = field(default_factory=dict)
@@ -174,6 +180,11 @@ class Rows:
         and its passes over a heap growing by them cost more than making them)."""
         with gc_paused():
             return [self.model(i) for i in range(len(self))]
+
+    def quarters(self, i: int) -> list[Quarter]:
+        """Row ``i``'s quarters: each one's label, value and marker."""
+        markers = self.quarter_markers[i] or [None] * len(self.quarter_labels[i])
+        return list(zip(self.quarter_labels[i], self.quarter_values[i], markers, strict=True))
 
     def set_small_numbers(self, i: int, value: bool) -> None:
         self.small_numbers[i] = value

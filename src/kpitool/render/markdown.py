@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from tabulate import tabulate
 
@@ -54,22 +55,10 @@ def row_columns(rows: Rows, report: ComparisonReport) -> list[list[str]]:
     for i, period in enumerate(rows.baseline_period):
         if period and period != report.baseline:
             base[i] += f" ({period})"
-    place = {p: k for k, p in enumerate(report.quarters)}
-    n = len(rows)
-    values: list[list[float | None]] = [[None] * n for _ in place]
-    markers: list[dict[int, str]] = [{} for _ in place]
-    shown = [[False] * n for _ in place]
-    for i, quarters in enumerate(rows.quarters):
-        for q, value, marker in quarters:
-            k = place.get(q)
-            if k is not None:
-                values[k][i] = value
-                shown[k][i] = True
-                if marker:
-                    markers[k][i] = marker
+    values, markers, shown = _quarter_columns(rows, report.quarters)
     cells = [
-        [t if s else "" for t, s in zip(units.marked_texts(values[k], markers[k]), shown[k], strict=True)]
-        for k in range(len(place))
+        texts if all(shown[k]) else [t if s else "" for t, s in zip(texts, shown[k], strict=True)]
+        for k, texts in ((k, units.marked_texts(values[k], markers[k])) for k in range(len(values)))
     ]
     current = units.texts(rows.current_value)
     return [
@@ -81,6 +70,45 @@ def row_columns(rows: Rows, report: ComparisonReport) -> list[list[str]]:
         pct_texts(rows, places),
         arrows_words(rows),
     ]
+
+
+def _quarter_columns(
+    rows: Rows, quarters: Sequence[str]
+) -> tuple[list[list[float | None]], list[dict[int, str]], list[list[bool]]]:
+    """Each of the table's ``quarters`` as a column of the rows' values, their markers (by row)
+    and whether the row shows it; the rows that share their quarters' labels (rows made together
+    share one tuple of them) a column at a time."""
+    place = {q: k for k, q in enumerate(quarters)}
+    n = len(rows)
+    values: list[list[float | None]] = [[None] * n for _ in place]
+    markers: list[dict[int, str]] = [{} for _ in place]
+    shown = [[False] * n for _ in place]
+    alike: dict[tuple[str, ...], list[int]] = {}
+    for i, labels in enumerate(rows.quarter_labels):
+        at = alike.get(labels)
+        if at is None:
+            at = alike[labels] = []
+        at.append(i)
+    for labels, at in alike.items():
+        whole = len(at) == n
+        figures = rows.quarter_values if whole else [rows.quarter_values[i] for i in at]
+        for q, column in zip(labels, zip(*figures, strict=True), strict=True):
+            k = place.get(q)
+            if k is None:
+                continue
+            if whole:
+                values[k], shown[k] = list(column), [True] * n
+            else:
+                mine, seen = values[k], shown[k]
+                for i, value in zip(at, column, strict=True):
+                    mine[i], seen[i] = value, True
+    for i, marked in enumerate(rows.quarter_markers):
+        if marked:
+            for q, marker in zip(rows.quarter_labels[i], marked, strict=True):
+                k = place.get(q)
+                if k is not None and marker:
+                    markers[k][i] = marker
+    return values, markers, shown
 
 
 def render_markdown(report: ComparisonReport, catalogue: Catalogue | None = None) -> str:

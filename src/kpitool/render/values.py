@@ -39,13 +39,13 @@ def row_places(rows: Rows) -> list[int]:
     of its least figure, up to six."""
     out = []
     for unit, current, base, quarters in zip(
-        rows.unit, rows.current_value, rows.baseline_value, rows.quarters, strict=True
+        rows.unit, rows.current_value, rows.baseline_value, rows.quarter_values, strict=True
     ):
         places = PLACES[unit]
         if places == 0 or (current is not None and abs(current) >= 0.5 * 10.0**-places):
             out.append(places)
             continue
-        figures = [abs(v) for v in (base, current, *(v for _, v, _ in quarters)) if v]
+        figures = [abs(v) for v in (base, current, *quarters) if v]
         if not figures or max(figures) >= 0.5 * 10.0**-places:
             out.append(places)
             continue
