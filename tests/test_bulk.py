@@ -9,7 +9,9 @@ last bit of every float (the JSON of the two reports is compared, so -0.0 and 0.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -263,3 +265,59 @@ def test_whole_rows_at_the_rules_edges_are_the_reference_rows() -> None:
     )  # 0% -> 1%: +1 pp
     assert by["Small"].small_numbers and (by["Edge"].direction, by["Past"].direction) == ("level", "up")
     assert by["Edge %"].direction == "level"
+
+
+def test_the_pivot_of_a_files_codes_is_the_pivot_of_its_texts(tmp_path: Path) -> None:
+    """A file's coded text columns (as its reader made them) give the grid its texts give, rows left
+    out included: a measure, a section and a period seen only on rows with an error."""
+    from kpitool.readers import read_file
+
+    lines = ["section,measure,period,value"]
+    for section in ("North", "South"):
+        for measure in ("Calls", "Average wait"):
+            for q in range(1, 5):
+                for year in ("2022/23", "2023/24"):
+                    lines.append(f"{section},{measure},{year} Q{q},{q * 10 + len(measure)}")
+    lines += ["East,Only bad,2023/24 Q1,1_000", "North,Calls,2023/24 Q9,5", "South,Calls,2023/24 Q2,[c]"]
+    path = tmp_path / "coded.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = read_file(path)
+    blocking = [f for f in data.findings if f.blocks_comparison]
+    assert len(blocking) >= 2
+    coded = Observations.of([data], skip=blocking)
+    assert set(coded.codes) == {"section", "measure", "period"}
+    texts = Observations(coded.frame, coded.periods, coded.files, coded.areas)
+    year: Period = parse_period("2023/24")
+    columns = columns_for(year, [year.previous()], [])
+    a, b = pivot(coded, columns), pivot(texts, columns)
+    assert a is not None and b is not None
+    assert a.keys == b.keys == [(s, m) for s in ("North", "South") for m in ("Calls", "Average wait")]
+    assert a.markers == b.markers and a.columns == b.columns
+    assert a.values.tobytes() == b.values.tobytes()
+    for name in ("plain", "percent", "stock", "fractional", "of_row"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist(), name
+
+
+@pytest.mark.parametrize(
+    ("codes", "categories"),
+    [
+        ([0, 2, 2, 0], ["a", "b", "c"]),
+        ([1, 0, 1], [1, "1"]),
+        ([0, -1], ["a"]),
+        ([], ["a"]),
+        ([2, 0], ["x", " x", "x "]),
+    ],
+)
+def test_a_coded_column_reads_as_its_texts(codes: list[int], categories: list[object]) -> None:
+    """Codes and categories give the texts the column's values give (one code a text; unused
+    categories none; a row without one: None), whatever the codes' order."""
+    from kpitool.grid import _categories, _texts
+
+    values = np.array([categories[c] if c >= 0 else None for c in codes], dtype=object)
+    coded, plain = _categories(np.array(codes, dtype=np.int8), categories), _texts(values)
+    if plain is None:
+        assert coded is None
+        return
+    assert coded is not None
+    assert sorted(coded[1]) == sorted(plain[1])
+    assert [coded[1][c] for c in coded[0]] == [plain[1][c] for c in plain[0]]

@@ -46,7 +46,14 @@ def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None
         found = frame[name].to_numpy()
         return found if order is None else found[order]
 
-    sections, measures, labels = _texts(column("section")), _texts(column("measure")), _texts(column("period"))
+    def texts(name: str) -> tuple[np.ndarray, list[str]] | None:
+        coded = observations.codes.get(name)
+        if coded is None or len(coded[0]) != len(frame):
+            return _texts(column(name))
+        codes, categories = coded
+        return _categories(codes if order is None else codes[order], categories)
+
+    sections, measures, labels = texts("section"), texts("measure"), texts("period")
     if sections is None or measures is None or labels is None:
         return None
     pair = sections[0] * max(len(measures[1]), 1) + measures[0]
@@ -108,6 +115,20 @@ def _texts(values: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
         remap = np.array([canon.setdefault(t, len(canon)) for t in texts], dtype=np.int64)
         return remap[codes], list(canon)
     return codes.astype(np.int64), texts
+
+
+def _categories(codes: np.ndarray, categories: list[object]) -> tuple[np.ndarray, list[str]] | None:
+    """``_texts`` of a column a reader has coded already, from its codes and categories: the texts
+    in the categories' order, those the rows use (the grid needs one code a text, in any order);
+    None where a row has no value (code -1), as ``_texts`` says of a missing name."""
+    if len(codes) and int(codes.min()) < 0:
+        return None
+    used = np.bincount(codes.astype(np.int64), minlength=len(categories)) > 0
+    texts = [str(c) for c, u in zip(categories, used.tolist(), strict=True) if u]
+    remap = np.cumsum(used) - 1
+    canon: dict[str, int] = {}
+    merged = np.array([canon.setdefault(t, len(canon)) for t in texts], dtype=np.int64)
+    return merged[remap[codes]], list(canon)
 
 
 def columns_for(year: Period, bases: Sequence[Period], trend: Sequence[Period]) -> list[Period]:

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from kpitool.arithmetic import known
 from kpitool.codes import Code
@@ -15,6 +15,7 @@ from kpitool.numbers import Cell
 from kpitool.periods import Period, YearStart
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 T = TypeVar("T")
@@ -324,6 +325,9 @@ class Observations:
     periods: dict[str, Period] = field(default_factory=dict)
     files: dict[int, str] = field(default_factory=dict)  # file_index -> the file's name
     areas: set[str] = field(default_factory=set)  # the sections that are areas, from an area column
+    # a text column's codes (one a row of the frame) and its categories, as one file's reader made
+    # them: what the bulk path's grid factorizes the column into, without looking at its texts
+    codes: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, files: list[DataFile], skip: Sequence[Finding] = ()) -> Observations:
@@ -336,6 +340,7 @@ class Observations:
         import pandas as pd
 
         frames = []
+        codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
         for data in files:
             mine = [f for f in skip if f.file == data.path and f.row is not None]
             frame = data.frame
@@ -348,6 +353,10 @@ class Observations:
                         hit &= cols == f.column
                     drop |= hit
                 frame = frame[~drop]
+            if len(files) == 1:
+                for name in ("section", "measure", "period"):
+                    if isinstance(frame[name].dtype, pd.CategoricalDtype):
+                        codes[name] = (frame[name].cat.codes.to_numpy(), list(frame[name].cat.categories))
             # the files' categories differ: as plain objects they concatenate without surprises
             frames.append(frame.astype(dict.fromkeys(("section", "measure", "period", "marker"), object)))
         if not frames:
@@ -361,4 +370,4 @@ class Observations:
                 areas.update(str(a) for a in data.frame["section"].unique() if str(a))
             if not data.frame.empty:
                 names[int(data.frame["file_index"].iloc[0])] = data.path
-        return cls(pd.concat(frames, ignore_index=True), periods, names, areas)
+        return cls(pd.concat(frames, ignore_index=True), periods, names, areas, codes)
