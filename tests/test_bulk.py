@@ -21,7 +21,7 @@ from kpitool import bulk
 from kpitool.compare import compare
 from kpitool.errors import UsageError
 from kpitool.grid import columns_for, pivot
-from kpitool.models import Catalogue, CompareOptions, PeriodValue
+from kpitool.models import Catalogue, CompareOptions, Measure, PeriodValue
 from kpitool.periods import Period, parse_period
 from kpitool.readers import FRAME_COLUMNS, Observations
 
@@ -321,3 +321,22 @@ def test_a_coded_column_reads_as_its_texts(codes: list[int], categories: list[ob
     assert coded is not None
     assert sorted(coded[1]) == sorted(plain[1])
     assert [coded[1][c] for c in coded[0]] == [plain[1][c] for c in plain[0]]
+
+
+def test_a_measure_of_several_series_reads_them_all_beside_the_bulk_rows() -> None:
+    """A catalogue measure whose alias names a second series (one the per-row path makes), the
+    series' quarters split between the two, beside plain rows: every series of it is read."""
+    rows = [("", "Calls", q, 10.0, None, False, 0) for q in QUARTERS[4:] if q[-1] in "12"]
+    rows += [("", "Calls received", q, 1.0, None, False, 0) for q in QUARTERS[4:] if q[-1] in "34"]
+    rows += [("", f"Plain {n}", q, float(n), None, False, 0) for n in range(3) for q in QUARTERS[4:]]
+    frame = pd.DataFrame(
+        [(s, m, p, v, mk, pc, False, i + 2, 3, f) for i, (s, m, p, v, mk, pc, f) in enumerate(rows)],
+        columns=list(FRAME_COLUMNS),
+    ).astype({"marker": object, "file_index": "int32", "column": "int32"})
+    obs = Observations(frame, {label: parse_period(label) for label in QUARTERS}, {0: "a.csv"})
+    catalogue = Catalogue(measures=[Measure(name="Calls", aliases=["Calls received"])])
+    options = CompareOptions(current=parse_period("2023/24"))
+    report = compare(obs, catalogue, options)
+    calls = next(c for c in report.comparisons if c.measure == "Calls")
+    assert calls.current_value == 22.0 and [q.value for q in calls.quarters] == [10.0, 10.0, 1.0, 1.0]
+    assert report.model_dump_json() == compare(obs, catalogue, options, per_row=True).model_dump_json()

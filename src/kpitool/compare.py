@@ -111,12 +111,11 @@ def _compare(
         chosen.append((row, how, ar.tolerance_for(m, band), (m.baseline if m else None) or default_base))
     made = bulk.Made([], set())
     if grid is not None:
-        made = bulk.plain_rows(grid, _plain(grid, chosen), current_year, _quarter_trend(current_year))
+        made = bulk.plain_rows(grid, _plain(chosen), current_year, _quarter_trend(current_year))
         decided = made.places()
         left = [i for i in range(len(chosen)) if i not in decided]
-        wanted = {key for i in left for part in chosen[i][0].parts for key in part.keys}
-        index = {key: g for g, key in enumerate(grid.keys)}
-        series = collect_series(grid.frame_of(observations, sorted(index[key] for key in wanted)))
+        wanted = {g for i in left for part in chosen[i][0].parts for g in part.at}
+        series = collect_series(grid.frame_of(observations, sorted(wanted)))
         chosen_left = [(i, chosen[i]) for i in left]
     else:
         chosen_left = list(enumerate(chosen))
@@ -511,10 +510,10 @@ def _quarter_trend(end: Period) -> list[Period]:
     return [last.shifted(-3 * i).quarter_period() for i in range(SPARK_QUARTERS)][::-1]
 
 
-def _plain(grid: grid_of.Pivot, chosen: Sequence[tuple[Row, Method, float, Period]]) -> list[bulk.Plain]:
+def _plain(chosen: Sequence[tuple[Row, Method, float, Period]]) -> list[bulk.Plain]:
     """The rows whose measure the bulk path can make (it looks at their data itself): one series,
-    a sum, mean or last, its arrow drawn by the band, no ``since``, no target."""
-    index = {key: g for g, key in enumerate(grid.keys)}
+    a sum, mean or last, its arrow drawn by the band, no ``since``, no target (the rows planned
+    from the grid's keys: a row's ``at``, its series' row of the grid)."""
     out = []
     for i, (row, how, tolerance, base) in enumerate(chosen):
         m = row.measure
@@ -525,7 +524,7 @@ def _plain(grid: grid_of.Pivot, chosen: Sequence[tuple[Row, Method, float, Perio
         out.append(  # by position: a dataclass's keywords cost twice as much
             bulk.Plain(
                 i,
-                index[row.keys[0]],
+                row.at[0],
                 row.name,
                 row.section,
                 row.area,

@@ -212,6 +212,7 @@ class Row:
     section: str  # the row's section ("" for an area's row of a measure no catalogue describes)
     area: str
     keys: tuple[Key, ...]
+    at: tuple[int, ...]  # the keys' places in the list of keys the rows were planned from
     measure: Measure | None = None  # the catalogue's; None: inferred from the series' values
     numerator: Row | None = None  # a ratio's terms, where the data have both
     denominator: Row | None = None
@@ -227,37 +228,42 @@ def plan_rows(keys: Sequence[Key], catalogue: Catalogue | None, area_sections: f
     area the data have, then each series no catalogue measure takes."""
     out: list[Row] = []
     used: set[Key] = set()
+
+    def row(m: Measure, area: str, at: tuple[int, ...], *terms: Row | None) -> Row:
+        return Row(m.name, m.section, area, tuple(keys[g] for g in at), at, m, *terms)
+
     if catalogue is not None:
         # (area, measure key) -> series; the area is the data's section where it is not the measure's own
-        buckets: dict[tuple[str, Key], list[Key]] = {}
+        buckets: dict[tuple[str, Key], list[int]] = {}
         areas: dict[str, None] = {"": None}
-        for key in keys:
+        for g, key in enumerate(keys):
             m = catalogue.resolve(key[1], key[0])
             if m is None:
                 continue
             used.add(key)
             area = "" if catalogue.is_own_section(key[0], m) else key[0]
             areas.setdefault(area, None)
-            buckets.setdefault((area, m.key), []).append(key)
+            buckets.setdefault((area, m.key), []).append(g)
         for area in areas:
             for m in catalogue.measures:
                 mine = tuple(buckets.get((area, m.key), ()))
+
                 num = den = None
                 if m.aggregate == "ratio":
                     nm = catalogue.resolve(m.numerator or "", m.section)
                     dm = catalogue.resolve(m.denominator or "", m.section)
                     if nm and dm and (area, nm.key) in buckets and (area, dm.key) in buckets:
-                        num = Row(nm.name, nm.section, area, tuple(buckets[(area, nm.key)]), nm)
-                        den = Row(dm.name, dm.section, area, tuple(buckets[(area, dm.key)]), dm)
+                        num = row(nm, area, tuple(buckets[(area, nm.key)]))
+                        den = row(dm, area, tuple(buckets[(area, dm.key)]))
                 if mine or (num and den):
-                    out.append(Row(m.name, m.section, area, mine, m, num, den))
-    for key in keys:
+                    out.append(row(m, area, mine, num, den))
+    for g, key in enumerate(keys):
         if key in used:
             continue
         if key[0] in area_sections:  # a row's area (from an area column), not a section of measures
-            out.append(Row(key[1], "", key[0], (key,)))
+            out.append(Row(key[1], "", key[0], (key,), (g,)))
         else:
-            out.append(Row(key[1], key[0], "", (key,)))
+            out.append(Row(key[1], key[0], "", (key,), (g,)))
     return out
 
 

@@ -89,16 +89,26 @@ def _quarter_columns(
         if at is None:
             at = alike[labels] = []
         at.append(i)
-    for labels, at in alike.items():
-        whole = len(at) == n
-        figures = rows.quarter_values if whole else [rows.quarter_values[i] for i in at]
-        for q, column in zip(labels, zip(*figures, strict=True), strict=True):
+    if alike:  # the most rows' quarters whole columns at once (the others' places blank), then the others'
+        most = max(alike, key=lambda labels: len(alike[labels]))
+        others = [i for labels, at in alike.items() if labels != most for i in at]
+        figures = rows.quarter_values
+        if others:
+            figures = list(figures)
+            for i in others:
+                figures[i] = (None,) * len(most)
+        for q, column in zip(most, zip(*figures, strict=True), strict=True):
             k = place.get(q)
-            if k is None:
-                continue
-            if whole:
+            if k is not None:
                 values[k], shown[k] = list(column), [True] * n
-            else:
+                for i in others:
+                    shown[k][i] = False
+    for labels, at in alike.items():
+        if labels == most:
+            continue
+        for q, column in zip(labels, zip(*[rows.quarter_values[i] for i in at], strict=True), strict=True):
+            k = place.get(q)
+            if k is not None:
                 mine, seen = values[k], shown[k]
                 for i, value in zip(at, column, strict=True):
                     mine[i], seen[i] = value, True
