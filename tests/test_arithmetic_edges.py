@@ -73,3 +73,8 @@ def test_year_values_of_a_column_are_year_value_of_each(rows: list[list[float]],
     assert [math.copysign(1, v) for v in ar.year_values(rows, hows) if v is not None] == [
         math.copysign(1, v) for v in expected if v is not None
     ]  # -0.0 is -0.0
+
+
+def test_year_values_refuse_a_ratio_as_year_value_does() -> None:
+    with pytest.raises(ValueError, match="numerator and denominator"):
+        ar.year_values([[1.0], [2.0]], ["sum", "ratio"])

@@ -75,9 +75,13 @@ def year_value(values: Sequence[float], how: Aggregate) -> float | None:
 
 def year_values(rows: Sequence[Sequence[float]], hows: Sequence[Aggregate]) -> list[float | None]:
     """``year_value`` of each row by its aggregate, a column of rows at a time (the same values)."""
-    if len(set(hows)) == 1 and hows[0] == "sum":
-        return [math.fsum(values) if values else None for values in rows]
-    return [year_value(values, how) for values, how in zip(rows, hows, strict=True)]
+    if "ratio" in hows:
+        return [year_value(values, how) for values, how in zip(rows, hows, strict=True)]  # it says why not
+    fsum = math.fsum
+    return [
+        None if not values else fsum(values) if how == "sum" else values[-1] if how == "last" else fsum(values) / len(values)
+        for values, how in zip(rows, hows, strict=True)
+    ]
 
 
 def ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
