@@ -189,4 +189,12 @@ def test_a_column_of_figures_each_to_its_own_places(cells: list[tuple[float | No
     column = cells * (1 + 32 // len(cells))
     values, places = [v for v, _ in column], [p for _, p in column]
     assert format_number_column(values, places) == [format_number(v, p) for v, p in column]
+    suffixes = ["%" if n % 3 else "" for n in range(len(column))]
+    assert format_number_column(values, places, suffixes) == [
+        t if t == "n/a" else t + s for t, s in zip((format_number(v, p) for v, p in column), suffixes, strict=True)
+    ]
+    few = column[:3]  # the figure-by-figure path, below a column's batch
+    assert format_number_column([v for v, _ in few], [p for _, p in few], suffixes[:3]) == [
+        t if t == "n/a" else t + s for t, s in zip((format_number(v, p) for v, p in few), suffixes, strict=False)
+    ]
     assert format_signed_column(values, places, " pp") == [format_signed(v, p, " pp") for v, p in column]

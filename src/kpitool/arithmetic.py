@@ -79,7 +79,13 @@ def year_values(rows: Sequence[Sequence[float]], hows: Sequence[Aggregate]) -> l
         return [year_value(values, how) for values, how in zip(rows, hows, strict=True)]  # it says why not
     fsum = math.fsum
     return [
-        None if not values else fsum(values) if how == "sum" else values[-1] if how == "last" else fsum(values) / len(values)
+        None
+        if not values
+        else fsum(values)
+        if how == "sum"
+        else values[-1]
+        if how == "last"
+        else fsum(values) / len(values)
         for values, how in zip(rows, hows, strict=True)
     ]
 

@@ -222,15 +222,26 @@ def _column_places(values: Sequence[float | None], places: int | Sequence[int] |
     return ColumnPlaces([places] * len(values) if isinstance(places, int) else places)
 
 
-def format_number_column(values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces = 0) -> list[str]:
+def format_number_column(
+    values: Sequence[float | None],
+    places: int | Sequence[int] | ColumnPlaces = 0,
+    suffixes: Sequence[str] | None = None,
+) -> list[str]:
     """``format_number`` of each (thousands separated), a column at a time: one numpy pass rounds
-    them all, figures within a hair of a half going to the Decimal rule one by one. ``places``:
-    one for all, or each figure's own."""
+    them all (binary, exactly as the Decimal rule; beyond 10^12 once scaled, Decimal itself).
+    ``places``: one for all, or each figure's own; ``suffixes``: each figure's (``%``), none on ``n/a``."""
     column = _column_places(values, places)
     if not column.batch:
-        return [format_number(v, p) for v, p in zip(values, column.each, strict=True)]
+        texts = [format_number(v, p) for v, p in zip(values, column.each, strict=True)]
+        if suffixes is None:
+            return texts
+        return [t if t == "n/a" else t + s for t, s in zip(texts, suffixes, strict=True)]
     rounded = _rounded_column(values, column)
-    return ["n/a" if r != r else format(r, spec) for r, spec in zip(rounded, column.specs, strict=True)]
+    if suffixes is None:
+        return ["n/a" if r != r else format(r, spec) for r, spec in zip(rounded, column.specs, strict=True)]
+    return [
+        "n/a" if r != r else format(r, spec) + s for r, spec, s in zip(rounded, column.specs, suffixes, strict=True)
+    ]
 
 
 def format_signed_column(

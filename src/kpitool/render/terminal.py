@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 from rich import box
@@ -11,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpitool.models import Assessment, ComparisonReport
+from kpitool.models import ARROWS, Assessment, ComparisonReport
 from kpitool.render.markdown import headers, row_columns
 from kpitool.render.safe import visible, visible_cells, visible_line
-from kpitool.render.values import rows_left_out, sparklines
+from kpitool.render.values import SPARKS, rows_left_out, sparklines
 from kpitool.rows import Rows
 
 COLOUR = {"improving": "green", "worsening": "red", "stable": "yellow", "not assessed": ""}
@@ -144,7 +145,11 @@ def _narrow(cells: list[str]) -> bool:
     """Whether each character of the cells takes one column (ASCII, arrows, sparklines): a
     cell's width is its length."""
     text = "".join(cells)
-    return text.isascii() or all(cell_len(ch) == 1 for ch in set(text))
+    return text.isascii() or not _OTHER_RE.search(text) or all(cell_len(ch) == 1 for ch in set(text))
+
+
+# a character other than ASCII and those the table draws (arrows, sparklines, …, £), each one column wide
+_OTHER_RE = re.compile(f"[^\\x00-\\x7f{re.escape(''.join(ARROWS.values()) + SPARKS + '…£')}]")
 
 
 def _plain(
@@ -170,10 +175,15 @@ def _plain(
         lines.append(
             "  ".join(cell(p[k - height + len(p)] if k >= height - len(p) else "", j) for j, p in enumerate(parts))
         )
+    fits = [narrow[i] and (i or max(map(len, grid[i]), default=0) <= widths[j]) for j, i in enumerate(keep)]
+    if all(fits):  # one-column characters that fit (a figure is never wider than its column): a line a format
+        line = "  ".join(f"%{'-' if i in left else ''}{widths[j]}s" for j, i in enumerate(keep))
+        lines.extend(line % cells for cells in zip(*(grid[i] for i in keep), strict=True))
+        return lines
     columns = []
-    for j, i in enumerate(keep):  # a column at a time; most are one-column characters that fit: str's own padding
+    for j, i in enumerate(keep):  # a column at a time: str's own padding where it can
         texts, width = grid[i], widths[j]
-        if narrow[i] and (i or max(map(len, texts), default=0) <= width):  # a figure is never wider than its column
+        if fits[j]:
             columns.append([t.ljust(width) for t in texts] if i in left else [t.rjust(width) for t in texts])
         else:
             columns.append([cell(t, j) for t in texts])

@@ -76,17 +76,12 @@ class Units:
 
     def marked_texts(self, values: Sequence[float | None], markers: dict[int, str]) -> list[str]:
         """``texts``, the markers given by row (the few rows with one)."""
-        out = format_number_column(values, self.places)
-        if self.suffixes is not None:
-            out = [t + s for t, s in zip(out, self.suffixes, strict=True)]
+        out = format_number_column(values, self.places, self.suffixes)  # n/a where there is no figure
         for i in self.currency:
-            out[i] = ("-£" + out[i][1:]) if out[i].startswith("-") else "£" + out[i]
+            if values[i] is not None:
+                out[i] = ("-£" + out[i][1:]) if out[i].startswith("-") else "£" + out[i]
         for i, marker in markers.items():
             out[i] = marker if values[i] is None else f"{out[i]} {marker}"
-        if None in values:
-            for i in [i for i, value in enumerate(values) if value is None]:
-                if i not in markers:
-                    out[i] = "n/a"
         return out
 
 
