@@ -340,3 +340,13 @@ def test_a_measure_of_several_series_reads_them_all_beside_the_bulk_rows() -> No
     calls = next(c for c in report.comparisons if c.measure == "Calls")
     assert calls.current_value == 22.0 and [q.value for q in calls.quarters] == [10.0, 10.0, 1.0, 1.0]
     assert report.model_dump_json() == compare(obs, catalogue, options, per_row=True).model_dump_json()
+
+
+@given(st.lists(st.integers(0, 60), max_size=200))
+def test_a_period_given_twice_is_found_counted_or_sorted(codes: list[int]) -> None:
+    from kpitool.grid import given_twice
+
+    pairs = np.array(codes, dtype=np.int64)
+    expected = sorted({c for c in codes if codes.count(c) > 1})
+    assert given_twice(pairs, 61, counted=True).tolist() == expected
+    assert given_twice(pairs, 61, counted=False).tolist() == expected

@@ -60,7 +60,13 @@ def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None
     group, firsts = pd.factorize(pair)
     group = group.astype(np.int64)
     n_m = max(len(measures[1]), 1)
-    keys = [(sections[1][p // n_m], measures[1][p % n_m]) for p in firsts.tolist()]
+    keys = list(
+        zip(
+            np.array(sections[1], dtype=object)[firsts // n_m].tolist(),
+            np.array(measures[1], dtype=object)[firsts % n_m].tolist(),
+            strict=True,
+        )
+    )
     count = len(keys)
 
     # one code per period (two spellings of a period are one period, as collect_series keys them)
@@ -75,8 +81,7 @@ def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None
 
     values = column("value").astype(np.float64)
     plain = ~any_of(~quarter)
-    both = np.sort(group * len(ids) + period_id)
-    plain[both[1:][both[1:] == both[:-1]] // len(ids)] = False  # a period given twice: restated
+    plain[given_twice(group * len(ids) + period_id, count * len(ids)) // len(ids)] = False  # restated
     inside = at >= 0
     grid = np.full((count, len(columns)), np.nan)
     grid[group[inside], at[inside]] = values[inside]
@@ -102,6 +107,18 @@ def pivot(observations: Observations, columns: Sequence[Period]) -> Pivot | None
         fractional=fractional,
         of_row=of_row,
     )
+
+
+def given_twice(pairs: np.ndarray, size: int, *, counted: bool | None = None) -> np.ndarray:
+    """The codes (of ``size``: a series and a period each) that occur more than once in ``pairs``:
+    counted where there are few enough codes to count each (``counted``: which way, else decided
+    by that), else found by sorting."""
+    if counted is None:
+        counted = size <= 4 * len(pairs) + 1024
+    if counted:
+        return np.flatnonzero(np.bincount(pairs, minlength=size) > 1)
+    both = np.sort(pairs)
+    return np.unique(both[1:][both[1:] == both[:-1]])
 
 
 def _texts(values: np.ndarray) -> tuple[np.ndarray, list[str]] | None:
