@@ -187,9 +187,14 @@ def run_comparison(
                 " (kpitool validate lists them)."
             )
         comparison.skipped = kept
-    by_measure: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
     for i, name in enumerate(rows.measure):
-        by_measure.setdefault(name.strip().lower(), []).append(i)
+        by_name.setdefault(name, []).append(i)
+    by_measure: dict[str, list[int]] = {}  # the rows of each measure, by its name as typed any way
+    for name, at in by_name.items():
+        by_measure.setdefault(name.strip().lower(), []).extend(at)
+    for at in by_measure.values():
+        at.sort()
     for skipped in comparison.skipped:
         for i in by_measure.get((skipped.measure or "").strip().lower(), []):
             if skipped.concerns(*places[i]):
