@@ -74,7 +74,9 @@ def _section_cells(rows: Rows, report: ComparisonReport) -> Iterator[tuple[str, 
         if size < CHUNK and n + 1 < len(sections):
             continue
         part = rows.take([i for _, some in chunk for i in some])
-        cells = [*map(visible_cells, row_columns(part, report)), sparklines(part.history)]
+        columns = row_columns(part, report)
+        # names, labels and markers from the data made visible; the changes and arrows are kpitool's own
+        cells = [*map(visible_cells, columns[:-3]), *columns[-3:], sparklines(part.history)]
         start = 0
         for name, some in chunk:
             end = start + len(some)

@@ -144,15 +144,21 @@ def sparklines(series: Sequence[Sequence[float | None]]) -> list[str]:
     import numpy as np
 
     out = [""] * len(series)
-    by_length: dict[int, list[int]] = {}
-    for i, values in enumerate(series):
-        by_length.setdefault(len(values), []).append(i)
+    lengths = list(map(len, series))
+    by_length: dict[int, Sequence[int]]
+    if len(set(lengths)) == 1:  # most often: every trend of one length
+        by_length = {lengths[0]: range(len(series))}
+    else:
+        groups: dict[int, list[int]] = {}
+        for i, length in enumerate(lengths):
+            groups.setdefault(length, []).append(i)
+        by_length = dict(groups)
     for length, at in by_length.items():
         if len(at) < 32 or length == 0:
             for i in at:
                 out[i] = sparkline(series[i])
             continue
-        grid = np.array([series[i] for i in at], dtype=float)  # None -> NaN
+        grid = np.array(series if len(at) == len(series) else [series[i] for i in at], dtype=float)  # None -> NaN
         known = ~np.isnan(grid)
         drawn = known.sum(axis=1) >= 2
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
@@ -163,8 +169,8 @@ def sparklines(series: Sequence[Sequence[float | None]]) -> list[str]:
         # each level as a digit, then one translation of them all: 0-7 the bars, 8 a gap
         digits = np.where(known, np.nan_to_num(level), len(SPARKS)).astype(np.uint8) + ord("0")
         text = digits.tobytes().decode("ascii").translate(_SPARK_OF_DIGIT)
-        for k, i in enumerate(at):
-            if drawn[k]:
+        for k, (i, shown) in enumerate(zip(at, drawn.tolist(), strict=True)):
+            if shown:
                 out[i] = text[k * length : (k + 1) * length]
     return out
 
