@@ -149,33 +149,33 @@ def sparklines(series: Sequence[Sequence[float | None]]) -> list[str]:
     if len(set(lengths)) == 1:  # most often: every trend of one length
         by_length = {lengths[0]: range(len(series))}
     else:
-        groups: dict[int, list[int]] = {}
-        for i, length in enumerate(lengths):
-            groups.setdefault(length, []).append(i)
-        by_length = dict(groups)
+        each = np.array(lengths)
+        by_length = {length: np.flatnonzero(each == length).tolist() for length in dict.fromkeys(lengths)}
     for length, at in by_length.items():
         if len(at) < 32 or length == 0:
             for i in at:
                 out[i] = sparkline(series[i])
             continue
-        grid = np.array(series if len(at) == len(series) else [series[i] for i in at], dtype=float)  # None -> NaN
+        whole = len(at) == len(series)
+        grid = np.array(series if whole else [series[i] for i in at], dtype=float)  # None -> NaN
         known = ~np.isnan(grid)
-        drawn = known.sum(axis=1) >= 2
+        drawn = (known.sum(axis=1) >= 2).tolist()
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a row of no figures has no least or most
             lo, hi = np.nanmin(grid, axis=1, keepdims=True), np.nanmax(grid, axis=1, keepdims=True)
             span = hi - lo
             level = np.where(span > 0, (grid - lo) / span * (len(SPARKS) - 1), len(SPARKS) // 2)
-        # each level as a digit, then one translation of them all: 0-7 the bars, 8 a gap
-        digits = np.where(known, np.nan_to_num(level), len(SPARKS)).astype(np.uint8) + ord("0")
-        text = digits.tobytes().decode("ascii").translate(_SPARK_OF_DIGIT)
-        for k, (i, shown) in enumerate(zip(at, drawn.tolist(), strict=True)):
-            if shown:
-                out[i] = text[k * length : (k + 1) * length]
+        # each level a bar's character (a gap: a space), a row of them one string of numpy's
+        bars = np.array([ord(ch) for ch in SPARKS + " "], dtype=np.uint32)
+        chars = np.ascontiguousarray(bars[np.where(known, np.nan_to_num(level), len(SPARKS)).astype(np.intp)])
+        texts: list[str] = chars.view(f"U{length}").ravel().tolist()
+        if whole:
+            out = [text if shown else "" for text, shown in zip(texts, drawn, strict=True)]
+        else:
+            for i, text, shown in zip(at, texts, drawn, strict=True):
+                if shown:
+                    out[i] = text
     return out
-
-
-_SPARK_OF_DIGIT = str.maketrans({str(n): ch for n, ch in enumerate(SPARKS + " ")})
 
 
 def rows_left_out(n: int) -> str:
