@@ -278,7 +278,7 @@ def test_the_pivot_of_a_files_codes_is_the_pivot_of_its_texts(tmp_path: Path) ->
             for q in range(1, 5):
                 for year in ("2022/23", "2023/24"):
                     lines.append(f"{section},{measure},{year} Q{q},{q * 10 + len(measure)}")
-    lines += ["East,Only bad,2023/24 Q1,1_000", "North,Calls,2023/24 Q9,5", "South,Calls,2023/24 Q2,[c]"]
+    lines += ["East,Only bad,2024/25 Q1,1_000", "North,Calls,2023/24 Q9,5", "South,Calls,2023/24 Q2,[c]"]
     path = tmp_path / "coded.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = read_file(path)
@@ -287,6 +287,12 @@ def test_the_pivot_of_a_files_codes_is_the_pivot_of_its_texts(tmp_path: Path) ->
     coded = Observations.of([data], skip=blocking)
     assert set(coded.codes) == {"section", "measure", "period"}
     texts = Observations(coded.frame, coded.periods, coded.files, coded.areas)
+    assert "2024/25 Q1" in data.frame["period"].cat.categories  # a period of a row left out only
+    assert (
+        sorted(coded.labels())
+        == sorted(texts.labels())
+        == sorted(f"{y} Q{q}" for y in ("2022/23", "2023/24") for q in range(1, 5))
+    )
     year: Period = parse_period("2023/24")
     columns = columns_for(year, [year.previous()], [])
     a, b = pivot(coded, columns), pivot(texts, columns)

@@ -361,11 +361,11 @@ def _whole_rows(
     operations in the same order as Python's floats do them, so every value is the same bit for bit."""
     year, base = cx.year, cx.base
     in_year = [columns[q] for q in year.quarters()]
-    picked = [asked[i] for i in at.tolist()]
-    units = [inferred[i][0] for i in at.tolist()]
-    hows = [aggregates[i] for i in at.tolist()]
+    places = at.tolist()
+    picked = [asked[i] for i in places]
+    units = [inferred[i][0] for i in places]
+    hows = [aggregates[i] for i in places]
     grid = values[at]
-    rows = grid.tolist()
     ys, bs = grid[:, in_year].tolist(), grid[:, cx.in_base].tolist()
     current, base_value = ar.year_values(ys, hows), ar.year_values(bs, hows)
     cur, was = np.array(current, dtype=np.float64), np.array(base_value, dtype=np.float64)
@@ -384,11 +384,10 @@ def _whole_rows(
     small = np.array([u == "count" for u in units], dtype=bool) & ((np.abs(cur) < SMALL) | (np.abs(was) < SMALL))
     pattern = _Pattern.of((0, 1, 2, 3), year, base, columns)
     n = len(picked)
-    whys = [inferred[i][1] for i in at.tolist()]
-    inferred_note = [
-        _inferred_note(unit, how, why) if p.unit is None else None
-        for p, unit, how, why in zip(picked, units, hows, whys, strict=True)
-    ]
+    # the unit inferred, and why: one text for each (unit, aggregate, why) the rows have
+    said_of = [(inferred[i][0], aggregates[i], inferred[i][1]) if asked[i].unit is None else None for i in places]
+    texts = {k: _inferred_note(*k) for k in dict.fromkeys(said_of) if k is not None}
+    inferred_note = [None if k is None else texts[k] for k in said_of]
     notes = [[note] if note else [] for note in inferred_note]  # most rows' only note: the unit inferred
     for i in np.flatnonzero(by_zero | negative | small).tolist():  # the per-row path's order of notes
         said = (
@@ -401,7 +400,7 @@ def _whole_rows(
     if cx.trend_is_quarters:
         history = [b + y for b, y in zip(bs, ys, strict=True)]
     else:
-        history = [_trend_values([row[j] for j in cx.trend]) for row in rows]
+        history = [_trend_values([row[j] for j in cx.trend]) for row in grid.tolist()]
     labels = cx.labels
     was_list = was.tolist()
     columns_of: dict[str, list[Any]] = {
@@ -433,7 +432,7 @@ def _whole_rows(
     }
 
     def model(j: int, table: Rows, k: int) -> Comparison:
-        return _Recipe(cx, picked[j], rows[j], (0, 1, 2, 3), pattern, {}, hows[j]).model(table, k)
+        return _Recipe(cx, picked[j], grid[j].tolist(), (0, 1, 2, 3), pattern, {}, hows[j]).model(table, k)
 
     out.blocks.append(Block([p.place for p in picked], columns_of, model))
 

@@ -70,7 +70,7 @@ def _compare(
     band = ar.DEFAULT_TOLERANCE if band is None else band
     if observations.frame.empty:
         raise UsageError("no observations to compare")
-    labels = observations.frame["period"].astype(str).unique().tolist()
+    labels = observations.labels()
     periods = sorted({observations.periods[label] for label in labels})
     years = sorted({p.year_period() for p in periods if p.kind != "rolling"} | {p for p in periods if p.is_year})
     latest = periods[-1]

@@ -329,6 +329,22 @@ class Observations:
     # them: what the bulk path's grid factorizes the column into, without looking at its texts
     codes: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict)
 
+    def labels(self) -> list[str]:
+        """The period labels the rows have, each once, as text (from the reader's codes, where it coded them)."""
+        import numpy as np
+        import pandas as pd
+
+        coded = self.codes.get("period")
+        if coded is not None and len(coded[0]) == len(self.frame):
+            codes, categories = coded
+            used = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(categories)) > 0
+            found = [c for c, u in zip(categories, used.tolist(), strict=True) if u]
+            if (codes < 0).any():
+                found.append(np.nan)
+        else:
+            found = list(pd.unique(self.frame["period"]))
+        return list(dict.fromkeys(map(str, found)))
+
     @classmethod
     def of(cls, files: list[DataFile], skip: Sequence[Finding] = ()) -> Observations:
         """The files' observations, less those the ``skip`` findings point at.
