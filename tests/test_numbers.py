@@ -193,7 +193,14 @@ def test_a_column_of_figures_each_to_its_own_places(cells: list[tuple[float | No
     assert format_number_column(values, places, suffixes) == [
         t if t == "n/a" else t + s for t, s in zip((format_number(v, p) for v, p in column), suffixes, strict=True)
     ]
+    each = [" pp" if n % 2 else "%" for n in range(len(column))]
+    assert format_signed_column(values, places, each) == [
+        format_signed(v, p, s) for (v, p), s in zip(column, each, strict=True)
+    ]
     few = column[:3]  # the figure-by-figure path, below a column's batch
+    assert format_signed_column([v for v, _ in few], [p for _, p in few], each[:3]) == [
+        format_signed(v, p, s) for (v, p), s in zip(few, each, strict=False)
+    ]
     assert format_number_column([v for v, _ in few], [p for _, p in few], suffixes[:3]) == [
         t if t == "n/a" else t + s for t, s in zip((format_number(v, p) for v, p in few), suffixes, strict=False)
     ]

@@ -258,16 +258,20 @@ def format_number_column(
 
 
 def format_signed_column(
-    values: Sequence[float | None], places: int | Sequence[int] | ColumnPlaces = 1, suffix: str = ""
+    values: Sequence[float | None],
+    places: int | Sequence[int] | ColumnPlaces = 1,
+    suffix: str | Sequence[str] = "",
 ) -> list[str]:
-    """``format_signed`` of each, a column at a time (``places``: one for all, or each figure's own)."""
+    """``format_signed`` of each, a column at a time (``places``: one for all, or each figure's own;
+    ``suffix``: one for all, or each figure's own)."""
     column = _column_places(values, places)
+    suffixes = [suffix] * len(column.each) if isinstance(suffix, str) else suffix
     if not column.batch:
-        return [format_signed(v, p, suffix) for v, p in zip(values, column.each, strict=True)]
+        return [format_signed(v, p, s) for v, p, s in zip(values, column.each, suffixes, strict=True)]
     rounded, specs = _rounded_column(values, column)
     return [
-        "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + suffix
-        for r, spec in zip(rounded, specs, strict=True)
+        "n/a" if r != r else ("+" if r > 0 else "") + format(r, spec) + s
+        for r, spec, s in zip(rounded, specs, suffixes, strict=True)
     ]
 
 

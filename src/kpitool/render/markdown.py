@@ -66,7 +66,7 @@ def row_columns(rows: Rows, report: ComparisonReport) -> list[list[str]]:
         base,
         *cells,
         [t + label for t, label in zip(current, value_labels(rows, report), strict=True)],
-        change_texts(rows, places),
+        change_texts(rows, units.places),
         pct_texts(rows, places),
         arrows_words(rows),
     ]

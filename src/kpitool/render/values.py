@@ -85,9 +85,9 @@ class Units:
         return out
 
 
-def change_texts(rows: Rows, places: Sequence[int]) -> list[str]:
+def change_texts(rows: Rows, places: Sequence[int] | ColumnPlaces) -> list[str]:
     """Each row's change in its figures' places."""
-    return format_signed_column(rows.change, list(places))
+    return format_signed_column(rows.change, places if isinstance(places, ColumnPlaces) else list(places))
 
 
 def pct_texts(rows: Rows, places: Sequence[int]) -> list[str]:
@@ -95,8 +95,7 @@ def pct_texts(rows: Rows, places: Sequence[int]) -> list[str]:
     points = [u == "pp" for u in rows.change_unit]
     each = [p if pp else 1 for pp, p in zip(points, places, strict=True)]
     shown = [c if pp else pct for c, pct, pp in zip(rows.change, rows.change_pct, points, strict=True)]
-    texts = format_signed_column(shown, each)
-    return [t if t == "n/a" else t + (" pp" if pp else "%") for t, pp in zip(texts, points, strict=True)]
+    return format_signed_column(shown, each, [" pp" if pp else "%" for pp in points])
 
 
 def arrow_words(c: Comparison) -> str:
