@@ -203,3 +203,36 @@ def test_a_target_heading_is_a_target_and_at_most_its_unit_and_year(heading: str
     from kpitool.readers.headings import is_target_heading
 
     assert is_target_heading(heading) is target
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # a row per area, a column per measure
+            "Force,Period,Calls answered,Annual target 2023/24,% change\nNorth,2022/23,100,500,\n"
+            "North,2023/24,120,500,20%\nSouth,2022/23,200,800,\nSouth,2023/24,210,800,5%\n",
+            "'Annual target 2023/24'",
+        ),
+        (  # a report table turned the other way: a row per period
+            "As at,Police officers,Target (%)\n31 March 2022,1000,11\n31 March 2023,1050,11\n",
+            "'Target (%)'",
+        ),
+        ("measure,period,value,Target\nCalls,2022/23,100,90\nCalls,2023/24,120,90\n", "'Target'"),  # a long file
+    ],
+)
+def test_compare_says_a_target_column_of_measures_in_columns_was_not_read(
+    runner: CliRunner, write, text: str, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    """validate warns of the column (unknown-column); compare, which reads the rest, says so under its
+    table as it does of a published change: a user of compare alone knows the targets were left out."""
+    path = write("cols.csv", text)
+    shown = runner.invoke(app, ["compare", str(path), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    notes = [n for n in json.loads(shown.stdout)["notes"] if n.startswith(f"Not read from {path}: {said},")]
+    assert len(notes) == 1, json.loads(shown.stdout)["notes"]
+    assert notes[0].endswith(
+        "headed as a target, not a measure — compare takes a measure's target from kpitool.toml only"
+        " ([[measure]] target = 90)."
+    )
+    table = runner.invoke(app, ["compare", str(path)])
+    assert f"Not read from {path}: {said}, headed as a target" in " ".join(table.stdout.split())

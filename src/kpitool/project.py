@@ -204,7 +204,7 @@ def run_comparison(
                 )
     _note_disagreements(rows, report.findings, tables, by_measure)
     _note_unread_columns(rows, report.findings, unread_columns, by_measure)
-    comparison.notes.extend(_derived_not_read(report.findings))
+    comparison.notes.extend(_not_read(report.findings, how.year_start))
     return comparison
 
 
@@ -230,19 +230,30 @@ def _note_unread_columns(
                     rows.notes[i].append(note)
 
 
-def _derived_not_read(findings: Sequence[Finding]) -> list[str]:
-    """A column headed as a published change or arrow (``% change``) is not read, and the table
-    says so: a column of figures is never dropped without a word."""
+def _not_read(findings: Sequence[Finding], year_start: YearStart) -> list[str]:
+    """A column of figures that is no input — headed as a published change or arrow (``% change``),
+    or as a target (``Annual target 2023/24``) — is not read, and the table says so, as validate
+    does: a column of figures is never dropped without a word."""
     from kpitool.readers.columns import derived
+    from kpitool.readers.headings import is_target_heading
 
-    named: dict[str, list[str]] = {}
+    changes: dict[str, list[str]] = {}
+    targets: dict[str, list[str]] = {}
     for f in findings:
-        if f.code == Code.UNKNOWN_COLUMN and f.column_name and derived(f.column_name):
-            named.setdefault(f.file or "", []).append(repr(f.column_name.strip()))
+        if f.code != Code.UNKNOWN_COLUMN or not f.column_name:
+            continue
+        if derived(f.column_name):
+            changes.setdefault(f.file or "", []).append(repr(f.column_name.strip()))
+        elif is_target_heading(f.column_name, year_start):
+            targets.setdefault(f.file or "", []).append(repr(f.column_name.strip()))
     return [
         f"Not read from {file}: {', '.join(columns)}, headed as a published change or direction — a figure"
         " derived from others, which kpitool computes itself (--value-col reads one as a measure)."
-        for file, columns in named.items()
+        for file, columns in changes.items()
+    ] + [
+        f"Not read from {file}: {', '.join(columns)}, headed as a target, not a measure — compare takes a"
+        " measure's target from kpitool.toml only ([[measure]] target = 90)."
+        for file, columns in targets.items()
     ]
 
 
