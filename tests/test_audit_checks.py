@@ -106,15 +106,63 @@ def test_a_percent_change_equal_to_the_difference_is_an_error_for_a_count(write)
     ]
 
 
-def test_a_change_without_its_baseline_is_not_judged(write) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_without_its_baseline_is_not_judged_and_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
     head = QUARTERS + "\tQ1-Q4 2023/24 total\t% change (baseline to 23/24)\tDirection of travel (from baseline)"
-    assert _audit(write, head, "A\t..\t25\t25\t25\t25\t100\t5.0%\t↑\n") == []
+    assert [(f.severity, f.code, f.cell) for f in _audit(write, head, "A\t..\t25\t25\t25\t25\t100\t5.0%\t↑\n")] == [
+        ("info", "change-basis", "H2"),
+        ("info", "change-basis", "I2"),
+    ]
+
+
+def test_a_blank_baseline_year_cell_leaves_its_rows_change_and_arrow_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
+    """A plain year column beside the quarters of the next year is the baseline: a row with no figure
+    in it (blank, or a marker) has a change and an arrow nothing can check, and the audit says so on
+    the row, naming the column, as it does of a baseline year given as its quarters."""
+    head = "Calls\t2022/23\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\tQ4 2023/24\t% change\tDirection"
+    body = "999 calls\t\t30\t30\t20\t20\t25.0%\t↑\n101 calls\t100\t30\t30\t20\t20\t0.0%\t↔\n111 calls\t..\t1\t1\t1\t1\t5%\t↑\n"
+    assert _seen(_audit(write, head, body)) == [
+        ("info", "change-basis", "G2", "Calls — 999 calls: % change (25.0%) could not be checked: the baseline"
+         " column '2022/23' has no figure"),
+        ("info", "change-basis", "H2", "Calls — 999 calls: Direction (↑) could not be checked: the baseline"
+         " column '2022/23' has no figure"),
+        ("info", "change-basis", "G4", "Calls — 111 calls: % change (5%) could not be checked: the baseline"
+         " column '2022/23' ('..') has no figure"),
+        ("info", "change-basis", "H4", "Calls — 111 calls: Direction (↑) could not be checked: the baseline"
+         " column '2022/23' ('..') has no figure"),
+    ]  # fmt: skip
+    # a table of years alone: the year before the latest is the baseline, the latest the current year
+    head = "T\t2021/22\t2022/23\t2023/24\t% change"
+    assert _seen(_audit(write, head, "A\t90\t\t120\t25.0%\nB\t90\t100\t\t25.0%\n")) == [
+        ("info", "change-basis", "E2", "T — A: % change (25.0%) could not be checked: the baseline column '2022/23'"
+         " has no figure"),
+        ("info", "change-basis", "E3", "T — B: % change (25.0%) could not be checked: the current year column"
+         " '2023/24' has no figure"),
+    ]  # fmt: skip
+    # a year a heading names, given as its quarters; the current year a heading names, made from its quarters
+    head = "T\tQ1 2021/22\tQ2 2021/22\tQ3 2021/22\tQ4 2021/22\tQ1 2023/24\tQ2 2023/24\t% change from 2021/22"
+    assert _seen(_audit(write, head, "A\t10\t\t10\t10\t11\t11\t10%\n")) == [
+        ("info", "change-basis", "H2", "T — A: % change from 2021/22 (10%) could not be checked: 2021/22 is made"
+         " from its quarters, and 'Q2 2021/22' has no figure"),
+    ]  # fmt: skip
+    head = "T\t2022/23\tQ1 2023/24\tQ2 2023/24\tQ3 2023/24\t% change (2022/23 to 2023/24)"
+    assert _seen(_audit(write, head, "A\t100\t30\t..\t30\t10%\n")) == [
+        ("info", "change-basis", "F2", "T — A: % change (2022/23 to 2023/24) (10%) could not be checked: the current"
+         " year 2023/24 is made from its quarters, and 'Q2 2023/24' ('..') has no figure"),
+    ]  # fmt: skip
 
 
 def test_every_change_column_is_checked_whatever_the_one_before_it(write) -> None:  # type: ignore[no-untyped-def]
     head = "T\t2021/22\t2022/23\t2023/24\t% change (from 2021/22)\t% change"
     wrong = [("error", "change-mismatch", "F2", "T — A: reported 25.0% but 2022/23 100 to 120 (2023/24) is 20.0%")]
-    assert _seen(_audit(write, head, "A\t..\t100\t120\t25.0%\t25.0%\n")) == wrong  # no 2021/22 to change from
+    assert _seen(_audit(write, head, "A\t..\t100\t120\t25.0%\t25.0%\n")) == [  # no 2021/22 to change from
+        *wrong,
+        (
+            "info",
+            "change-basis",
+            "E2",
+            "T — A: % change (from 2021/22) (25.0%) could not be checked: the column '2021/22' ('..') has no figure",
+        ),
+    ]
     assert _seen(_audit(write, head, "A\t90\t100\t120\t..\t25.0%\n")) == wrong  # the first change is blank
 
 
@@ -171,12 +219,21 @@ def test_every_arrow_column_is_checked_whatever_the_one_before_it(write) -> None
     head = QUARTERS + "\tDirection of travel\tDirection (from baseline)"
     assert [f.cell for f in _audit(write, head, "A\t100\t25\t25\t25\t35\t\t↔\n")] == ["H2"]  # the first is blank
     head = "T\t2021/22\t2022/23\t2023/24\tDirection of travel (from 2021/22)\tDirection of travel"
-    assert [f.cell for f in _audit(write, head, "A\t..\t200\t104\t↔\t↔\n")] == ["F2"]  # no 2021/22 to go from
+    said = [(f.code, f.cell) for f in _audit(write, head, "A\t..\t200\t104\t↔\t↔\n")]  # no 2021/22 to go from
+    assert said == [("direction-mismatch", "F2"), ("change-basis", "E2")]
 
 
-def test_an_arrow_without_its_baseline_is_not_judged(write) -> None:  # type: ignore[no-untyped-def]
+def test_an_arrow_without_its_baseline_is_not_judged_and_said_unchecked(write) -> None:  # type: ignore[no-untyped-def]
     head = "Staff\t2010 baseline\tQ1 end (30/06/2023)\tQ2 end (30/09/2023)\tDirection of travel"
-    assert _audit(write, head, "Officers\t..\t120\t100\t↑\n") == []
+    assert _seen(_audit(write, head, "Officers\t..\t120\t100\t↑\n")) == [
+        (
+            "info",
+            "change-basis",
+            "E2",
+            "Staff — Officers: Direction of travel (↑) could not be checked: the baseline column '2010 baseline'"
+            " ('..') has no figure",
+        )
+    ]
 
 
 def test_a_short_row_has_no_arrow_to_judge(write) -> None:  # type: ignore[no-untyped-def]

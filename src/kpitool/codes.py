@@ -201,8 +201,8 @@ REGISTRY: dict[Code, CodeInfo] = {
     Code.CHANGE_BASIS: CodeInfo(
         ("info",),
         "a change or arrow checked against a baseline year the table gives only as its quarters: which years"
-        " (and quarters) were compared; or not checked, a quarter it is made from having no column or figure"
-        " (named, on the row)",
+        " (and quarters) were compared; or not checked, the row having no figure it runs from or to (a blank or"
+        " `..` in its year column, or a quarter it is made from with no column or figure; named, on the row)",
         audit=True,
     ),
     Code.BAD_DATE: CodeInfo(

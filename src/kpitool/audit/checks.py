@@ -83,9 +83,7 @@ def check_change(view: TableView, row: TableRow) -> None:
         base = view.basis_value(row, col.basis_from, default_to_year=False)
         cur = view.basis_value(row, to, default_to_year=True)
         if base is None or cur is None:
-            view.not_checked(
-                row, col, base=base is None and col.basis_from in ("baseline", None), cur=cur is None and to is None
-            )
+            view.not_checked(row, col, frm=col.basis_from, to=to, base=base is None, cur=cur is None)
             continue
         if col.absolute and not cell.percent:
             _judge_absolute_change(view, row, col, base, cur, cell.value, cell.decimals)
@@ -227,7 +225,7 @@ def check_direction(view: TableView, row: TableRow) -> None:
         elif isinstance(frm, Period) and frm.is_year and frm != view.current and view.quarters_within(frm):
             base = view.named_year(row, frm)  # "from 2022/23" without its column: its quarters
         else:
-            base = view.basis_value(row, "baseline", default_to_year=False)
+            frm, base = "baseline", view.basis_value(row, "baseline", default_to_year=False)
         cur = view.basis_value(row, to, default_to_year=True)
         if view.stock_table and to is None:
             last = view.quarter_cols[-1] if view.quarter_cols else None
@@ -238,7 +236,7 @@ def check_direction(view: TableView, row: TableRow) -> None:
                 else None
             )
         if base is None or cur is None:
-            view.not_checked(row, col, base=base is None and frm in ("baseline", None), cur=cur is None and to is None)
+            view.not_checked(row, col, frm=frm, to=to, base=base is None, cur=cur is None)
             continue
         _judge_arrow(view, row, col, base, cur, said, raw, change_cols[0] if change_cols else None)
 

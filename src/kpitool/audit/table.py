@@ -274,24 +274,47 @@ class TableView:
             return []
         else:  # a stock's year is its last count
             cols, absent = (self.quarter_cols[-1:] if self.stock_table else self.quarter_cols), []
-        blank = [
-            f"{c.header!r}" + (f" ({raw!r})" if (raw := row.raw.get(c.index, "").strip()) else "") + " has no figure"
-            for c in cols
-            if self.cell(row, c) is None
-        ]
-        return absent + blank
+        return absent + [blank for c in cols if (blank := self.blank(row, c))]
 
-    def not_checked(self, row: TableRow, col: TableColumn, *, base: bool, cur: bool) -> None:
+    def blank(self, row: TableRow, col: TableColumn) -> str | None:
+        """``'Q4 2022/23' ('..') has no figure``, where the row has none in the column."""
+        if self.cell(row, col) is not None:
+            return None
+        raw = row.raw.get(col.index, "").strip()
+        return f"{col.header!r}" + (f" ({raw!r})" if raw else "") + " has no figure"
+
+    def _lacking(self, row: TableRow, basis: Basis, *, baseline: bool) -> str | None:
+        """Why the row has no figure for the period a change runs from (``baseline``) or to, in words:
+        its column has no figure, or the quarters it is made from lack one; None when it is not that."""
+        plain = basis in ("baseline", None) if baseline else basis in (None, self.current)
+        col = (self.baseline_col if baseline else self.latest_year_col) if plain else None
+        if isinstance(basis, Period) and not plain:  # from (or to) a period a heading names: its column
+            col = next((c for c in self.periods if c.period == basis), None)
+            if col is None and basis.is_year:  # none: the year is all its quarters, if the table shows them
+                blanks = [b for c in self.quarters_within(basis) or [] if (b := self.blank(row, c))]
+                return f"{basis.label} is made from its quarters, and {', '.join(blanks)}" if blanks else None
+        if col is not None:
+            blank = self.blank(row, col)
+            what = ("the baseline column" if baseline else "the current year column") if plain else "the column"
+            return f"{what} {blank}" if blank else None
+        year = self.baseline_year if baseline else self.current
+        lacking = self.missing_quarters(row, baseline=baseline) if plain and year is not None else []
+        if not lacking or year is None:
+            return None
+        what = "the baseline" if baseline else "the current year"
+        how = "is given as its quarters" if baseline else "is made from its quarters"
+        how = "is its last count" if self.stock_table and not baseline else how
+        return f"{what} {year.label} {how}, and {', '.join(lacking)}"
+
+    def not_checked(self, row: TableRow, col: TableColumn, *, frm: Basis, to: Basis, base: bool, cur: bool) -> None:
         """An info that a published change or arrow could not be checked, where the figure it runs
-        from (``base``) or to (``cur``) lacks one of the quarters it is made from: never passed in silence."""
-        parts = []
-        for side, baseline, year in ((base, True, self.baseline_year), (cur, False, self.current)):
-            lacking = self.missing_quarters(row, baseline=baseline) if side and year is not None else []
-            if lacking and year is not None:
-                what = "the baseline" if baseline else "the current year"
-                how = "is given as its quarters" if baseline else "is made from its quarters"
-                how = "is its last count" if self.stock_table and not baseline else how
-                parts.append(f"{what} {year.label} {how}, and {', '.join(lacking)}")
+        from (``frm``, when ``base`` says it is missing) or to (``to``, when ``cur`` does) is not there:
+        its column has no figure in the row, or a quarter it is made from has none. Never passed in silence."""
+        parts = [
+            said
+            for basis, baseline, missing in ((frm, True, base), (to, False, cur))
+            if missing and (said := self._lacking(row, basis, baseline=baseline))
+        ]
         if not parts:
             return
         raw = row.raw.get(col.index, "").strip()
