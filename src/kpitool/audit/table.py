@@ -54,19 +54,6 @@ class TableView:
                 self.baseline_year = marked.pop()
             elif not baselines and not earlier:
                 self.baseline_year = self.current.previous()
-        # ... or, with none of its quarters either, as a total column over the whole year
-        self.baseline_total: TableColumn | None = None
-        if self.baseline_year is not None and not any(
-            c.period and c.period.is_quarter and c.period.year_period() == self.baseline_year for c in self.periods
-        ):
-            self.baseline_total = next(
-                (
-                    c
-                    for c in table.by_role("total")
-                    if c.period == self.baseline_year and c.quarters in ([], [1, 2, 3, 4])
-                ),
-                None,
-            )
         self.stock_table = any(c.stock for c in self.periods)
         # a table of year columns only (2022/23, 2023/24, % change): the latest year is the current one
         # against the year before it, unless a column is headed as the baseline
@@ -230,12 +217,6 @@ class TableView:
         year = self.baseline_year
         if year is None:
             return None
-        if self.baseline_total is not None:
-            cell = self.cell(row, self.baseline_total)
-            if cell is None or cell.value is None:
-                return None
-            self.baseline_year_used = True
-            return Estimate(cell.value, self.error(row, cell)), self.baseline_total.header
         shown, cols = self._like_for_like(year)
         if not shown or len(cols) != len(shown):
             return None
@@ -264,7 +245,7 @@ class TableView:
         like for like with the current year's shown), or the current year's (the table showing no year
         column); none where the value is not made from quarters."""
         if baseline:
-            if self.baseline_col is not None or self.baseline_year is None or self.baseline_total is not None:
+            if self.baseline_col is not None or self.baseline_year is None:
                 return []
             year = self.baseline_year
             shown, cols = self._like_for_like(year)
@@ -325,11 +306,6 @@ class TableView:
         shown = [c.period.quarter for c in self.quarter_cols if c.period and c.period.quarter]
         span = "" if shown == [1, 2, 3, 4] else f" {quarter_span(shown)}"
         assert self.baseline_year is not None and self.current is not None
-        if self.baseline_total is not None:
-            return (
-                f"{self.current.label}{span} (from its quarters) against {self.baseline_year.label}, the total"
-                f" column {self.baseline_total.header!r}"
-            )
         return (
             f"{self.current.label}{span} against {self.baseline_year.label}{span}, each made from its quarters"
             " (summed for counts, by its aggregate otherwise)"
@@ -369,11 +345,7 @@ class TableView:
     # -- the figures a change runs from and to ---------------------------------------------
     def total_col(self, year: Period | None = None) -> TableColumn | None:
         """The table's total for ``year`` (or its only year): over all its quarters, if several are shown."""
-        totals = [
-            c
-            for c in self.table.by_role("total")
-            if (year is None and c is not self.baseline_total) or (year is not None and c.period == year)
-        ]
+        totals = [c for c in self.table.by_role("total") if year is None or c.period == year]
         shown = [c.period.quarter for c in self.quarter_cols if c.period]
         whole = [c for c in totals if not c.quarters or c.quarters in ([1, 2, 3, 4], shown)]
         chosen = whole or totals
