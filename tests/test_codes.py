@@ -115,6 +115,7 @@ INPUTS: dict[Code, tuple[list[str | Path], bool | str]] = {
         ["Year,Deaths,Percent of all\n2019,1280,0.0016\n2020,1339,0.021\n2021,1330,0.019\n"],
         False,
     ),
+    Code.CALENDAR_YEAR_HINT: (["Deaths by calendar year quarter\n\nSex,Jan-Mar 2023,Apr-Jun 2023\nMale,1,2\n"], False),
 }
 CONFIG_INPUTS = {Code.CONFIG_SYNTAX: BAD / "broken.toml", Code.CONFIG_INVALID: BAD / "invalid_catalogue.toml"}
 

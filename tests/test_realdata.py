@@ -210,6 +210,34 @@ def test_the_2022_release_by_police_division_agrees_with_pandas() -> None:
     assert got == expected and len(got) == 14
 
 
+@needs_scotland
+@pytest.mark.parametrize("name", ["SuspectedDRDs_OctDec2022.xlsx", "SuspectedDRDs_OctDec2023.xlsx"])
+def test_police_scotlands_tables_by_calendar_year_quarter_read_in_financial_years_are_warned(name: str) -> None:
+    """Each sheet is titled "by calendar year quarter": in financial years (the default) its January
+    to March is the previous year's Q4, and validate and compare say so; in calendar years, nothing."""
+    path = SCOTLAND / name
+    hints = [f for f in run_validation([path], None).findings if f.code == "calendar-year-hint"]
+    assert [f.file for f in hints] == [f"{path}[{s}]" for s in ("A - Police Division", "B - Age", "C - Sex")]
+    assert {f.severity for f in hints} == {"warning"}
+    assert {f.message for f in hints} == {
+        "read in UK financial years (April to March: January to March 2023 is 2022/23 Q4), though it says calendar"
+        " years ('calendar year quarter', in its title); --year-start january reads them as calendar years"
+        " (2023 Q1 = January to March)"
+        if "2023" in name
+        else "read in UK financial years (April to March: January to March 2022 is 2021/22 Q4), though it says"
+        " calendar years ('calendar year quarter', in its title); --year-start january reads them as calendar"
+        " years (2022 Q1 = January to March)"
+    }
+    report = run_comparison([path], None, CompareOptions(), reading=Reading(sheets=("C - Sex",)))
+    assert [n for n in report.notes if "--year-start january" in n] == [
+        f"{hints[0].message[:1].upper()}{hints[0].message[1:]} ({path}[C - Sex])."
+    ]
+    calendar = run_validation([path], None, year_start="january").findings
+    assert [f for f in calendar if f.code == "calendar-year-hint"] == []
+    nrs = run_validation([SCOTLAND / "NRSdata_trend.csv"], None).findings  # calendar years, read so
+    assert [f for f in nrs if f.code == "calendar-year-hint"] == []
+
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 REAL_COMMANDS = [
     line

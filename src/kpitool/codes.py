@@ -67,6 +67,7 @@ class Code(StrEnum):
     SUSPECT_ZERO = "suspect-zero"
     RENAMED_AREA = "renamed-area"
     PERCENT_FRACTION = "percent-fraction"
+    CALENDAR_YEAR_HINT = "calendar-year-hint"
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,12 @@ REGISTRY: dict[Code, CodeInfo] = {
         ("warning",),
         "a percentage measure whose every value lies between 0 and 1: fractions of one (0.021 for 2.1%)? (taken as"
         " written)",
+    ),
+    Code.CALENDAR_YEAR_HINT: CodeInfo(
+        ("warning",),
+        "a file whose title, sheet name or a column heading says calendar years or quarters, read in UK financial"
+        " years (the default: its January to March is the previous year's Q4); `--year-start january` reads"
+        " calendar years (compare's notes say so too)",
     ),
 }
 

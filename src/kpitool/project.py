@@ -205,6 +205,7 @@ def run_comparison(
     _note_disagreements(rows, report.findings, tables, by_measure)
     _note_unread_columns(rows, report.findings, unread_columns, by_measure)
     comparison.notes.extend(_not_read(report.findings, how.year_start))
+    comparison.notes.extend(_read_as_financial_years(report.findings))
     return comparison
 
 
@@ -255,6 +256,17 @@ def _not_read(findings: Sequence[Finding], year_start: YearStart) -> list[str]:
         " measure's target from kpitool.toml only ([[measure]] target = 90)."
         for file, columns in targets.items()
     ]
+
+
+def _read_as_financial_years(findings: Sequence[Finding]) -> list[str]:
+    """A file that says calendar years, read in financial years, is said under the table as
+    validate says it: its January to March is in the year before. One note for the files that
+    say it alike (a workbook's sheets)."""
+    named: dict[str, list[str]] = {}
+    for f in findings:
+        if f.code == Code.CALENDAR_YEAR_HINT:
+            named.setdefault(f.message, []).append(f.file or "")
+    return [f"{message[:1].upper()}{message[1:]} ({', '.join(files)})." for message, files in named.items()]
 
 
 # the audit's errors that put an input figure in doubt: a table whose figures do not agree

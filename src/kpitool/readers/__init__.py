@@ -25,6 +25,7 @@ from kpitool.readers.base import (
     empty_file,
     empty_frame,
     in_areas,
+    said_above,
     select_areas,
 )
 from kpitool.readers.columns import LONG_COLUMNS, area_headings, period_heading
@@ -72,15 +73,18 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
     # a title of a cell or two over a file of rows: the long reader, the titles blanked
     titled = _rows_under_titles(head, delimiter, options, name) if sum(map(bool, header)) <= 2 else None
     if titled is not None:
-        line, why = titled
+        line, why, above = titled
         text = data[skip:].decode(encoding)
         cut = 0
         for _ in range(line - 1):
             cut = text.index("\n", cut) + 1
         result = _read_long(("\n" * (line - 1) + text[cut:]).encode(), "utf-8", delimiter, name, options, file_index)
         result.findings.insert(0, skipped_above(name, 1, line - 1))
+        result.said = said_above(above, len(above) - 1)
     elif shape == "long":
         result = _read_long(data[skip:], encoding, delimiter, name, options, file_index)
+        first = next(n for n, line in enumerate(head.splitlines(), start=1) if line.strip())
+        result.said = said_above([(first, header)], 0)
     else:
         result = _read_wide(data[skip:].decode(encoding), delimiter, name, options, file_index)
     if why:
@@ -91,10 +95,13 @@ def read_file(path: Path, options: ReadOptions | None = None, file_index: int = 
     return result
 
 
-def _rows_under_titles(head: str, delimiter: str, options: ReadOptions, name: str) -> tuple[int, str] | None:
-    """The line of a file of rows' header under title and note rows, and why it is read as rows;
-    None when the file's first rows are no such titles, or the header under them is a report
-    table's (whose titles the report reader skips itself)."""
+def _rows_under_titles(
+    head: str, delimiter: str, options: ReadOptions, name: str
+) -> tuple[int, str, list[tuple[int, list[str]]]] | None:
+    """The line of a file of rows' header under title and note rows, why it is read as rows, and
+    the rows to the header (the titles, then the header); None when the file's first rows are no
+    such titles, or the header under them is a report table's (whose titles the report reader
+    skips itself)."""
     import io
 
     reader = csv.reader(io.StringIO(head), delimiter=delimiter)
@@ -112,7 +119,7 @@ def _rows_under_titles(head: str, delimiter: str, options: ReadOptions, name: st
     if not at:
         return None
     shape, why = detect_shape(rows[at][1], options, name)
-    return (rows[at][0], why) if shape == "long" else None
+    return (rows[at][0], why, rows[: at + 1]) if shape == "long" else None
 
 
 def detect_shape(header: list[str], options: ReadOptions, name: str = "") -> tuple[str, str]:
@@ -157,6 +164,7 @@ def detect_shape(header: list[str], options: ReadOptions, name: str = "") -> tup
 
 def read_path(path: Path, options: ReadOptions | None = None, first_index: int = 0) -> list[DataFile]:
     """A file's DataFiles: one for a delimited file, one a sheet for a spreadsheet."""
+    from kpitool.readers.calendar import calendar_hint
     from kpitool.readers.spreadsheet import SPREADSHEET_SUFFIXES, read_workbook
 
     options = options or ReadOptions()
@@ -165,6 +173,9 @@ def read_path(path: Path, options: ReadOptions | None = None, first_index: int =
     else:
         files = [read_file(path, options, first_index)]
     for data in files:
+        hint = calendar_hint(data, options.year_start)
+        if hint is not None:
+            data.findings.append(hint)
         select_areas(data, options.areas)
     return files
 

@@ -59,6 +59,7 @@ class ReadOptions:
 
 
 Basis = Period | Literal["baseline"] | None
+Said = tuple[Literal["title", "sheet", "heading"], str, int | None, int | None]
 
 # --------------------------------------------------------------------------- results
 
@@ -126,6 +127,9 @@ class DataFile:
     area_codes: dict[str, list[str]] = field(default_factory=dict)  # a code beside the area's name: its names
     # a spreadsheet's cells read through their percent format (row, column): the number each holds
     shown_as_percent: dict[tuple[int, int], str] = field(default_factory=dict)
+    # what the file says of itself, and where: its title rows, its sheet's name, its column headings
+    # (where, text, row, column), each row and column as a spreadsheet shows it (readers.calendar reads them)
+    said: list[Said] = field(default_factory=list)
 
     def observations(self) -> list[Observation]:
         """The file's observations as models (for library use; checks work on the columns)."""
@@ -151,6 +155,16 @@ class DataFile:
                 )
             )
         return out
+
+
+def said_above(rows: Sequence[tuple[int, list[str]]], at: int) -> list[Said]:
+    """What the title rows above a header (``rows[:at]``, each row's texts as one) and the header's
+    headings (``rows[at]``) say, with their rows and columns."""
+    said: list[Said] = [
+        ("title", " ".join(c.strip() for c in cells if c.strip()), line, None) for line, cells in rows[:at]
+    ]
+    line, header = rows[at]
+    return said + [("heading", h, line, i) for i, h in enumerate(header, start=1) if h.strip()]
 
 
 def release_read_buffers() -> None:

@@ -13,7 +13,7 @@ from kpitool.codes import Code
 from kpitool.errors import InputError
 from kpitool.heap import gc_paused
 from kpitool.models import Finding, column_letter
-from kpitool.readers.base import DataFile, ReadOptions
+from kpitool.readers.base import DataFile, ReadOptions, said_above
 from kpitool.readers.cell_formats import percent_cells, percent_text
 from kpitool.readers.layout import MAX_TITLE_ROWS, header_below_titles, skipped_above
 from kpitool.readers.wide import as_written, read_records
@@ -90,6 +90,8 @@ def _as_rows(
         else:
             out.write("\n")  # a blank row stays a blank line: later rows keep their numbers
     data = _read_long(out.getvalue().encode("utf-8"), "utf-8", ",", name, options, file_index)
+    titles = [(n, cells) for n, cells in records[:at] if any(c.strip() for c in cells)]
+    data.said = said_above([*titles, (next(n for n, cells in records if cells is first), header)], len(titles))
     if at:
         data.findings.insert(0, skipped_above(name, records[0][0], records[at - 1][0]))
     if why:
@@ -178,6 +180,7 @@ def read_workbook(path: Path, options: ReadOptions, first_index: int = 0) -> lis
             data = _as_rows(records, name, options, first_index + len(files), held)
             if data is None:
                 data = read_records(records, name, options, first_index + len(files), default_title=sheet, held=held)
+        data.said.append(("sheet", sheet, None, None))
         if held:
             data.findings.extend(_percent_findings(name, records, held))
             data.shown_as_percent = {(r, c): text for (r, c), text in held.items() if records[r - 1][1][c - 1] != text}

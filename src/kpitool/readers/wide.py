@@ -23,6 +23,7 @@ from kpitool.readers.base import (
     Basis,
     DataFile,
     ReadOptions,
+    Said,
     Table,
     TableColumn,
     TableRow,
@@ -31,6 +32,7 @@ from kpitool.readers.base import (
     broken_quote,
     empty_file,
     ragged_row,
+    said_above,
 )
 from kpitool.readers.columns import area_headings
 from kpitool.readers.headings import looks_like_period, parse_header
@@ -112,8 +114,13 @@ def read_records(
     reported: list[ReportedFigure] = []
     cols: dict[str, list[object]] = {c: [] for c in FRAME_COLUMNS}
     turned_periods: dict[str, Period] = {}
+    said: list[Said] = []
     for number, (title, block, above) in enumerate(table_blocks, start=1):
+        said += [("title", t, None, None) for t in (title, above) if t]
+        said += said_above(block, 0)
         table, block_findings = _wide_table(block, number, name, options, title or default_title, above)
+        if table is not None:  # its headings as read (two header rows as one: 'January to March 2017')
+            said += [("heading", c.header, table.header_row, c.index) for c in table.columns if c.header.strip()]
         if table is None and any(f.code == Code.NO_PERIODS for f in block_findings):
             turned = periods_in_rows(block, title or default_title or f"Table {number}", name, options, file_index)
             if turned is not None:  # a row per period and a column per measure
@@ -176,7 +183,7 @@ def read_records(
         frame = frame.sort_values(["row", "column"], kind="stable", ignore_index=True)
     periods = {c.period.label: c.period for t in tables for c in t.columns if c.role == "period" and c.period}
     periods.update(turned_periods)
-    return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods)
+    return DataFile(name, "wide", frame, findings, reported, tables, records=len(records), periods=periods, said=said)
 
 
 # a target's status as reports write it: met or not (amber: near it, by a rule the table does not give)
