@@ -38,8 +38,9 @@ def render_table(report: ComparisonReport, console: Console) -> None:
         widths, narrow = _natural(heads, grid)
         width = console.width if console.is_terminal else 10**6
         keep, name_width, table_width = _fit(heads, widths, width, gap=3 if boxed else 2)
-        grid[0] = shortened(grid[0], min(max(widths[0], MIN_NAME), max(name_width, MIN_NAME)))
-        narrow[0] = _narrow(grid[0])
+        names = shortened(grid[0], min(max(widths[0], MIN_NAME), max(name_width, MIN_NAME)), narrow=narrow[0])
+        if names is not grid[0]:
+            grid[0], narrow[0] = names, _narrow(names)
         console.print(Text(visible_line(section or "Measures"), style="bold"))
         if not boxed:  # no colour, no box: plain lines, as rich would lay them out, at a fraction of the cost
             _write(console, _plain(heads, grid, widths, keep, name_width, narrow))
@@ -222,10 +223,12 @@ def _fit(heads: list[str], widths: list[int], width: int, gap: int = 2) -> tuple
     return keep, name, max(width, total(max(name, MIN_NAME)))
 
 
-def shortened(names: list[str], width: int) -> list[str]:
+def shortened(names: list[str], width: int, *, narrow: bool = False) -> list[str]:
     """Names of at most ``width`` columns, a longer one ending in …; where two different names
-    would read the same, each keeps its end from where they differ (``Number of…10 seconds``)."""
-    if all(_width(n) <= width for n in names):
+    would read the same, each keeps its end from where they differ (``Number of…10 seconds``).
+    ``narrow``: each character of the names is known to take one column. Names that all fit: the
+    same list."""
+    if max(map(len if narrow else _width, names), default=0) <= width:
         return names
     cut = [n if _width(n) <= width else set_cell_size(n, width - 1) + "…" for n in names]
     alike: dict[str, set[str]] = {}
