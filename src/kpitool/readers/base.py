@@ -300,6 +300,11 @@ def broken_quote(name: str, line: int, why: str) -> Finding:
     )
 
 
+def unread_column(name: str, line: int, column: int, heading: str, message: str) -> Finding:
+    """An ``unknown-column`` warning: the column (1-based) headed ``heading`` on ``line``, and why it is not read."""
+    return Finding(code=Code.UNKNOWN_COLUMN, file=name, row=line, column=column, column_name=heading, message=message)
+
+
 def ragged_row(name: str, line: int, got: int, expected: int, header_line: int | None = None) -> Finding:
     header = "the header" if header_line is None else f"the table's header (row {header_line})"
     read = "; the row was not read" if header_line is None or got > expected else ""

@@ -12,7 +12,7 @@ from kpitool.models import Finding
 from kpitool.numbers import parse_cell
 from kpitool.period_names import period_in_name
 from kpitool.periods import MONTHS
-from kpitool.readers.base import ReadOptions
+from kpitool.readers.base import ReadOptions, unread_column
 from kpitool.readers.headings import is_target_heading, parse_header
 from kpitool.units import says_percent
 
@@ -343,13 +343,4 @@ def name_unread(columns: Columns, header: list[str], name: str, line: int) -> No
             why = f"{DERIVED_NOT_READ}; --value-col reads it as a measure"
         elif columns.measures_in_columns and is_target_heading(raw, columns.options.year_start):
             why = f"{TARGET_NOT_READ}; --value-col reads it as a measure"
-        columns.findings.append(
-            Finding(
-                code=Code.UNKNOWN_COLUMN,
-                file=name,
-                row=line,
-                column=i + 1,
-                column_name=raw,
-                message=f"column {raw!r} is not read ({why})",
-            )
-        )
+        columns.findings.append(unread_column(name, line, i + 1, raw, f"column {raw!r} is not read ({why})"))

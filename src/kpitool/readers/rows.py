@@ -14,7 +14,7 @@ from kpitool.codes import Code
 from kpitool.models import Finding, column_letter
 from kpitool.numbers import parse_cell
 from kpitool.periods import Period, read_period_column
-from kpitool.readers.base import ReadOptions
+from kpitool.readers.base import ReadOptions, unread_column
 from kpitool.readers.columns import DERIVED_NOT_READ, TARGET_NOT_READ, derived
 from kpitool.readers.headings import is_target_heading, parse_header
 
@@ -103,25 +103,10 @@ def periods_in_rows(
             )
     for i, heading in heads:
         if not any(o[8] == i + 1 for o in observed) and not any(f.column == i + 1 for f in findings):
-            findings.append(
-                Finding(
-                    code=Code.UNKNOWN_COLUMN,
-                    file=name,
-                    row=header_line,
-                    column=i + 1,
-                    column_name=heading,
-                    message=f"column {column_letter(i + 1)} ({heading!r}) has no figures; it was not read",
-                )
-            )
+            why = f"column {column_letter(i + 1)} ({heading!r}) has no figures; it was not read"
+            findings.append(unread_column(name, header_line, i + 1, heading, why))
     findings += [
-        Finding(
-            code=Code.UNKNOWN_COLUMN,
-            file=name,
-            row=header_line,
-            column=i + 1,
-            column_name=heading,
-            message=f"column {heading!r} is not read ({left_out[i]})",
-        )
+        unread_column(name, header_line, i + 1, heading, f"column {heading!r} is not read ({left_out[i]})")
         for i, heading in targets
     ]
     return observed, {p.label: p for p in column.periods.values()}, findings

@@ -33,6 +33,7 @@ from kpitool.readers.base import (
     empty_file,
     ragged_row,
     said_above,
+    unread_column,
 )
 from kpitool.readers.columns import area_headings
 from kpitool.readers.headings import looks_like_period, parse_header
@@ -458,17 +459,8 @@ def _unread_columns(
         among = bool(figures) and (not heading or first < i < last)
         if not periodish and not among:
             if heading:
-                findings.append(
-                    Finding(
-                        code=Code.UNKNOWN_COLUMN,
-                        file=name,
-                        row=line,
-                        column=i,
-                        column_name=col.header,
-                        message=f"column heading {heading!r} is not a period, total, % change or direction;"
-                        " the column is ignored",
-                    )
-                )
+                why = f"column heading {heading!r} is not a period, total, % change or direction; the column is ignored"
+                findings.append(unread_column(name, line, i, col.header, why))
             continue
         if not heading:
             message = (
